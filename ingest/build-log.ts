@@ -1,0 +1,214 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRow, queryRows } from '../store/db.ts';
+import { attributeTable } from '../store/schema.ts';
+import { quoteIdent } from '../store/sql.ts';
+import { IngestError } from './errors.ts';
+import type { ColumnMapping } from './mapping.ts';
+
+/**
+ * A source already loaded into the temporary table `raw` (one row per event, in
+ * source order, so `rowid` is the event's ordinal in the source).
+ */
+export interface StagedSource {
+  file: string;
+  format: 'csv' | 'xes';
+  mapping: ColumnMapping;
+  /** SQL over the row `raw` giving its line in the source, for error messages. */
+  lineExpr: string;
+  /** Attribute columns whose text must be cast, with the SQL type (XES declares types; CSV arrives typed). */
+  casts?: Record<string, string>;
+  /** Columns of `raw` that are bookkeeping, not attributes. */
+  internalColumns?: readonly string[];
+}
+
+export interface LogSummary {
+  name: string;
+  events: number;
+  cases: number;
+  activities: number;
+  variants: number;
+}
+
+const MAX_REPORTED = 5;
+
+/** The UTC offset a timestamp's text states (`+02:00`, `-0500`, `Z`), in minutes; NULL when it states none. */
+function utcOffsetMinutesSql(textSql: string): string {
+  const parts = `regexp_extract(${textSql}, '[0-9]{2}(?:[.,][0-9]+)?([+-])([0-9]{2}):?([0-9]{2})$', ['sign', 'h', 'm'])`;
+  return `(CASE WHEN ${parts}.sign <> ''
+       THEN (CASE WHEN ${parts}.sign = '-' THEN -1 ELSE 1 END) * (CAST(${parts}.h AS INTEGER) * 60 + CAST(${parts}.m AS INTEGER))
+       WHEN ${textSql} LIKE '%Z' THEN 0 END)::SMALLINT`;
+}
+
+/**
+ * Turns `raw` into a stored log: validates the mapped columns, orders each case's
+ * events by timestamp (ties by source order), and derives once what analyses share
+ * (position, successor and time to it; case start, end, duration, variant). Must run
+ * inside the caller's transaction, so a failure leaves nothing behind.
+ */
+export async function buildLog(connection: DuckDBConnection, name: string, source: StagedSource): Promise<LogSummary> {
+  const { mapping } = source;
+  const q = quoteIdent;
+  const text = (column: string | undefined) => (column === undefined ? 'NULL::VARCHAR' : `CAST(${q(column)} AS VARCHAR)`);
+  await connection.run(`
+    CREATE TEMP TABLE staged AS
+    SELECT rowid AS event_no,
+           ${text(mapping.case)} AS case_name,
+           ${text(mapping.activity)} AS activity,
+           ${text(mapping.timestamp)} AS ts_text,
+           TRY_CAST(${q(mapping.timestamp)} AS TIMESTAMPTZ) AS ts,
+           ${utcOffsetMinutesSql(text(mapping.timestamp))} AS utc_offset_minutes,
+           ${text(mapping.resource)} AS resource,
+           ${text(mapping.lifecycle)} AS lifecycle
+    FROM raw`);
+  await rejectBadRows(connection, source);
+
+  const log = await queryRow<{ id: number }>(connection, `SELECT nextval('log_id_seq')::INTEGER AS id`);
+  const logId = log!.id;
+  const params = { log: logId };
+
+  await connection.run(`
+    CREATE TEMP TABLE activity_dict AS
+    SELECT activity AS name, (row_number() OVER (ORDER BY activity) - 1)::INTEGER AS activity_id
+    FROM (SELECT DISTINCT activity FROM staged)`);
+  await connection.run(`INSERT INTO activities SELECT $log, activity_id, name FROM activity_dict`, params);
+  // Case ids follow first appearance in the source, so they read in file order.
+  await connection.run(`
+    CREATE TEMP TABLE case_dict AS
+    SELECT case_name AS name, (row_number() OVER (ORDER BY first_event) - 1)::INTEGER AS case_id
+    FROM (SELECT case_name, min(event_no) AS first_event FROM staged GROUP BY case_name)`);
+  await connection.run(
+    `
+    INSERT INTO events
+    SELECT $log, c.case_id,
+           (row_number() OVER w)::INTEGER AS position,
+           s.event_no, a.activity_id, s.ts, s.utc_offset_minutes,
+           s.resource, s.lifecycle,
+           lead(a.activity_id) OVER w,
+           (epoch_us(lead(s.ts) OVER w) - epoch_us(s.ts)) / 1e6
+    FROM staged s
+    JOIN case_dict c ON s.case_name = c.name
+    JOIN activity_dict a ON s.activity = a.name
+    WINDOW w AS (PARTITION BY c.case_id ORDER BY s.ts, s.event_no)
+    ORDER BY c.case_id, position`,
+    params,
+  );
+  await connection.run(
+    `
+    CREATE TEMP TABLE case_facts AS
+    SELECT case_id,
+           list(activity_id ORDER BY position) AS sequence,
+           min(ts) AS start_ts, max(ts) AS end_ts, count(*)::INTEGER AS events,
+           arg_min(activity_id, position) AS start_activity_id,
+           arg_max(activity_id, position) AS end_activity_id
+    FROM events WHERE log_id = $log GROUP BY case_id`,
+    params,
+  );
+  // Variant ids: 0 is the most frequent; ties broken by the sequence itself.
+  await connection.run(`
+    CREATE TEMP TABLE variant_dict AS
+    SELECT sequence, (row_number() OVER (ORDER BY count(*) DESC, sequence) - 1)::INTEGER AS variant_id
+    FROM case_facts GROUP BY sequence`);
+  await connection.run(`INSERT INTO variants SELECT $log, variant_id, sequence FROM variant_dict`, params);
+  await connection.run(
+    `
+    INSERT INTO cases
+    SELECT $log, f.case_id, c.name, f.start_ts, f.end_ts,
+           (epoch_us(f.end_ts) - epoch_us(f.start_ts)) / 1e6,
+           f.events, f.start_activity_id, f.end_activity_id, v.variant_id
+    FROM case_facts f
+    JOIN case_dict c USING (case_id)
+    JOIN variant_dict v USING (sequence)
+    ORDER BY f.case_id`,
+    params,
+  );
+
+  const attributes = await storeAttributes(connection, logId, source);
+  const counts = await queryRow<{ events: number; cases: number; activities: number; variants: number; first_ts: string; last_ts: string }>(
+    connection,
+    `SELECT (SELECT count(*) FROM staged)::BIGINT AS events,
+            (SELECT count(*) FROM case_dict)::BIGINT AS cases,
+            (SELECT count(*) FROM activity_dict)::INTEGER AS activities,
+            (SELECT count(*) FROM variant_dict)::INTEGER AS variants`,
+  );
+  await connection.run(
+    `
+    INSERT INTO logs (log_id, name, source, format, mapping, attributes, events, cases, activities, variants, first_ts, last_ts)
+    SELECT $log, $name, $source, $format, $mapping, $attributes, $events, $cases, $activities, $variants, min(ts), max(ts)
+    FROM staged`,
+    {
+      log: logId,
+      name,
+      source: source.file,
+      format: source.format,
+      mapping: JSON.stringify(mapping),
+      attributes: JSON.stringify(attributes),
+      events: counts!.events,
+      cases: counts!.cases,
+      activities: counts!.activities,
+      variants: counts!.variants,
+    },
+  );
+  for (const table of ['staged', 'activity_dict', 'case_dict', 'case_facts', 'variant_dict']) {
+    await connection.run(`DROP TABLE ${table}`);
+  }
+  return { name, events: counts!.events, cases: counts!.cases, activities: counts!.activities, variants: counts!.variants };
+}
+
+async function storeAttributes(connection: DuckDBConnection, logId: number, source: StagedSource): Promise<{ name: string; type: string }[]> {
+  const mapped = new Set(Object.values(source.mapping));
+  const internal = new Set(source.internalColumns ?? []);
+  const columns = await queryRows<{ column_name: string }>(connection, `DESCRIBE raw`);
+  const attributes = columns.filter((c) => !mapped.has(c.column_name) && !internal.has(c.column_name));
+  for (const [column, type] of Object.entries(source.casts ?? {})) {
+    const bad = await queryRow<{ line: number; value: string }>(
+      connection,
+      `SELECT (${source.lineExpr})::BIGINT AS line, CAST(${quoteIdent(column)} AS VARCHAR) AS value FROM raw
+       WHERE ${quoteIdent(column)} IS NOT NULL AND TRY_CAST(${quoteIdent(column)} AS ${type}) IS NULL LIMIT 1`,
+    );
+    if (bad) throw new IngestError(source.file, `cannot read as ${type.toLowerCase()}. Nothing was loaded.`, bad.line, column, bad.value);
+  }
+  const selects = attributes.map((c) => {
+    const cast = source.casts?.[c.column_name];
+    return cast ? `CAST(${quoteIdent(c.column_name)} AS ${cast}) AS ${quoteIdent(c.column_name)}` : quoteIdent(c.column_name);
+  });
+  await connection.run(
+    `CREATE TABLE ${quoteIdent(attributeTable(logId))} AS SELECT rowid AS event_no${selects.map((s) => `, ${s}`).join('')} FROM raw ORDER BY rowid`,
+  );
+  const typed = await queryRows<{ column_name: string; column_type: string }>(connection, `DESCRIBE ${quoteIdent(attributeTable(logId))}`);
+  return typed.filter((c) => c.column_name !== 'event_no').map((c) => ({ name: c.column_name, type: c.column_type }));
+}
+
+/** Rejects the whole source if any mapped cell is missing or unreadable, naming the first few. */
+async function rejectBadRows(connection: DuckDBConnection, source: StagedSource): Promise<void> {
+  const { mapping } = source;
+  const bad = await queryRows<{ line: number; role: string; value: string | null; total: number }>(
+    connection,
+    `
+    WITH problems AS (
+      SELECT event_no, 'case' AS role, case_name AS value FROM staged WHERE case_name IS NULL OR trim(case_name) = ''
+      UNION ALL
+      SELECT event_no, 'activity', activity FROM staged WHERE activity IS NULL OR trim(activity) = ''
+      UNION ALL
+      SELECT event_no, 'timestamp', ts_text FROM staged WHERE ts IS NULL
+    )
+    SELECT (${source.lineExpr})::BIGINT AS line, p.role, p.value, (count(*) OVER ())::BIGINT AS total
+    FROM problems p JOIN raw ON raw.rowid = p.event_no
+    ORDER BY p.event_no LIMIT ${MAX_REPORTED}`,
+  );
+  if (bad.length === 0) return;
+  const describe = (row: (typeof bad)[number]) => {
+    if (row.role === 'timestamp') return row.value === null || row.value.trim() === '' ? 'timestamp is missing' : 'cannot read the timestamp';
+    return `${row.role} is missing`;
+  };
+  const first = bad[0]!;
+  const column = mapping[first.role as keyof ColumnMapping]!;
+  const more = bad.slice(1).map((row) => `line ${row.line} (${mapping[row.role as keyof ColumnMapping]}: ${describe(row)})`);
+  const summary = first.total > 1 ? `; ${first.total} bad cells in all, also ${more.join(', ')}${first.total > bad.length ? ', …' : ''}` : '';
+  throw new IngestError(
+    source.file,
+    `${describe(first)}${summary}. Nothing was loaded.`,
+    first.line,
+    column,
+    first.value ?? undefined,
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Which source columns play the roles of a case-based event log. Explicit flags
+ * win; otherwise the XES/PM4Py names, then common ERP names, are recognized.
+ */
+export interface ColumnMapping {
+  case: string;
+  activity: string;
+  timestamp: string;
+  resource?: string;
+  lifecycle?: string;
+}
+
+export type MappingOverrides = Partial<ColumnMapping>;
+
+// Checked in order: the first candidate present wins. Compared case-insensitively.
+const CANDIDATES: Record<keyof ColumnMapping, readonly string[]> = {
+  case: ['case:concept:name', 'case_id', 'caseid', 'case id', 'case', 'order_id', 'orderid', 'order id', 'order_number', 'order', 'trace_id'],
+  activity: ['concept:name', 'activity', 'activity_name', 'activity name', 'event', 'event_name', 'event name', 'action', 'step', 'task'],
+  timestamp: ['time:timestamp', 'timestamp', 'time', 'event_time', 'event time', 'datetime', 'date_time', 'complete timestamp', 'completed_at', 'created_at', 'date'],
+  resource: ['org:resource', 'resource', 'user', 'user_id', 'username', 'performer', 'agent', 'employee'],
+  lifecycle: ['lifecycle:transition', 'lifecycle', 'transition'],
+};
+
+const REQUIRED = ['case', 'activity', 'timestamp'] as const;
+
+/**
+ * Resolves the mapping for a source with these column names. Throws with the
+ * available columns listed when a required role can be neither found nor guessed.
+ */
+export function resolveMapping(columns: readonly string[], overrides: MappingOverrides, file: string): ColumnMapping {
+  const byLower = new Map<string, string>();
+  for (const column of columns) if (!byLower.has(column.toLowerCase())) byLower.set(column.toLowerCase(), column);
+  const chosen = new Set<string>();
+  const pick = (role: keyof ColumnMapping): string | undefined => {
+    const explicit = overrides[role];
+    if (explicit !== undefined) {
+      if (!columns.includes(explicit)) {
+        throw new Error(`${file}: --${role} ${JSON.stringify(explicit)} is not a column; columns are ${listColumns(columns)}`);
+      }
+      chosen.add(explicit);
+      return explicit;
+    }
+    for (const candidate of CANDIDATES[role]) {
+      const column = byLower.get(candidate);
+      if (column !== undefined && !chosen.has(column)) {
+        chosen.add(column);
+        return column;
+      }
+    }
+    return undefined;
+  };
+  // Required roles first, so an optional role never takes a column a required one needs.
+  const found: Partial<ColumnMapping> = {};
+  for (const role of REQUIRED) found[role] = pick(role);
+  found.resource = pick('resource');
+  found.lifecycle = pick('lifecycle');
+  const missing = REQUIRED.filter((role) => found[role] === undefined);
+  if (missing.length > 0) {
+    throw new Error(
+      `${file}: cannot tell which column is the ${missing.join(', ')}; columns are ${listColumns(columns)}. ` +
+        `Name them with ${missing.map((role) => `--${role} COLUMN`).join(' ')}`,
+    );
+  }
+  const mapping: ColumnMapping = { case: found.case!, activity: found.activity!, timestamp: found.timestamp! };
+  if (found.resource !== undefined) mapping.resource = found.resource;
+  if (found.lifecycle !== undefined) mapping.lifecycle = found.lifecycle;
+  return mapping;
+}
+
+function listColumns(columns: readonly string[]): string {
+  return columns.map((c) => JSON.stringify(c)).join(', ');
+}

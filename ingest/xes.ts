@@ -1,0 +1,161 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { quoteIdent } from '../store/sql.ts';
+import { IngestError } from './errors.ts';
+import { resolveMapping, type MappingOverrides } from './mapping.ts';
+import type { StagedSource } from './build-log.ts';
+
+/** XES attribute elements and the DuckDB type each value is stored as. */
+const XES_TYPES: Record<string, string> = {
+  string: 'VARCHAR',
+  id: 'VARCHAR',
+  date: 'TIMESTAMPTZ',
+  int: 'BIGINT',
+  float: 'DOUBLE',
+  boolean: 'BOOLEAN',
+};
+const NESTED = new Set(['list', 'container', 'values']);
+const LINE_COLUMN = '__line';
+const CHUNK_ROWS = 2048;
+
+/** Columnar buffer of the events read so far; every value kept as the file's text. */
+class ColumnBuffer {
+  rows = 0;
+  readonly lines: number[] = [];
+  readonly columns = new Map<string, { type: string; values: (string | null)[] }>();
+
+  set(column: string, xesType: string, value: string): void {
+    const type = XES_TYPES[xesType] ?? 'VARCHAR';
+    let entry = this.columns.get(column);
+    if (!entry) {
+      entry = { type, values: [] };
+      this.columns.set(column, entry);
+    } else if (entry.type !== type) {
+      entry.type = 'VARCHAR'; // mixed types across events: keep the text
+    }
+    entry.values[this.rows] = value;
+  }
+
+  endRow(line: number): void {
+    this.lines.push(line);
+    this.rows += 1;
+  }
+}
+
+interface PendingEvent {
+  line: number;
+  attributes: [key: string, type: string, value: string][];
+}
+
+/**
+ * Reads an XES file (plain or gzip) as a stream into the temporary table `raw`:
+ * one row per event, trace attributes as `case:<key>` columns (as PM4Py names them),
+ * event attributes by key. Every event is kept, whatever its lifecycle transition.
+ */
+export async function stageXes(connection: DuckDBConnection, file: string, overrides: MappingOverrides): Promise<StagedSource> {
+  const buffer = await parseXes(file);
+  if (buffer.rows === 0) throw new IngestError(file, 'the XES file holds no events');
+  const columns = [...buffer.columns.keys()];
+  const mapping = resolveMapping(columns, overrides, file);
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE raw (${quoteIdent(LINE_COLUMN)} INTEGER${columns.map((c) => `, ${quoteIdent(c)} VARCHAR`).join('')})`,
+  );
+  const appender = await connection.createAppender('raw');
+  const types = [INTEGER, ...columns.map(() => VARCHAR)];
+  const series = columns.map((c) => buffer.columns.get(c)!.values);
+  for (let start = 0; start < buffer.rows; start += CHUNK_ROWS) {
+    const end = Math.min(start + CHUNK_ROWS, buffer.rows);
+    const chunk = DuckDBDataChunk.create(types, end - start);
+    chunk.setColumnValues(0, buffer.lines.slice(start, end));
+    series.forEach((values, i) => {
+      const slice: (string | null)[] = new Array(end - start);
+      for (let r = start; r < end; r++) slice[r - start] = values[r] ?? null;
+      chunk.setColumnValues(i + 1, slice);
+    });
+    appender.appendDataChunk(chunk);
+  }
+  appender.closeSync();
+  const mapped = new Set(Object.values(mapping));
+  const casts: Record<string, string> = {};
+  for (const [column, { type }] of buffer.columns) if (type !== 'VARCHAR' && !mapped.has(column)) casts[column] = type;
+  return { file, format: 'xes', mapping, lineExpr: `raw.${quoteIdent(LINE_COLUMN)}`, casts, internalColumns: [LINE_COLUMN] };
+}
+
+async function parseXes(file: string): Promise<ColumnBuffer> {
+  const buffer = new ColumnBuffer();
+  const parser = new SaxesParser({ position: true });
+  // Element names from the root down; attribute elements are only read as direct children of a trace or event.
+  const stack: string[] = [];
+  let traceAttributes: [string, string, string][] = [];
+  let traceEvents: PendingEvent[] = [];
+  let event: PendingEvent | undefined;
+  let failure: IngestError | undefined;
+
+  parser.on('opentag', (tag: SaxesTagPlain) => {
+    const parent = stack[stack.length - 1];
+    const name = tag.name;
+    stack.push(name);
+    if (name === 'trace' && parent === 'log') {
+      traceAttributes = [];
+      traceEvents = [];
+    } else if (name === 'event' && parent === 'trace') {
+      event = { line: parser.line, attributes: [] };
+    } else if ((parent === 'event' || parent === 'trace') && !NESTED.has(name) && name in XES_TYPES) {
+      const key = tag.attributes.key;
+      const value = tag.attributes.value;
+      if (key === undefined || value === undefined) {
+        failure ??= new IngestError(file, `<${name}> attribute without key or value`, parser.line);
+        return;
+      }
+      if (parent === 'event' && event) event.attributes.push([key, name, value]);
+      else if (parent === 'trace' && stack[stack.length - 3] === 'log') traceAttributes.push([`case:${key}`, name, value]);
+    }
+  });
+  parser.on('closetag', (tag: SaxesTagPlain) => {
+    stack.pop();
+    if (tag.name === 'event' && event && stack[stack.length - 1] === 'trace') {
+      traceEvents.push(event);
+      event = undefined;
+    } else if (tag.name === 'trace' && stack[stack.length - 1] === 'log') {
+      for (const pending of traceEvents) {
+        for (const [key, type, value] of traceAttributes) buffer.set(key, type, value);
+        for (const [key, type, value] of pending.attributes) buffer.set(key, type, value);
+        buffer.endRow(pending.line);
+      }
+    }
+  });
+  parser.on('error', (error: Error) => {
+    failure ??= new IngestError(file, `not well-formed XML: ${error.message.replace(/^[^:]*:\d+:\d+: /, '')}`, parser.line);
+  });
+
+  const stream = (await isGzip(file)) ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
+  const decoder = new TextDecoder('utf-8');
+  try {
+    for await (const chunk of stream) {
+      parser.write(decoder.decode(chunk as Buffer, { stream: true }));
+      if (failure) break;
+    }
+    if (!failure) parser.write(decoder.decode()).close();
+  } catch (error) {
+    if (failure) throw failure;
+    throw new IngestError(file, `cannot read: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    stream.destroy();
+  }
+  if (failure) throw failure;
+  for (const entry of buffer.columns.values()) entry.values.length = buffer.rows;
+  return buffer;
+}
+
+export async function isGzip(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,62 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRow, queryRows, withConnection, type Store } from './db.ts';
+import { attributeTable } from './schema.ts';
+import { quoteIdent } from './sql.ts';
+
+/** One stored log, as listed by `waybill logs` and `GET /api/logs`. */
+export interface LogInfo {
+  name: string;
+  source: string;
+  format: string;
+  events: number;
+  cases: number;
+  activities: number;
+  variants: number;
+  firstTimestamp: string | null;
+  lastTimestamp: string | null;
+  createdAt: string;
+  attributes: { name: string; type: string }[];
+}
+
+/** A log's internal id with its public description; what every analysis starts from. */
+export interface LogRef extends LogInfo {
+  id: number;
+}
+
+const LOG_COLUMNS = `
+  log_id AS id, name, source, format, events, cases, activities, variants,
+  strftime(first_ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS "firstTimestamp",
+  strftime(last_ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS "lastTimestamp",
+  strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS "createdAt",
+  attributes::VARCHAR AS attributes`;
+
+type LogRow = Omit<LogRef, 'attributes'> & { attributes: string };
+
+function toLogRef(row: LogRow): LogRef {
+  return { ...row, attributes: JSON.parse(row.attributes) as LogRef['attributes'] };
+}
+
+/** Every stored log, by name. */
+export async function listLogs(store: Store): Promise<LogInfo[]> {
+  return withConnection(store, async (connection) => {
+    const rows = await queryRows<LogRow>(connection, `SELECT ${LOG_COLUMNS} FROM logs ORDER BY name`);
+    return rows.map((row) => {
+      const { id: _id, ...info } = toLogRef(row);
+      return info;
+    });
+  });
+}
+
+/** The stored log of this name, or undefined. */
+export async function findLog(connection: DuckDBConnection, name: string): Promise<LogRef | undefined> {
+  const row = await queryRow<LogRow>(connection, `SELECT ${LOG_COLUMNS} FROM logs WHERE name = $name`, { name });
+  return row ? toLogRef(row) : undefined;
+}
+
+/** Deletes every row of a log (inside the caller's transaction). */
+export async function deleteLogRows(connection: DuckDBConnection, logId: number): Promise<void> {
+  for (const table of ['events', 'cases', 'activities', 'variants', 'objects', 'event_objects', 'logs']) {
+    await connection.run(`DELETE FROM ${table} WHERE log_id = $log`, { log: logId });
+  }
+  await connection.run(`DROP TABLE IF EXISTS ${quoteIdent(attributeTable(logId))}`);
+}

@@ -1,0 +1,92 @@
+/**
+ * The store's layout and its migrations. A database file records the version it
+ * was written at; opening it runs every later migration in one transaction.
+ *
+ * Layout, and why: a classic (case-based) log is stored already flattened and in
+ * case order, with what every analysis shares derived once at ingest:
+ * - `events`: one row per event, ordered by (case, position), with the successor's
+ *   activity and the seconds to it, so a process map is one GROUP BY, not a window.
+ * - `cases`: start, end, duration, event count, start/end activity and variant id.
+ * - `activities`, `variants`: dictionaries; events carry integer ids.
+ * - `attributes_<log id>`: the source's other columns, typed, one wide table per log,
+ *   keyed by `event_no` (the event's ordinal in the source).
+ * - `objects`, `event_objects`: object-centric links (OCEL 2.0); a flat log is the
+ *   special case whose single object type is its case notion, so it needs no rows here.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE IF NOT EXISTS waybill_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE SEQUENCE IF NOT EXISTS log_id_seq START 1;
+CREATE TABLE logs (
+  log_id INTEGER PRIMARY KEY,
+  name VARCHAR NOT NULL UNIQUE,
+  source VARCHAR NOT NULL,
+  format VARCHAR NOT NULL,
+  mapping JSON NOT NULL,
+  attributes JSON NOT NULL,
+  events BIGINT NOT NULL,
+  cases BIGINT NOT NULL,
+  activities INTEGER NOT NULL,
+  variants INTEGER NOT NULL,
+  first_ts TIMESTAMPTZ,
+  last_ts TIMESTAMPTZ,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE activities (
+  log_id INTEGER NOT NULL,
+  activity_id INTEGER NOT NULL,
+  name VARCHAR NOT NULL
+);
+CREATE TABLE variants (
+  log_id INTEGER NOT NULL,
+  variant_id INTEGER NOT NULL,
+  activity_ids INTEGER[] NOT NULL
+);
+CREATE TABLE cases (
+  log_id INTEGER NOT NULL,
+  case_id INTEGER NOT NULL,
+  name VARCHAR NOT NULL,
+  start_ts TIMESTAMPTZ NOT NULL,
+  end_ts TIMESTAMPTZ NOT NULL,
+  duration_s DOUBLE NOT NULL,
+  events INTEGER NOT NULL,
+  start_activity_id INTEGER NOT NULL,
+  end_activity_id INTEGER NOT NULL,
+  variant_id INTEGER NOT NULL
+);
+CREATE TABLE events (
+  log_id INTEGER NOT NULL,
+  case_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  event_no BIGINT NOT NULL,
+  activity_id INTEGER NOT NULL,
+  ts TIMESTAMPTZ NOT NULL,
+  utc_offset_minutes SMALLINT,
+  resource VARCHAR,
+  lifecycle VARCHAR,
+  next_activity_id INTEGER,
+  next_seconds DOUBLE
+);
+CREATE TABLE objects (
+  log_id INTEGER NOT NULL,
+  object_id VARCHAR NOT NULL,
+  object_type VARCHAR NOT NULL
+);
+CREATE TABLE event_objects (
+  log_id INTEGER NOT NULL,
+  event_no BIGINT NOT NULL,
+  object_id VARCHAR NOT NULL,
+  qualifier VARCHAR
+);
+`,
+  },
+];
+
+/** The name of a log's attribute table. */
+export function attributeTable(logId: number): string {
+  return `attributes_${logId}`;
+}
