@@ -45,7 +45,7 @@ function utcOffsetMinutesSql(textSql: string): string {
  * (position, successor and time to it; case start, end, duration, variant). Must run
  * inside the caller's transaction, so a failure leaves nothing behind.
  */
-export async function buildLog(connection: DuckDBConnection, name: string, source: StagedSource): Promise<LogSummary> {
+export async function buildLog(connection: DuckDBConnection, name: string, source: StagedSource, sourcePath: string): Promise<LogSummary> {
   const { mapping } = source;
   const q = quoteIdent;
   const text = (column: string | undefined) => (column === undefined ? 'NULL::VARCHAR' : `CAST(${q(column)} AS VARCHAR)`);
@@ -138,7 +138,7 @@ export async function buildLog(connection: DuckDBConnection, name: string, sourc
     {
       log: logId,
       name,
-      source: source.file,
+      source: sourcePath,
       format: source.format,
       mapping: JSON.stringify(mapping),
       attributes: JSON.stringify(attributes),

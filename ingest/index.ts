@@ -58,7 +58,7 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
           if (!options.replace) throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --replace to load it again, or --name to choose another name`);
           await deleteLogRows(connection, existing.log_id);
         }
-        return buildLog(connection, name, { ...source, file });
+        return buildLog(connection, name, { ...source, file }, path);
       });
     } finally {
       await connection.run('DROP TABLE IF EXISTS raw');

@@ -1,0 +1,165 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ingestFile, IngestError } from '../ingest/index.ts';
+import { discoverProcessMap, FilterError, filterFromParams, getCaseDurations, getVariants, UnknownLogError } from '../mining/index.ts';
+import { openStore, resolveDbPath } from '../store/db.ts';
+import { listLogs } from '../store/logs.ts';
+import { printCaseDurations, printLogs, printProcessMap, printVariants } from './print.ts';
+
+const USAGE = `waybill — process intelligence for distribution businesses
+
+Usage:
+  waybill ingest FILE [--name NAME] [--case COL] [--activity COL] [--timestamp COL] [--resource COL] [--replace]
+  waybill logs [--json]
+  waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
+      ANALYSIS: process-map | variants [--limit N] | case-durations [--bins N]
+      MODE: intersecting (default) | contained | started | completed
+  waybill generate --out FILE [--seed N] [--orders N | --events N] [--start DATE] [--days N]
+  waybill serve [--host HOST] [--port PORT]
+  waybill demo [--host HOST] [--port PORT]     build if needed, load the demo log, serve
+
+Every command takes --db PATH (or WAYBILL_DB); default ./data/waybill.duckdb.
+--json prints exactly the JSON the API returns.`;
+
+const OPTIONS = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  name: { type: 'string' },
+  case: { type: 'string' },
+  activity: { type: 'string' },
+  timestamp: { type: 'string' },
+  resource: { type: 'string' },
+  replace: { type: 'boolean' },
+  log: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  timeframe: { type: 'string' },
+  limit: { type: 'string' },
+  bins: { type: 'string' },
+  out: { type: 'string' },
+  seed: { type: 'string' },
+  orders: { type: 'string' },
+  events: { type: 'string' },
+  start: { type: 'string' },
+  days: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+/** A mistake in how the command was called: exit code 2, with the usage hint. */
+class UsageError extends Error {}
+
+/** Runs the CLI with these arguments and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let command: string | undefined;
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    [command] = positionals;
+    if (values.help || command === undefined || command === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    await run(command, positionals.slice(1), values);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`waybill: ${error.message}\nRun \`waybill --help\` for usage.`);
+      return 2;
+    }
+    const known = error instanceof IngestError || error instanceof UnknownLogError || error instanceof FilterError || error instanceof RangeError;
+    console.error(`waybill${command ? ` ${command}` : ''}: ${error instanceof Error ? error.message : String(error)}`);
+    if (!known && error instanceof Error && process.env.WAYBILL_DEBUG) console.error(error.stack);
+    return 1;
+  }
+}
+
+async function run(command: string, args: string[], values: Values): Promise<void> {
+  const dbPath = resolveDbPath(values.db);
+  switch (command) {
+    case 'ingest': {
+      if (args.length !== 1) throw new UsageError('ingest takes one FILE');
+      const store = await openStore(dbPath);
+      const mapping = Object.fromEntries(
+        (['case', 'activity', 'timestamp', 'resource'] as const).flatMap((role) => (values[role] === undefined ? [] : [[role, values[role]]])),
+      );
+      const started = performance.now();
+      const summary = await ingestFile(store, args[0]!, { name: values.name, mapping, replace: values.replace });
+      const seconds = (performance.now() - started) / 1000;
+      if (values.json) console.log(JSON.stringify(summary));
+      else
+        console.log(
+          `Loaded ${JSON.stringify(summary.name)}: ${summary.events.toLocaleString('en-US')} events, ${summary.cases.toLocaleString('en-US')} cases, ` +
+            `${summary.activities} activities, ${summary.variants.toLocaleString('en-US')} variants in ${seconds.toFixed(2)} s`,
+        );
+      return;
+    }
+    case 'logs': {
+      noArgs(command, args);
+      const logs = await listLogs(await openStore(dbPath));
+      if (values.json) console.log(JSON.stringify({ logs }));
+      else printLogs(logs);
+      return;
+    }
+    case 'mine': {
+      const [analysis, ...rest] = args;
+      if (analysis === undefined) throw new UsageError('mine needs an ANALYSIS: process-map, variants or case-durations');
+      noArgs(command, rest);
+      if (values.log === undefined) throw new UsageError('mine needs --log NAME (`waybill logs` lists them)');
+      const store = await openStore(dbPath);
+      const filter = filterFromParams({ from: values.from, to: values.to, timeframe: values.timeframe });
+      const output = (result: unknown, print: () => void) => (values.json ? console.log(JSON.stringify(result)) : print());
+      if (analysis === 'process-map') {
+        const result = await discoverProcessMap(store, values.log, filter);
+        output(result, () => printProcessMap(result));
+      } else if (analysis === 'variants') {
+        const limit = integerOption(values.limit, '--limit');
+        const result = await getVariants(store, values.log, filter, limit === undefined ? {} : { limit });
+        output(result, () => printVariants(result));
+      } else if (analysis === 'case-durations') {
+        const bins = integerOption(values.bins, '--bins');
+        const result = await getCaseDurations(store, values.log, filter, bins === undefined ? {} : { bins });
+        output(result, () => printCaseDurations(result));
+      } else {
+        throw new UsageError(`unknown analysis ${JSON.stringify(analysis)}: use process-map, variants or case-durations`);
+      }
+      return;
+    }
+    case 'generate': {
+      noArgs(command, args);
+      if (values.out === undefined) throw new UsageError('generate needs --out FILE');
+      const { generateDemoLog } = await import('./demo.ts');
+      const result = await generateDemoLog(values.out, {
+        seed: integerOption(values.seed, '--seed') ?? 1,
+        orders: integerOption(values.orders, '--orders'),
+        events: integerOption(values.events, '--events'),
+        start: values.start,
+        days: integerOption(values.days, '--days'),
+      });
+      console.log(`Wrote ${result.events.toLocaleString('en-US')} events of ${result.cases.toLocaleString('en-US')} orders to ${values.out}`);
+      return;
+    }
+    case 'serve':
+    case 'demo': {
+      noArgs(command, args);
+      const { serve, prepareDemo } = await import('./serve.ts');
+      if (command === 'demo') await prepareDemo(dbPath);
+      await serve({ dbPath, host: values.host, port: values.port });
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+function noArgs(command: string, args: readonly string[]): void {
+  if (args.length > 0) throw new UsageError(`${command}: unexpected argument ${JSON.stringify(args[0])}`);
+}
+
+function integerOption(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value)) throw new UsageError(`${flag} must be a whole number, not ${JSON.stringify(text)}`);
+  return value;
+}

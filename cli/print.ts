@@ -1,0 +1,69 @@
+import type { CaseDurations, ProcessMap, Variants } from '../mining/index.ts';
+import { humanizeSeconds } from '../mining/format.ts';
+import type { LogInfo } from '../store/logs.ts';
+import { formatNumber, formatTable } from './table.ts';
+
+/** Human-readable renderings of the analyses for the terminal; `--json` bypasses these. */
+export function printLogs(logs: readonly LogInfo[]): void {
+  if (logs.length === 0) {
+    console.log('No logs yet. Load one with `waybill ingest FILE` or start the demo with `npm start`.');
+    return;
+  }
+  console.log(
+    formatTable(
+      ['log', 'events', 'cases', 'activities', 'variants', 'from', 'to', 'source'],
+      logs.map((l) => [l.name, l.events, l.cases, l.activities, l.variants, day(l.firstTimestamp), day(l.lastTimestamp), l.source]),
+    ),
+  );
+}
+
+export function printProcessMap(map: ProcessMap): void {
+  console.log(`Process map of ${map.log}: ${formatNumber(map.cases)} cases, ${formatNumber(map.events)} events\n`);
+  console.log(formatTable(['activity', 'events', 'cases'], map.activities.map((a) => [a.name, a.count, a.cases])));
+  console.log();
+  console.log(
+    formatTable(
+      ['from', 'to', 'count', 'median', 'mean', 'p90', 'total'],
+      map.edges.map((e) => [
+        e.from,
+        e.to,
+        e.count,
+        humanizeSeconds(e.duration.median),
+        humanizeSeconds(e.duration.mean),
+        humanizeSeconds(e.duration.p90),
+        humanizeSeconds(e.duration.sum),
+      ]),
+    ),
+  );
+  console.log(`\nstart: ${map.start.map((s) => `${s.activity} (${formatNumber(s.count)})`).join(', ')}`);
+  console.log(`end:   ${map.end.map((s) => `${s.activity} (${formatNumber(s.count)})`).join(', ')}`);
+}
+
+export function printVariants(result: Variants): void {
+  console.log(`${formatNumber(result.variantCount)} variants over ${formatNumber(result.cases)} cases\n`);
+  console.log(
+    formatTable(
+      ['#', 'cases', 'share', 'median', 'activities'],
+      result.variants.map((v, i) => [i + 1, v.count, `${(v.share * 100).toFixed(1)}%`, humanizeSeconds(v.duration.median), v.activities.join(' → ')]),
+    ),
+  );
+}
+
+export function printCaseDurations(result: CaseDurations): void {
+  const s = result.seconds;
+  console.log(`Case durations of ${result.log}: ${formatNumber(result.cases)} cases`);
+  console.log(
+    `min ${humanizeSeconds(s.min)}   median ${humanizeSeconds(s.median)}   mean ${humanizeSeconds(s.mean)}   p90 ${humanizeSeconds(s.p90)}   max ${humanizeSeconds(s.max)}\n`,
+  );
+  const peak = Math.max(1, ...result.histogram.map((b) => b.count));
+  console.log(
+    formatTable(
+      ['from', 'to', 'cases', ''],
+      result.histogram.map((b) => [humanizeSeconds(b.from), humanizeSeconds(b.to), b.count, '█'.repeat(Math.round((b.count / peak) * 40))]),
+    ),
+  );
+}
+
+function day(iso: string | null): string {
+  return iso === null ? '–' : iso.slice(0, 10);
+}

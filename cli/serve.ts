@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ingestFile } from '../ingest/index.ts';
+import { openStore } from '../store/db.ts';
+import { listLogs } from '../store/logs.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const HANDLER = join(ROOT, 'build', 'handler.js');
+// What the built server is made of: a change in any of these makes the build stale.
+const SOURCES = ['web', 'mining', 'store', 'svelte.config.js', 'vite.config.ts'];
+
+type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/** Serves the dashboard and the API from the built SvelteKit app, in this process. */
+export async function serve(options: { dbPath: string; host?: string; port?: string }): Promise<void> {
+  if (!existsSync(HANDLER)) throw new Error('the web app is not built; run `npm run build` (or `npm start`, which builds when needed)');
+  // The server side opens the store from this variable.
+  process.env.WAYBILL_DB = options.dbPath;
+  const { handler } = (await import(pathToFileURL(HANDLER).href)) as { handler: Handler };
+  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+  const port = Number(options.port ?? process.env.PORT ?? 3000);
+  const server = createServer((req, res) =>
+    handler(req, res, () => {
+      res.statusCode = 404;
+      res.end('Not found');
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const shown = host.includes(':') ? `[${host}]` : host;
+  console.log(`Waybill is serving ${options.dbPath} at http://${shown}:${port}`);
+  const stop = () => server.close(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await new Promise<void>((resolve) => server.once('close', resolve));
+}
+
+/** Builds the web app when missing or stale, and loads the demo log on first run. */
+export async function prepareDemo(dbPath: string): Promise<void> {
+  if (buildIsStale()) {
+    console.log('Building the web app…');
+    const vite = join(ROOT, 'node_modules', '.bin', 'vite');
+    const result = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error('the web app build failed (see above)');
+  }
+  const { DEMO_LOG_NAME, DEMO_OPTIONS, generateDemoLog } = await import('./demo.ts');
+  const store = await openStore(dbPath);
+  if ((await listLogs(store)).some((log) => log.name === DEMO_LOG_NAME)) return;
+  const file = join(dirname(dbPath), 'demo', `${DEMO_LOG_NAME}.csv`);
+  console.log(`Generating the demo log (${DEMO_OPTIONS.orders.toLocaleString('en-US')} orders)…`);
+  await generateDemoLog(file, DEMO_OPTIONS);
+  const summary = await ingestFile(store, file, { name: DEMO_LOG_NAME });
+  console.log(`Loaded ${summary.events.toLocaleString('en-US')} events of ${summary.cases.toLocaleString('en-US')} orders as "${DEMO_LOG_NAME}".`);
+}
+
+function buildIsStale(): boolean {
+  if (!existsSync(HANDLER)) return true;
+  const built = statSync(HANDLER).mtimeMs;
+  return SOURCES.some((source) => newestMtime(join(ROOT, source)) > built);
+}
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+}

@@ -1,0 +1,8 @@
+/** Waybill's analyses: each is (store, log, filter, options) → a plain, JSON-safe result. */
+export { discoverProcessMap, type ProcessMap, type ProcessMapOptions } from './process-map/index.ts';
+export { getVariants, type Variants, type VariantsOptions } from './variants/index.ts';
+export { getCaseDurations, DEFAULT_HISTOGRAM_BINS, type CaseDurations, type CaseDurationsOptions } from './cycle-time/case-durations.ts';
+export { filterFromParams, FILTER_PARAMS } from './filter/params.ts';
+export { compileFilter, parseInstant, FilterError, TIMEFRAME_MODES, type Filter, type Timeframe, type TimeframeMode } from './filter/index.ts';
+export { UnknownLogError } from './log.ts';
+export type { DurationStats } from './types.ts';

@@ -1,0 +1,53 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows, withConnection, type Params, type Store } from '../store/db.ts';
+import { findLog, type LogRef } from '../store/logs.ts';
+import { compileFilter, type CompiledFilter, type Filter } from './filter/index.ts';
+
+/** The named log does not exist. */
+export class UnknownLogError extends Error {
+  override name = 'UnknownLogError';
+  constructor(readonly log: string) {
+    super(`no log named ${JSON.stringify(log)}; \`waybill logs\` lists them`);
+  }
+}
+
+/** What an analysis runs against: an open connection, the log, and its compiled filter. */
+export interface AnalysisScope {
+  connection: DuckDBConnection;
+  log: LogRef;
+  filter: CompiledFilter;
+  /** Parameters every query binds: `$log` and the filter's. */
+  params: Params;
+  /** Predicate restricting an events alias to the filtered cases ('' when no filter applies). */
+  eventCases(alias: string): string;
+  /** The activity names by id. */
+  activityNames(): Promise<string[]>;
+}
+
+/**
+ * Opens a connection, resolves the log by name and compiles the filter, then runs
+ * the analysis. Throws UnknownLogError or FilterError before any query runs.
+ */
+export async function runAnalysis<T>(store: Store, logName: string, filter: Filter, analysis: (scope: AnalysisScope) => Promise<T>): Promise<T> {
+  const compiled = compileFilter(filter);
+  return withConnection(store, async (connection) => {
+    const log = await findLog(connection, logName);
+    if (!log) throw new UnknownLogError(logName);
+    const params: Params = { log: log.id, ...compiled.params };
+    let names: Promise<string[]> | undefined;
+    return analysis({
+      connection,
+      log,
+      filter: compiled,
+      params,
+      eventCases: (alias) =>
+        compiled.restricts
+          ? `AND ${alias}.case_id IN (SELECT c.case_id FROM cases c WHERE c.log_id = $log AND ${compiled.caseWhere})`
+          : '',
+      activityNames: () =>
+        (names ??= queryRows<{ name: string }>(connection, `SELECT name FROM activities WHERE log_id = $log ORDER BY activity_id`, {
+          log: log.id,
+        }).then((rows) => rows.map((r) => r.name))),
+    });
+  });
+}

@@ -1,0 +1,80 @@
+import { queryRows, type Store } from '../../store/db.ts';
+import type { Filter } from '../filter/index.ts';
+import { runAnalysis } from '../log.ts';
+import type { DurationStats } from '../types.ts';
+
+/**
+ * The directly-follows graph (process map) of a log, the shape every consumer shares.
+ * - activity `count`: events of the activity; `cases`: cases with at least one;
+ * - edge a→b `count`: pairs of consecutive events (a then b) within a case, events
+ *   ordered by timestamp with ties in source order; `duration`: b's timestamp minus a's,
+ *   in seconds (p90 interpolates linearly, like numpy's default);
+ * - `start` / `end`: cases whose first / last event is the activity.
+ */
+export interface ProcessMap {
+  log: string;
+  cases: number;
+  events: number;
+  activities: { name: string; count: number; cases: number }[];
+  edges: { from: string; to: string; count: number; duration: DurationStats }[];
+  start: { activity: string; count: number }[];
+  end: { activity: string; count: number }[];
+}
+
+export type ProcessMapOptions = Record<string, never>;
+
+/** Discovers the process map (frequency and performance DFG) of the filtered cases of a log. */
+export async function discoverProcessMap(store: Store, log: string, filter: Filter = {}, _options: ProcessMapOptions = {}): Promise<ProcessMap> {
+  return runAnalysis(store, log, filter, async ({ connection, params, filter: compiled, eventCases, activityNames }) => {
+    const names = await activityNames();
+    const caseWhere = `c.log_id = $log AND ${compiled.caseWhere}`;
+    const activities = await queryRows<{ id: number; count: number; cases: number }>(
+      connection,
+      `SELECT activity_id AS id, count(*)::BIGINT AS count, count(DISTINCT case_id)::BIGINT AS cases
+       FROM events e WHERE e.log_id = $log ${eventCases('e')} GROUP BY activity_id`,
+      params,
+    );
+    const edges = await queryRows<{ from: number; to: number; count: number } & DurationStats>(
+      connection,
+      `SELECT activity_id AS "from", next_activity_id AS "to", count(*)::BIGINT AS count,
+              avg(next_seconds) AS mean, median(next_seconds) AS median,
+              min(next_seconds) AS min, max(next_seconds) AS max,
+              quantile_cont(next_seconds, 0.9) AS p90, sum(next_seconds) AS sum,
+              stddev_samp(next_seconds) AS stdev
+       FROM events e WHERE e.log_id = $log AND next_activity_id IS NOT NULL ${eventCases('e')}
+       GROUP BY activity_id, next_activity_id`,
+      params,
+    );
+    const ends = await queryRows<{ side: 'start' | 'end'; id: number; count: number }>(
+      connection,
+      `SELECT 'start' AS side, start_activity_id AS id, count(*)::BIGINT AS count FROM cases c WHERE ${caseWhere} GROUP BY start_activity_id
+       UNION ALL
+       SELECT 'end', end_activity_id, count(*)::BIGINT FROM cases c WHERE ${caseWhere} GROUP BY end_activity_id`,
+      params,
+    );
+    const totals = await queryRows<{ cases: number; events: number }>(
+      connection,
+      `SELECT count(*)::BIGINT AS cases, coalesce(sum(events), 0)::BIGINT AS events FROM cases c WHERE ${caseWhere}`,
+      params,
+    );
+    const name = (id: number) => names[id] ?? `#${id}`;
+    const byCount = <T extends { count: number }>(key: (item: T) => string) => (a: T, b: T) =>
+      b.count - a.count || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+    const side = (which: 'start' | 'end') =>
+      ends
+        .filter((row) => row.side === which)
+        .map((row) => ({ activity: name(row.id), count: row.count }))
+        .sort(byCount((row) => row.activity));
+    return {
+      log,
+      cases: totals[0]?.cases ?? 0,
+      events: totals[0]?.events ?? 0,
+      activities: activities.map((row) => ({ name: name(row.id), count: row.count, cases: row.cases })).sort(byCount((row) => row.name)),
+      edges: edges
+        .map(({ from, to, count, ...duration }) => ({ from: name(from), to: name(to), count, duration }))
+        .sort(byCount((row) => `${row.from}\u0000${row.to}`)),
+      start: side('start'),
+      end: side('end'),
+    };
+  });
+}
