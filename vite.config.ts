@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [sveltekit()],
   test: {
-    include: ['{ingest,mining,store,web,datasets,cli,notebooks}/**/*.test.ts'],
+    include: ['{ingest,mining,store,web,datasets,cli,notebooks,bench}/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 180_000,
