@@ -35,6 +35,16 @@ export async function openStore(path: string): Promise<Store> {
   const instance = await DuckDBInstance.fromCache(absolute, {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
+  }).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    const holder = /Conflicting lock is held in .*\(PID (\d+)\)/.exec(message);
+    if (holder) {
+      throw new Error(
+        `the database ${absolute} is in use by another process (PID ${holder[1]}), such as \`waybill serve\`; ` +
+          'DuckDB lets one process at a time open a file: stop that process, or pass another --db',
+      );
+    }
+    throw error;
   });
   const store: Store = { path: absolute, instance };
   let migration = migrated.get(absolute);

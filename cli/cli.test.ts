@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFixture } from '../test-support/fixture-log.ts';
+import { tempStore } from '../test-support/temp-store.ts';
+import { createApi } from '../web/api/index.ts';
+import { openStore } from '../store/db.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'waybill.js');
+const run = promisify(execFile);
+
+/** Runs the real `waybill` binary; resolves with its exit code and output whatever the code. */
+async function waybill(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: string;
+let db: string;
+let remove: () => void;
+beforeAll(async () => {
+  ({ dir, remove } = await tempStore());
+  db = join(dir, 'cli.duckdb');
+});
+afterAll(() => remove());
+
+describe('waybill CLI', () => {
+  it('ingests a file, lists logs and prints analyses as tables', async () => {
+    const file = writeFixture(dir);
+    const ingested = await waybill(['ingest', file, '--db', db]);
+    expect(ingested.stderr).toBe('');
+    expect(ingested.stdout).toMatch(/^Loaded "orders": 7 events, 3 cases, 3 activities, 2 variants in [\d.]+ s\n$/);
+    const logs = await waybill(['logs'], { WAYBILL_DB: db });
+    expect(logs.stdout).toMatch(/orders\s+7\s+3\s+3\s+2\s+2026-01-05\s+2026-01-06/);
+    const map = await waybill(['mine', 'process-map', '--log', 'orders', '--db', db]);
+    expect(map.stdout).toMatch(/Order Captured\s+Order Validated\s+2\s+45m\s+45m\s+1h 21m\s+1h 30m/);
+    expect(map.stdout).toContain('start: Order Captured (3)');
+    const variants = await waybill(['mine', 'variants', '--log', 'orders', '--db', db]);
+    expect(variants.stdout).toContain('Order Captured → Order Validated → Shipped');
+  });
+
+  it('says what is wrong with exit code 1 for bad input and 2 for bad usage', async () => {
+    const unknown = await waybill(['mine', 'variants', '--log', 'nope', '--db', db]);
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr).toContain('no log named "nope"');
+    const missing = await waybill(['ingest', join(dir, 'absent.csv'), '--db', db]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('absent.csv: no such file');
+    const usage = await waybill(['mine', 'variants', '--db', db]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('mine needs --log NAME');
+    expect((await waybill(['frobnicate'])).code).toBe(2);
+    expect((await waybill(['logs', '--bogus'])).code).toBe(2);
+    const help = await waybill(['--help']);
+    expect(help.stdout).toContain('waybill ingest FILE');
+  });
+
+  // Last: it opens the database in this process, and DuckDB lets one process at a time write a file.
+  it('prints with --json exactly the JSON the API returns', async () => {
+    const cases = [
+      [['logs'], '/api/logs'],
+      [['mine', 'process-map', '--log', 'orders'], '/api/logs/orders/process-map'],
+      [['mine', 'variants', '--log', 'orders', '--limit', '1'], '/api/logs/orders/variants?limit=1'],
+      [['mine', 'case-durations', '--log', 'orders', '--bins', '4', '--from', '2026-01-05T09:00:00Z'], '/api/logs/orders/case-durations?bins=4&from=2026-01-05T09:00:00Z'],
+    ] as const;
+    const printed: string[] = [];
+    for (const [args] of cases) {
+      const cli = await waybill([...args, '--json', '--db', db]);
+      expect(cli.code, cli.stderr).toBe(0);
+      printed.push(cli.stdout);
+    }
+    const api = createApi(() => openStore(db));
+    for (const [i, [, path]] of cases.entries()) {
+      const response = await api.request(path);
+      expect(response.status).toBe(200);
+      expect(printed[i]).toBe(`${await response.text()}\n`);
+    }
+  });
+});

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFile } from '../../ingest/index.ts';
+import type { Store } from '../../store/db.ts';
+import { writeFixture } from '../../test-support/fixture-log.ts';
+import { tempStore } from '../../test-support/temp-store.ts';
+import { createApi } from './index.ts';
+
+let store: Store;
+let remove: () => void;
+let api: ReturnType<typeof createApi>;
+beforeAll(async () => {
+  let dir: string;
+  ({ store, dir, remove } = await tempStore());
+  await ingestFile(store, writeFixture(dir));
+  api = createApi(async () => store);
+});
+afterAll(() => remove());
+
+async function get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await api.request(path);
+  expect(response.headers.get('content-type')).toMatch(/application\/json/);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('GET /api/logs', () => {
+  it('lists the stored logs', async () => {
+    const { status, body } = await get('/api/logs');
+    expect(status).toBe(200);
+    expect(body.logs).toEqual([
+      expect.objectContaining({ name: 'orders', format: 'csv', events: 7, cases: 3, activities: 3, variants: 2, firstTimestamp: '2026-01-05T07:00:00.000Z' }),
+    ]);
+  });
+});
+
+describe('GET /api/logs/:log/<analysis>', () => {
+  it('returns the process map in the shared shape, with hand-checked numbers', async () => {
+    const { status, body } = await get('/api/logs/orders/process-map');
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      log: 'orders',
+      cases: 3,
+      events: 7,
+      activities: [
+        { name: 'Order Captured', count: 3, cases: 3 },
+        { name: 'Order Validated', count: 2, cases: 2 },
+        { name: 'Shipped', count: 2, cases: 2 },
+      ],
+      edges: [
+        {
+          from: 'Order Captured',
+          to: 'Order Validated',
+          count: 2,
+          duration: { mean: 2700, median: 2700, min: 0, max: 5400, p90: 4860, sum: 5400, stdev: Math.sqrt(2 * 2700 ** 2) },
+        },
+        {
+          from: 'Order Validated',
+          to: 'Shipped',
+          count: 2,
+          duration: { mean: 44100, median: 44100, min: 7200, max: 81000, p90: 73620, sum: 88200, stdev: Math.sqrt(2 * 36900 ** 2) },
+        },
+      ],
+      start: [{ activity: 'Order Captured', count: 3 }],
+      end: [
+        { activity: 'Shipped', count: 2 },
+        { activity: 'Order Captured', count: 1 },
+      ],
+    });
+  });
+
+  it('returns variants and case durations', async () => {
+    const variants = await get('/api/logs/orders/variants');
+    expect(variants.body).toEqual({
+      log: 'orders',
+      cases: 3,
+      variantCount: 2,
+      variants: [
+        { activities: ['Order Captured', 'Order Validated', 'Shipped'], count: 2, share: 2 / 3, duration: { mean: 46800, median: 46800 } },
+        { activities: ['Order Captured'], count: 1, share: 1 / 3, duration: { mean: 0, median: 0 } },
+      ],
+    });
+    expect((await get('/api/logs/orders/variants?limit=1')).body.variants).toHaveLength(1);
+    const durations = await get('/api/logs/orders/case-durations?bins=2');
+    expect(durations.body).toEqual({
+      log: 'orders',
+      cases: 3,
+      seconds: { min: 0, median: 7200, mean: 31200, max: 86400, p90: 70560 },
+      histogram: [
+        { from: 0, to: 43200, count: 2 },
+        { from: 43200, to: 86400, count: 1 },
+      ],
+    });
+  });
+
+  it('applies the time window from the query string', async () => {
+    const { body } = await get('/api/logs/orders/process-map?from=2026-01-05T11:00:00Z&timeframe=started');
+    expect(body).toMatchObject({ cases: 1, events: 1 });
+  });
+
+  it('answers 404 with a JSON error for an unknown log or path', async () => {
+    expect(await get('/api/logs/nope/process-map')).toEqual({ status: 404, body: { error: 'no log named "nope"; `waybill logs` lists them' } });
+    expect((await get('/api/logs/orders/nonsense')).status).toBe(404);
+  });
+
+  it('answers 400 for bad parameters, including SQL in them', async () => {
+    for (const query of ['limit=0', 'limit=abc', 'bins=9999', "from=2026-01-01'%20OR%201=1--", 'from=2026-01-01&timeframe=sideways', 'timeframe=started']) {
+      const path = query.startsWith('bins') ? `/api/logs/orders/case-durations?${query}` : `/api/logs/orders/variants?${query}`;
+      const { status, body } = await get(path);
+      expect(status, query).toBe(400);
+      expect(typeof body.error, query).toBe('string');
+    }
+  });
+
+  it('treats a log name with SQL or path tricks as just a name', async () => {
+    expect((await get(`/api/logs/${encodeURIComponent("orders' OR '1'='1")}/process-map`)).status).toBe(404);
+    expect((await get(`/api/logs/${encodeURIComponent('../orders')}/variants`)).status).toBe(404);
+  });
+});
