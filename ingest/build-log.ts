@@ -110,6 +110,12 @@ export async function buildLog(connection: DuckDBConnection, name: string, sourc
     FROM case_facts GROUP BY sequence`);
   await connection.run(`INSERT INTO variants SELECT $log, variant_id, sequence FROM variant_dict`, params);
   await connection.run(
+    `INSERT INTO variant_activities
+     SELECT $log, variant_id, activity_id, count(*)::INTEGER
+     FROM (SELECT variant_id, unnest(sequence) AS activity_id FROM variant_dict) GROUP BY variant_id, activity_id`,
+    params,
+  );
+  await connection.run(
     `
     INSERT INTO cases
     SELECT $log, f.case_id, c.name, f.start_ts, f.end_ts,

@@ -55,7 +55,7 @@ export async function findLog(connection: DuckDBConnection, name: string): Promi
 
 /** Deletes every row of a log (inside the caller's transaction). */
 export async function deleteLogRows(connection: DuckDBConnection, logId: number): Promise<void> {
-  for (const table of ['events', 'cases', 'activities', 'variants', 'objects', 'event_objects', 'logs']) {
+  for (const table of ['events', 'cases', 'activities', 'variants', 'variant_activities', 'objects', 'event_objects', 'logs']) {
     await connection.run(`DELETE FROM ${table} WHERE log_id = $log`, { log: logId });
   }
   await connection.run(`DROP TABLE IF EXISTS ${quoteIdent(attributeTable(logId))}`);

@@ -8,6 +8,7 @@
  *   activity and the seconds to it, so a process map is one GROUP BY, not a window.
  * - `cases`: start, end, duration, event count, start/end activity and variant id.
  * - `activities`, `variants`: dictionaries; events carry integer ids.
+ * - `variant_activities`: each variant's activities with their occurrences.
  * - `attributes_<log id>`: the source's other columns, typed, one wide table per log,
  *   keyed by `event_no` (the event's ordinal in the source).
  * - `objects`, `event_objects`: object-centric links (OCEL 2.0); a flat log is the
@@ -45,6 +46,14 @@ CREATE TABLE variants (
   log_id INTEGER NOT NULL,
   variant_id INTEGER NOT NULL,
   activity_ids INTEGER[] NOT NULL
+);
+-- How often each activity occurs in each variant: activity counts per filtered case
+-- set come from cases grouped by variant, without scanning events.
+CREATE TABLE variant_activities (
+  log_id INTEGER NOT NULL,
+  variant_id INTEGER NOT NULL,
+  activity_id INTEGER NOT NULL,
+  occurrences INTEGER NOT NULL
 );
 CREATE TABLE cases (
   log_id INTEGER NOT NULL,

@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: generates an order-to-cash log of about 1M events (BENCH_EVENTS
+ * overrides), then times in one run CSV ingest, process map, variants and case
+ * durations through Waybill's functions and the same steps as plain DuckDB SQL
+ * (the floor). Query times are warm: the median of several runs after one warm-up.
+ * Writes bench/results/<date>.json and prints a table with the ratios to the floor.
+ */
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { writeOrderToCashCsv } from '../datasets/order-to-cash/index.ts';
+import { ingestFile } from '../ingest/index.ts';
+import { discoverProcessMap, getCaseDurations, getVariants } from '../mining/index.ts';
+import { openStore } from '../store/db.ts';
+import { quoteLiteral } from '../store/sql.ts';
+import { FLOOR_CASE_DURATIONS, FLOOR_INGEST, FLOOR_PROCESS_MAP, FLOOR_VARIANTS } from './floor.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DATA = join(ROOT, 'bench', 'data');
+const RESULTS = join(ROOT, 'bench', 'results');
+const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const SEED = 42;
+const WARM_RUNS = 5;
+
+interface Row {
+  step: string;
+  waybillMs: number;
+  floorMs: number;
+}
+
+async function time<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const start = performance.now();
+  const result = await work();
+  return { ms: performance.now() - start, result };
+}
+
+/** Median of WARM_RUNS timed runs after one untimed warm-up. */
+async function warm(work: () => Promise<unknown>): Promise<number> {
+  await work();
+  const times: number[] = [];
+  for (let i = 0; i < WARM_RUNS; i++) times.push((await time(work)).ms);
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+async function runAll(connection: DuckDBConnection, statements: readonly string[]): Promise<void> {
+  for (const sql of statements) await connection.runAndReadAll(sql);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(DATA, { recursive: true });
+  mkdirSync(RESULTS, { recursive: true });
+  const csv = join(DATA, `orders-${TARGET_EVENTS}.csv`);
+  let generateMs: number | null = null;
+  let generated: { events: number; cases: number } | null = null;
+  if (!existsSync(csv)) {
+    console.log(`Generating about ${TARGET_EVENTS.toLocaleString('en-US')} events…`);
+    const run = await time(() => writeOrderToCashCsv(csv, { seed: SEED, events: TARGET_EVENTS }));
+    generateMs = run.ms;
+    generated = run.result;
+  }
+  const bytes = statSync(csv).size;
+
+  // Waybill: ingest into a fresh store, then the analyses on it.
+  const dbPath = join(DATA, 'bench.duckdb');
+  rmSync(dbPath, { force: true });
+  rmSync(`${dbPath}.wal`, { force: true });
+  const store = await openStore(dbPath);
+  console.log('Ingesting through Waybill…');
+  const ingest = await time(() => ingestFile(store, csv, { name: 'bench' }));
+  const { events, cases, activities, variants } = ingest.result;
+  console.log('Timing Waybill analyses…');
+  const processMapMs = await warm(() => discoverProcessMap(store, 'bench'));
+  const variantsMs = await warm(() => getVariants(store, 'bench'));
+  const caseDurationsMs = await warm(() => getCaseDurations(store, 'bench'));
+  const filteredMs = await warm(() => discoverProcessMap(store, 'bench', { timeframe: { from: '2026-01-19', to: '2026-02-01', mode: 'started' } }));
+
+  // The floor: plain DuckDB, read_csv into a table, queries on it.
+  const floorPath = join(DATA, 'floor.duckdb');
+  rmSync(floorPath, { force: true });
+  rmSync(`${floorPath}.wal`, { force: true });
+  const floor = await DuckDBInstance.create(floorPath, { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const connection = await floor.connect();
+  console.log('Timing the plain-SQL floor…');
+  const floorIngestMs = (await time(() => connection.run(FLOOR_INGEST(quoteLiteral(csv))))).ms;
+  const floorProcessMapMs = await warm(() => runAll(connection, FLOOR_PROCESS_MAP));
+  const floorVariantsMs = await warm(() => runAll(connection, FLOOR_VARIANTS));
+  const floorCaseDurationsMs = await warm(() => runAll(connection, FLOOR_CASE_DURATIONS));
+  connection.closeSync();
+
+  const rows: Row[] = [
+    { step: 'CSV ingest', waybillMs: ingest.ms, floorMs: floorIngestMs },
+    { step: 'process map (warm)', waybillMs: processMapMs, floorMs: floorProcessMapMs },
+    { step: 'variants (warm)', waybillMs: variantsMs, floorMs: floorVariantsMs },
+    { step: 'case durations (warm)', waybillMs: caseDurationsMs, floorMs: floorCaseDurationsMs },
+    {
+      step: 'map + variants + durations',
+      waybillMs: processMapMs + variantsMs + caseDurationsMs,
+      floorMs: floorProcessMapMs + floorVariantsMs + floorCaseDurationsMs,
+    },
+  ];
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    log: { events, cases, activities, variants, csvBytes: bytes, generateMs, generated },
+    ingestEventsPerSecond: Math.round(events / (ingest.ms / 1000)),
+    floorIngestEventsPerSecond: Math.round(events / (floorIngestMs / 1000)),
+    filteredProcessMapMs: filteredMs,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    steps: rows.map((r) => ({ ...r, ratioToFloor: r.waybillMs / r.floorMs })),
+  };
+  const file = join(RESULTS, `${result.date.slice(0, 10)}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+
+  const pad = (s: string, n: number) => s.padEnd(n);
+  const ms = (v: number) => `${v.toFixed(v < 100 ? 1 : 0)} ms`.padStart(10);
+  console.log(`\n${events.toLocaleString('en-US')} events, ${cases.toLocaleString('en-US')} cases, ${activities} activities, ${variants.toLocaleString('en-US')} variants`);
+  if (generateMs !== null) console.log(`generated in ${(generateMs / 1000).toFixed(2)} s`);
+  console.log(`${pad('step', 28)}${'waybill'.padStart(10)}${'floor'.padStart(10)}   ratio`);
+  for (const r of result.steps) console.log(`${pad(r.step, 28)}${ms(r.waybillMs)}${ms(r.floorMs)}   ${r.ratioToFloor.toFixed(2)}×`);
+  console.log(`ingest: ${result.ingestEventsPerSecond.toLocaleString('en-US')} events/s (floor read_csv ${result.floorIngestEventsPerSecond.toLocaleString('en-US')} events/s)`);
+  console.log(`process map with a two-week filter: ${filteredMs.toFixed(1)} ms; peak RSS ${result.peakRssMiB} MiB`);
+  console.log(`written to ${file}`);
+}
+
+await main();
