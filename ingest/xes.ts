@@ -86,7 +86,7 @@ export async function stageXes(connection: DuckDBConnection, file: string, overr
 
 async function parseXes(file: string): Promise<ColumnBuffer> {
   const buffer = new ColumnBuffer();
-  const parser = new SaxesParser({ position: true });
+  const parser = new SaxesParser({ xmlns: false, position: true });
   // Element names from the root down; attribute elements are only read as direct children of a trace or event.
   const stack: string[] = [];
   let traceAttributes: [string, string, string][] = [];

@@ -1,5 +1,6 @@
 import { ALWAYS, BILLING_RUN, type Calendar, isOpen, nextWorkingTime, OFFICE, SECOND_MS, WAREHOUSE } from './calendar.ts';
 import {
+  CHANNELS,
   type Channel,
   type Customer,
   type MasterData,
@@ -75,7 +76,7 @@ export interface OrderToCashEvent {
 export function drawOrder(index: number, capturedAt: number, master: MasterData, rng: Random): Order {
   const customer = master.customers.draw(rng);
   const tier = TIERS[customer.tier];
-  let channel = rng.chance(0.85) ? customer.usualChannel : rng.pick(CHANNEL_LIST);
+  let channel = rng.chance(0.85) ? customer.usualChannel : rng.pick(CHANNELS);
   if (channel === 'Inside Sales' && !isOpen(capturedAt, OFFICE)) channel = 'Portal';
   const sku = master.skus.draw(rng);
   const quantity = Math.max(1, Math.round(rng.lognormal(tier.medianQuantity, 0.8)));
@@ -94,8 +95,6 @@ export function drawOrder(index: number, capturedAt: number, master: MasterData,
     payment: customer.payment,
   };
 }
-
-const CHANNEL_LIST: readonly Channel[] = ['EDI', 'Portal', 'eCommerce', 'Inside Sales'];
 
 /** One step of the flow. */
 export interface Step {
