@@ -96,7 +96,9 @@ export async function buildLog(connection: DuckDBConnection, name: string, sourc
     `
     CREATE TEMP TABLE case_facts AS
     SELECT case_id,
-           list(activity_id ORDER BY position) AS sequence,
+           -- The case's activities in position order. Sorting each small list of packed
+           -- (position, activity) pairs is several times faster than an ordered aggregate.
+           list_transform(list_sort(list((position::BIGINT << 32) | activity_id)), x -> (x & 4294967295)::INTEGER) AS sequence,
            min(ts) AS start_ts, max(ts) AS end_ts, count(*)::INTEGER AS events,
            arg_min(activity_id, position) AS start_activity_id,
            arg_max(activity_id, position) AS end_activity_id
