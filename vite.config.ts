@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   plugins: [sveltekit()],
+  // Rolldown's per-plugin timing report is for plugin authors; keep `npm start` quiet.
+  build: { rolldownOptions: { checks: { bundlerTimings: false } } },
   test: {
     include: ['{ingest,mining,store,web,datasets,cli,notebooks,bench}/**/*.test.ts'],
     environment: 'node',

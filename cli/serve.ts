@@ -64,9 +64,10 @@ function buildIsStale(): boolean {
   return SOURCES.some((source) => newestMtime(join(ROOT, source)) > built);
 }
 
+/** The newest modification time under a path, ignoring tests, which are not part of the build. */
 function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
+  if (!existsSync(path) || /\.test\.ts$|[/\\]e2e$/.test(path)) return 0;
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+  return Math.max(0, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
 }

@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { humanizeSeconds } from '../../mining/format.ts';
+import type { ProcessMap } from '../../mining/index.ts';
+import { defaultPathShare, simplifyProcessMap } from '../lib/process-map/layout/path-selection.ts';
+import { launchChromium, startDemoServer, type DemoServer } from './demo-server.ts';
+
+// The real thing: `waybill demo` on a fresh database, Debian's Chromium, the demo log.
+let server: DemoServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let map: ProcessMap;
+
+beforeAll(async () => {
+  server = await startDemoServer();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const response = await fetch(`${server.url}/api/logs/order-to-cash/process-map`);
+  expect(response.status).toBe(200);
+  map = (await response.json()) as ProcessMap;
+  mkdirSync('test-results', { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const CHART_TEXT = '[data-testid=process-map-chart] svg text';
+
+/** The chart's SVG texts in document order (a wrapped name is several consecutive texts). */
+async function chartTexts(): Promise<string[]> {
+  return page.locator(CHART_TEXT).allTextContents();
+}
+
+/** Whether `name` is drawn whole: one text, or consecutive texts that join into it. */
+function drawn(texts: string[], name: string): boolean {
+  return texts.some((_, start) => {
+    let joined = '';
+    for (const text of texts.slice(start)) {
+      joined = joined === '' ? text : `${joined} ${text}`;
+      if (joined === name) return true;
+      if (!name.startsWith(joined)) return false;
+    }
+    return false;
+  });
+}
+
+const DURATION = /^-?\d+(ms|s|m|h|d|y)( \d+(s|m|h|d))?$/;
+
+describe('process map in the browser', () => {
+  it('goes from the list of logs to the order-to-cash map', async () => {
+    await page.goto(server?.url ?? '');
+    const link = page.getByRole('link', { name: 'order-to-cash', exact: true });
+    await link.click();
+    await page.waitForURL(/\/logs\/order-to-cash/);
+    await expect.poll(async () => (await chartTexts()).length, { timeout: 30_000 }).toBeGreaterThan(map.activities.length);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('order-to-cash');
+    await expect(page.locator('dl').textContent()).resolves.toContain(map.cases.toLocaleString('en-US'));
+  });
+
+  it('draws every activity of the demo log as SVG text in the chart', async () => {
+    expect(map.activities.length).toBeGreaterThanOrEqual(8);
+    const texts = await chartTexts();
+    const missing = map.activities.map((activity) => activity.name).filter((name) => !drawn(texts, name));
+    expect(missing).toEqual([]);
+    // Each node shows its event count under its name.
+    for (const activity of map.activities) expect(texts).toContain(activity.count.toLocaleString('en-US'));
+    await page.screenshot({ path: 'test-results/process-map.png', fullPage: true });
+  });
+
+  it('labels edges with counts, then with median durations in the performance view', async () => {
+    const before = await chartTexts();
+    expect(before.filter((text) => DURATION.test(text))).toEqual([]);
+    const busiest = map.edges[0];
+    expect(before).toContain(busiest?.count.toLocaleString('en-US'));
+
+    await page.getByText('Performance', { exact: true }).click();
+    await page.waitForURL(/view=performance/);
+    await expect.poll(async () => (await chartTexts()).filter((text) => DURATION.test(text)).length).toBeGreaterThan(0);
+    const after = await chartTexts();
+    // Every transition on the map says its median (the map opens with the default share of paths).
+    const shown = simplifyProcessMap(map, defaultPathShare(map));
+    const medians = shown.edges.map((edge) => humanizeSeconds(edge.duration.median));
+    for (const median of medians) expect(after).toContain(median);
+    expect(after.filter((text) => DURATION.test(text)).length).toBe(medians.length);
+    // Names stay; only the edge labels changed.
+    expect(map.activities.every((activity) => drawn(after, activity.name))).toBe(true);
+    await page.screenshot({ path: 'test-results/process-map-performance.png', fullPage: true });
+  });
+
+  it('lists the activities in a table below the map', async () => {
+    const rows = page.getByRole('table').locator('tbody tr');
+    await expect(rows.count()).resolves.toBe(map.activities.length);
+    await expect(rows.first().locator('th').textContent()).resolves.toBe(map.activities[0]?.name);
+  });
+
+  it('says clearly when a log does not exist', async () => {
+    const response = await page.goto(`${server?.url}/logs/no-such-log`);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('There is no log named “no-such-log”');
+  });
+});
