@@ -6,20 +6,33 @@ import { IngestError } from './errors.ts';
 import type { ColumnMapping } from './mapping.ts';
 
 /**
- * A source already loaded into the temporary table `raw` (one row per event, in
- * source order, so `rowid` is the event's ordinal in the source).
+ * A source already loaded into the temporary table `raw`: one row per event, in
+ * source order (so `rowid` is the event's ordinal in the source), source column i
+ * stored as `c<i>`. Positional names mean no column of the file can shadow `rowid`
+ * or collide with Waybill's own names.
  */
 export interface StagedSource {
+  /** The file as the user named it, for messages. */
   file: string;
   format: 'csv' | 'xes';
+  /** The source's column names, by position. */
+  columns: readonly string[];
   mapping: ColumnMapping;
-  /** SQL over the row `raw` giving its line in the source, for error messages. */
-  lineExpr: string;
-  /** Attribute columns whose text must be cast, with the SQL type (XES declares types; CSV arrives typed). */
+  /** Attribute columns that `raw` holds as text, with the SQL type to cast them to (XES declares types; CSV arrives typed). */
   casts?: Record<string, string>;
-  /** Columns of `raw` that are bookkeeping, not attributes. */
-  internalColumns?: readonly string[];
+  /** The source line of each of these events (ordinals in the source), for error messages. */
+  linesOf(eventNos: readonly number[]): Promise<Map<number, number>>;
 }
+
+/** The column of `raw` holding a source column. */
+export function rawColumn(source: Pick<StagedSource, 'columns'>, name: string): string {
+  const index = source.columns.indexOf(name);
+  if (index < 0) throw new Error(`no source column ${JSON.stringify(name)}`);
+  return `c${index}`;
+}
+
+/** The key of a log's attribute table: the event's ordinal in the source. */
+export const ATTRIBUTE_KEY = 'waybill_event_no';
 
 export interface LogSummary {
   name: string;
@@ -47,20 +60,21 @@ function utcOffsetMinutesSql(textSql: string): string {
  */
 export async function buildLog(connection: DuckDBConnection, name: string, source: StagedSource, sourcePath: string): Promise<LogSummary> {
   const { mapping } = source;
-  const q = quoteIdent;
-  const text = (column: string | undefined) => (column === undefined ? 'NULL::VARCHAR' : `CAST(${q(column)} AS VARCHAR)`);
+  const text = (column: string | undefined) => (column === undefined ? 'NULL::VARCHAR' : `CAST(${rawColumn(source, column)} AS VARCHAR)`);
   await connection.run(`
     CREATE TEMP TABLE staged AS
     SELECT rowid AS event_no,
            ${text(mapping.case)} AS case_name,
            ${text(mapping.activity)} AS activity,
            ${text(mapping.timestamp)} AS ts_text,
-           TRY_CAST(${q(mapping.timestamp)} AS TIMESTAMPTZ) AS ts,
+           TRY_CAST(${rawColumn(source, mapping.timestamp)} AS TIMESTAMPTZ) AS ts,
            ${utcOffsetMinutesSql(text(mapping.timestamp))} AS utc_offset_minutes,
            ${text(mapping.resource)} AS resource,
            ${text(mapping.lifecycle)} AS lifecycle
     FROM raw`);
   await rejectBadRows(connection, source);
+  const staged = await queryRow<{ n: number }>(connection, `SELECT count(*)::BIGINT AS n FROM staged`);
+  if (staged!.n === 0) throw new IngestError(source.file, 'the file holds no events. Nothing was loaded.');
 
   const log = await queryRow<{ id: number }>(connection, `SELECT nextval('log_id_seq')::INTEGER AS id`);
   const logId = log!.id;
@@ -163,33 +177,38 @@ export async function buildLog(connection: DuckDBConnection, name: string, sourc
 }
 
 async function storeAttributes(connection: DuckDBConnection, logId: number, source: StagedSource): Promise<{ name: string; type: string }[]> {
-  const mapped = new Set(Object.values(source.mapping));
-  const internal = new Set(source.internalColumns ?? []);
-  const columns = await queryRows<{ column_name: string }>(connection, `DESCRIBE raw`);
-  const attributes = columns.filter((c) => !mapped.has(c.column_name) && !internal.has(c.column_name));
+  const mapped = new Set<string>(Object.values(source.mapping));
+  const attributes = source.columns.filter((name) => !mapped.has(name));
+  const clash = attributes.find((name) => name.toLowerCase() === ATTRIBUTE_KEY);
+  if (clash !== undefined) throw new IngestError(source.file, `a column may not be named ${ATTRIBUTE_KEY} (Waybill's own key); rename it`, 1, clash);
   for (const [column, type] of Object.entries(source.casts ?? {})) {
-    const bad = await queryRow<{ line: number; value: string }>(
+    const raw = rawColumn(source, column);
+    const bad = await queryRow<{ event_no: number; value: string }>(
       connection,
-      `SELECT (${source.lineExpr})::BIGINT AS line, CAST(${quoteIdent(column)} AS VARCHAR) AS value FROM raw
-       WHERE ${quoteIdent(column)} IS NOT NULL AND TRY_CAST(${quoteIdent(column)} AS ${type}) IS NULL LIMIT 1`,
+      `SELECT rowid AS event_no, CAST(${raw} AS VARCHAR) AS value FROM raw WHERE ${raw} IS NOT NULL AND TRY_CAST(${raw} AS ${type}) IS NULL LIMIT 1`,
     );
-    if (bad) throw new IngestError(source.file, `cannot read as ${type.toLowerCase()}. Nothing was loaded.`, bad.line, column, bad.value);
+    if (bad) {
+      const line = (await source.linesOf([bad.event_no])).get(bad.event_no);
+      throw new IngestError(source.file, `cannot read as ${type.toLowerCase()}. Nothing was loaded.`, line, column, bad.value);
+    }
   }
-  const selects = attributes.map((c) => {
-    const cast = source.casts?.[c.column_name];
-    return cast ? `CAST(${quoteIdent(c.column_name)} AS ${cast}) AS ${quoteIdent(c.column_name)}` : quoteIdent(c.column_name);
+  const selects = attributes.map((name) => {
+    const raw = rawColumn(source, name);
+    const cast = source.casts?.[name];
+    return `${cast ? `CAST(${raw} AS ${cast})` : raw} AS ${quoteIdent(name)}`;
   });
+  const table = quoteIdent(attributeTable(logId));
   await connection.run(
-    `CREATE TABLE ${quoteIdent(attributeTable(logId))} AS SELECT rowid AS event_no${selects.map((s) => `, ${s}`).join('')} FROM raw ORDER BY rowid`,
+    `CREATE TABLE ${table} AS SELECT rowid AS ${ATTRIBUTE_KEY}${selects.map((s) => `, ${s}`).join('')} FROM raw ORDER BY rowid`,
   );
-  const typed = await queryRows<{ column_name: string; column_type: string }>(connection, `DESCRIBE ${quoteIdent(attributeTable(logId))}`);
-  return typed.filter((c) => c.column_name !== 'event_no').map((c) => ({ name: c.column_name, type: c.column_type }));
+  const typed = await queryRows<{ column_name: string; column_type: string }>(connection, `DESCRIBE ${table}`);
+  return typed.filter((c) => c.column_name !== ATTRIBUTE_KEY).map((c) => ({ name: c.column_name, type: c.column_type }));
 }
 
 /** Rejects the whole source if any mapped cell is missing or unreadable, naming the first few. */
 async function rejectBadRows(connection: DuckDBConnection, source: StagedSource): Promise<void> {
   const { mapping } = source;
-  const bad = await queryRows<{ line: number; role: string; value: string | null; total: number }>(
+  const bad = await queryRows<{ event_no: number; role: 'case' | 'activity' | 'timestamp'; value: string | null; total: number }>(
     connection,
     `
     WITH problems AS (
@@ -199,24 +218,16 @@ async function rejectBadRows(connection: DuckDBConnection, source: StagedSource)
       UNION ALL
       SELECT event_no, 'timestamp', ts_text FROM staged WHERE ts IS NULL
     )
-    SELECT (${source.lineExpr})::BIGINT AS line, p.role, p.value, (count(*) OVER ())::BIGINT AS total
-    FROM problems p JOIN raw ON raw.rowid = p.event_no
-    ORDER BY p.event_no LIMIT ${MAX_REPORTED}`,
+    SELECT event_no, role, value, (count(*) OVER ())::BIGINT AS total FROM problems ORDER BY event_no LIMIT ${MAX_REPORTED}`,
   );
   if (bad.length === 0) return;
+  const lines = await source.linesOf(bad.map((row) => row.event_no));
   const describe = (row: (typeof bad)[number]) => {
     if (row.role === 'timestamp') return row.value === null || row.value.trim() === '' ? 'timestamp is missing' : 'cannot read the timestamp';
     return `${row.role} is missing`;
   };
-  const first = bad[0]!;
-  const column = mapping[first.role as keyof ColumnMapping]!;
-  const more = bad.slice(1).map((row) => `line ${row.line} (${mapping[row.role as keyof ColumnMapping]}: ${describe(row)})`);
-  const summary = first.total > 1 ? `; ${first.total} bad cells in all, also ${more.join(', ')}${first.total > bad.length ? ', …' : ''}` : '';
-  throw new IngestError(
-    source.file,
-    `${describe(first)}${summary}. Nothing was loaded.`,
-    first.line,
-    column,
-    first.value ?? undefined,
-  );
+  const [first, ...rest] = bad;
+  const more = rest.map((row) => `line ${lines.get(row.event_no)} (${mapping[row.role]}: ${describe(row)})`);
+  const summary = first!.total > 1 ? `; ${first!.total} bad cells in all, also ${more.join(', ')}${first!.total > bad.length ? ', …' : ''}` : '';
+  throw new IngestError(source.file, `${describe(first!)}${summary}. Nothing was loaded.`, lines.get(first!.event_no), mapping[first!.role], first!.value ?? undefined);
 }

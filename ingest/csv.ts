@@ -1,50 +1,51 @@
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../store/db.ts';
 import { quoteLiteral } from '../store/sql.ts';
+import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
 import { resolveMapping, type MappingOverrides } from './mapping.ts';
-import type { StagedSource } from './build-log.ts';
-import { isGzip } from './xes.ts';
+import { openSource } from './source-file.ts';
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
 
 /**
  * Loads a CSV file (optionally gzipped) into the temporary table `raw`.
  *
  * The header is read here, not by DuckDB's sniffer, which can mistake a ragged row
  * for the header. The sniffer only proposes types for the attribute columns; the
- * load itself is strict (explicit columns, no auto-detection), so a malformed row is
- * an error with its line. Mapped columns are read as text so Waybill decides how to
- * read them. If a value late in the file breaks a type guessed from the sample, the
- * types are guessed again from every row, and failing that the attributes stay text.
+ * load itself has explicit columns and no auto-detection, so a row with the wrong
+ * number of fields is an error with its line. Mapped columns are read as text so
+ * Waybill decides how to read them. If a value late in the file breaks a type
+ * guessed from the sample, the types are guessed again from every row, and failing
+ * that the attributes stay text.
  */
-export async function stageCsv(connection: DuckDBConnection, file: string, overrides: MappingOverrides): Promise<StagedSource> {
-  const { names, delimiter } = await readHeader(file);
+export async function stageCsv(connection: DuckDBConnection, path: string, file: string, overrides: MappingOverrides): Promise<StagedSource> {
+  const { names, delimiter } = await readHeader(path, file);
   const mapping = resolveMapping(names, overrides, file);
-  const mapped = new Set(Object.values(mapping));
+  const mapped = new Set<string>(Object.values(mapping));
   const dialect = `delim = ${quoteLiteral(delimiter)}, quote = '"', escape = '"', header = true`;
-  const path = quoteLiteral(file);
+  const source = quoteLiteral(path);
 
   const sniffTypes = async (sampleAll: boolean): Promise<string[] | undefined> => {
     try {
       const described = await queryRows<{ column_name: string; column_type: string }>(
         connection,
-        `DESCRIBE SELECT * FROM read_csv(${path}, ${dialect}${sampleAll ? ', sample_size = -1' : ''})`,
+        `DESCRIBE SELECT * FROM read_csv(${source}, ${dialect}${sampleAll ? ', sample_size = -1' : ''})`,
       );
-      const sniffedNames = described.map((row) => row.column_name);
-      if (sniffedNames.length !== names.length || sniffedNames.some((n, i) => n !== names[i] && names[i] !== `column${i}`)) return undefined;
+      if (described.length !== names.length) return undefined;
       return described.map((row, i) => (mapped.has(names[i]!) ? 'VARCHAR' : row.column_type));
     } catch {
-      return undefined; // the strict load below reports what is wrong with the file
+      return undefined; // the load below reports what is wrong with the file
     }
   };
   const allText = names.map(() => 'VARCHAR');
   const load = (types: readonly string[]) =>
     connection.run(
-      `CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(${path}, ${dialect}, auto_detect = false,
-         columns = {${names.map((n, i) => `${quoteLiteral(n)}: ${quoteLiteral(types[i]!)}`).join(', ')}})`,
+      `CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(${source}, ${dialect}, auto_detect = false,
+         columns = {${types.map((type, i) => `'c${i}': ${quoteLiteral(type)}`).join(', ')}})`,
     );
 
   let types = (await sniffTypes(false)) ?? allText;
@@ -53,32 +54,34 @@ export async function stageCsv(connection: DuckDBConnection, file: string, overr
       await load(types);
       break;
     } catch (error) {
-      const conversion = /could not convert|conversion error|invalid input error: could not/i.test(message(error));
+      const conversion = /could not convert|conversion error/i.test(message(error));
       if (!conversion || attempt === 2) throw csvError(file, error);
       types = attempt === 0 ? ((await sniffTypes(true)) ?? allText) : allText;
     }
   }
-  // rowid 0 is the line after the header.
-  return { file, format: 'csv', mapping, lineExpr: 'raw.rowid + 2' };
+  return { file, format: 'csv', columns: names, mapping, linesOf: (eventNos) => recordLines(path, eventNos) };
 }
 
 /** Reads the header line: column names (blank ones named columnN, as DuckDB does) and the delimiter. */
-async function readHeader(file: string): Promise<{ names: string[]; delimiter: string }> {
-  const line = await firstLine(file);
+async function readHeader(path: string, file: string): Promise<{ names: string[]; delimiter: string }> {
+  const line = await firstLine(path, file);
   if (line.trim() === '') throw new IngestError(file, 'the file is empty or its first line (the header) is blank', 1);
   const delimiter = DELIMITERS.map((d) => ({ d, n: splitCsvLine(line, d).length })).reduce((best, next) => (next.n > best.n ? next : best)).d;
   const names = splitCsvLine(line, delimiter).map((name, i) => (name.trim() === '' ? `column${i}` : name));
-  const seen = new Set<string>();
+  // DuckDB, like SQL, compares column names without regard to case.
+  const seen = new Map<string, string>();
   for (const name of names) {
-    if (seen.has(name)) throw new IngestError(file, 'the header names this column twice; rename one', 1, name);
-    seen.add(name);
+    const other = seen.get(name.toLowerCase());
+    if (other !== undefined) {
+      throw new IngestError(file, `the header names this column twice${other === name ? '' : ` (as ${JSON.stringify(other)} too)`}; rename one`, 1, name);
+    }
+    seen.set(name.toLowerCase(), name);
   }
   return { names, delimiter };
 }
 
-async function firstLine(file: string): Promise<string> {
-  const raw = createReadStream(file, { highWaterMark: 64 * 1024 });
-  const stream = (await isGzip(file)) ? raw.pipe(createGunzip()) : raw;
+async function firstLine(path: string, file: string): Promise<string> {
+  const stream = await openSource(path);
   const decoder = new TextDecoder('utf-8');
   let text = '';
   try {
@@ -90,12 +93,54 @@ async function firstLine(file: string): Promise<string> {
     }
     return stripBom(text);
   } finally {
-    raw.destroy();
+    stream.destroy();
   }
 }
 
 function stripBom(text: string): string {
   return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+/**
+ * The physical line on which each of these data records starts. A quoted field may
+ * span lines and blank lines hold no record, so a record's number is not its line:
+ * the file is scanned (on error paths only) with the reader's quoting rules.
+ */
+export async function recordLines(path: string, eventNos: readonly number[]): Promise<Map<number, number>> {
+  const wanted = new Set(eventNos);
+  const found = new Map<number, number>();
+  if (wanted.size === 0) return found;
+  const stream = await openSource(path);
+  let line = 1;
+  let record = -1; // the header is record -1, data records count from 0
+  let recordLine = 1;
+  let hasContent = false;
+  let quoted = false;
+  try {
+    for await (const chunk of stream) {
+      const bytes = chunk as Buffer;
+      for (let i = 0; i < bytes.length; i++) {
+        const byte = bytes[i]!;
+        if (byte === QUOTE) quoted = !quoted; // an escaped "" toggles twice
+        if (byte === LF) {
+          if (!quoted && hasContent) {
+            if (wanted.has(record)) found.set(record, recordLine);
+            if (found.size === wanted.size) return found;
+            record += 1;
+            hasContent = false;
+          }
+          line += 1;
+          if (!quoted && !hasContent) recordLine = line;
+        } else if (byte !== CR) {
+          hasContent = true;
+        }
+      }
+    }
+    if (hasContent && wanted.has(record)) found.set(record, recordLine);
+    return found;
+  } finally {
+    stream.destroy();
+  }
 }
 
 /** Splits one CSV line on the delimiter, honouring double-quoted fields ("" inside quotes is a quote). */

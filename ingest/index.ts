@@ -48,20 +48,24 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
   if (name.trim() === '') throw new IngestError(file, 'the log name is empty; pass --name');
   const mapping = options.mapping ?? {};
 
-  return withConnection(store, async (connection) => {
-    // Parsing happens before the transaction opens: a slow parse holds no lock.
-    const source: StagedSource = format === 'csv' ? await stageCsv(connection, path, mapping) : await stageXes(connection, path, mapping);
-    try {
-      return await inTransaction(connection, async () => {
+  try {
+    // Temporary tables live and die with this connection.
+    return await withConnection(store, async (connection) => {
+      // Parsing happens before the transaction opens: a slow parse holds no lock.
+      const source: StagedSource =
+        format === 'csv' ? await stageCsv(connection, path, file, mapping) : await stageXes(connection, path, file, mapping);
+      return inTransaction(connection, async () => {
         const existing = await queryRow<{ log_id: number }>(connection, `SELECT log_id FROM logs WHERE name = $name`, { name });
         if (existing) {
           if (!options.replace) throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --replace to load it again, or --name to choose another name`);
           await deleteLogRows(connection, existing.log_id);
         }
-        return buildLog(connection, name, { ...source, file }, path);
+        return buildLog(connection, name, source, path);
       });
-    } finally {
-      await connection.run('DROP TABLE IF EXISTS raw');
-    }
-  });
+    });
+  } catch (error) {
+    if (error instanceof IngestError) throw error;
+    // Whatever else failed (the database, the disk), say which file it was.
+    throw new IngestError(file, `${error instanceof Error ? error.message : String(error)}. Nothing was loaded.`);
+  }
 }

@@ -58,10 +58,12 @@ describe('CSV ingest', () => {
     ]);
     expect(log!.firstTimestamp).toBe('2026-01-05T07:00:00.000Z');
     expect(log!.lastTimestamp).toBe('2026-01-06T07:00:00.000Z');
-    const notes = await withConnection(store, (c) => queryRows(c, `SELECT event_no, amount, note FROM attributes_${1} WHERE note IS NOT NULL ORDER BY event_no`));
+    const notes = await withConnection(store, (c) =>
+      queryRows(c, `SELECT waybill_event_no AS event, amount, note FROM attributes_1 WHERE note IS NOT NULL ORDER BY 1`),
+    );
     expect(notes).toEqual([
-      { event_no: 0, amount: 10, note: 'first' },
-      { event_no: 5, amount: 5, note: 'with, comma' },
+      { event: 0, amount: 10, note: 'first' },
+      { event: 5, amount: 5, note: 'with, comma' },
     ]);
   });
 
@@ -125,6 +127,32 @@ describe('CSV ingest', () => {
     const logs = await listLogs(store);
     expect(logs.map((l) => [l.name, l.events])).toEqual([['orders', 3]]);
     expect((await tables()).filter((t) => t.startsWith('attributes_'))).toHaveLength(1);
+  });
+
+  it('lets no source column shadow the source order or Waybill\'s own names', async () => {
+    // Tied timestamps keep file order even when the file has columns named rowid or event_no.
+    const csv = 'rowid,event_no,case_id,activity,timestamp\n9,9,A,x,2026-01-01T00:00:00Z\n1,1,A,y,2026-01-01T00:00:00Z\n';
+    await ingestFile(store, writeFixture(dir, 'shadow.csv', csv));
+    const variants = await withConnection(store, (c) => queryRows(c, `SELECT a.name FROM events e JOIN activities a USING (log_id, activity_id) ORDER BY position`));
+    expect(variants).toEqual([{ name: 'x' }, { name: 'y' }]);
+    const [log] = await listLogs(store);
+    expect(log!.attributes.map((a) => a.name)).toEqual(['rowid', 'event_no']);
+  });
+
+  it('rejects columns whose names differ only in case, and an empty file', async () => {
+    await expect(ingestFile(store, writeFixture(dir, 'dup.csv', 'case_id,activity,timestamp,Amount,amount\nA,x,2026-01-01T00:00:00Z,1,2\n'))).rejects.toThrow(
+      /line 1, column "amount": the header names this column twice \(as "Amount" too\); rename one/,
+    );
+    await expect(ingestFile(store, writeFixture(dir, 'header-only.csv', 'case_id,activity,timestamp\n'))).rejects.toThrow(/holds no events/);
+    await expect(ingestFile(store, writeFixture(dir, 'empty.csv', ''))).rejects.toThrow(/the file is empty/);
+    expect(await listLogs(store)).toEqual([]);
+  });
+
+  it('names the physical line even after blank lines and quoted line breaks', async () => {
+    const csv = 'case_id,activity,timestamp,note\n\nA,x,2026-01-01T00:00:00Z,"two\nlines"\n\nA,y,yesterday,\n';
+    const error = (await ingestFile(store, writeFixture(dir, 'lines.csv', csv)).catch((e: unknown) => e)) as IngestError;
+    expect(error.line).toBe(6);
+    expect(error.message).toContain('line 6, column "timestamp": cannot read the timestamp');
   });
 
   it('derives default names from file names', () => {

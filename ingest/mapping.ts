@@ -1,3 +1,5 @@
+import { IngestError } from './errors.ts';
+
 /**
  * Which source columns play the roles of a case-based event log. Explicit flags
  * win; otherwise the XES/PM4Py names, then common ERP names, are recognized.
@@ -35,7 +37,7 @@ export function resolveMapping(columns: readonly string[], overrides: MappingOve
     const explicit = overrides[role];
     if (explicit !== undefined) {
       if (!columns.includes(explicit)) {
-        throw new Error(`${file}: --${role} ${JSON.stringify(explicit)} is not a column; columns are ${listColumns(columns)}`);
+        throw new IngestError(file, `--${role} ${JSON.stringify(explicit)} is not a column; columns are ${listColumns(columns)}`);
       }
       chosen.add(explicit);
       return explicit;
@@ -56,8 +58,9 @@ export function resolveMapping(columns: readonly string[], overrides: MappingOve
   found.lifecycle = pick('lifecycle');
   const missing = REQUIRED.filter((role) => found[role] === undefined);
   if (missing.length > 0) {
-    throw new Error(
-      `${file}: cannot tell which column is the ${missing.join(', ')}; columns are ${listColumns(columns)}. ` +
+    throw new IngestError(
+      file,
+      `cannot tell which column is the ${missing.join(', ')}; columns are ${listColumns(columns)}. ` +
         `Name them with ${missing.map((role) => `--${role} COLUMN`).join(' ')}`,
     );
   }

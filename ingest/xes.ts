@@ -1,12 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import { DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { quoteIdent } from '../store/sql.ts';
+import { queryRows } from '../store/db.ts';
+import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
 import { resolveMapping, type MappingOverrides } from './mapping.ts';
-import type { StagedSource } from './build-log.ts';
+import { openSource } from './source-file.ts';
 
 /** XES attribute elements and the DuckDB type each value is stored as. */
 const XES_TYPES: Record<string, string> = {
@@ -18,7 +16,6 @@ const XES_TYPES: Record<string, string> = {
   boolean: 'BOOLEAN',
 };
 const NESTED = new Set(['list', 'container', 'values']);
-const LINE_COLUMN = '__line';
 const CHUNK_ROWS = 2048;
 
 /** Columnar buffer of the events read so far; every value kept as the file's text. */
@@ -55,36 +52,53 @@ interface PendingEvent {
  * one row per event, trace attributes as `case:<key>` columns (as PM4Py names them),
  * event attributes by key. Every event is kept, whatever its lifecycle transition.
  */
-export async function stageXes(connection: DuckDBConnection, file: string, overrides: MappingOverrides): Promise<StagedSource> {
-  const buffer = await parseXes(file);
+export async function stageXes(connection: DuckDBConnection, path: string, file: string, overrides: MappingOverrides): Promise<StagedSource> {
+  const buffer = await parseXes(path, file);
   if (buffer.rows === 0) throw new IngestError(file, 'the XES file holds no events');
   const columns = [...buffer.columns.keys()];
-  const mapping = resolveMapping(columns, overrides, file);
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE raw (${quoteIdent(LINE_COLUMN)} INTEGER${columns.map((c) => `, ${quoteIdent(c)} VARCHAR`).join('')})`,
-  );
-  const appender = await connection.createAppender('raw');
-  const types = [INTEGER, ...columns.map(() => VARCHAR)];
-  const series = columns.map((c) => buffer.columns.get(c)!.values);
-  for (let start = 0; start < buffer.rows; start += CHUNK_ROWS) {
-    const end = Math.min(start + CHUNK_ROWS, buffer.rows);
-    const chunk = DuckDBDataChunk.create(types, end - start);
-    chunk.setColumnValues(0, buffer.lines.slice(start, end));
-    series.forEach((values, i) => {
-      const slice: (string | null)[] = new Array(end - start);
-      for (let r = start; r < end; r++) slice[r - start] = values[r] ?? null;
-      chunk.setColumnValues(i + 1, slice);
-    });
-    appender.appendDataChunk(chunk);
+  const byLower = new Map<string, string>();
+  for (const key of columns) {
+    const other = byLower.get(key.toLowerCase());
+    if (other !== undefined) throw new IngestError(file, `attribute keys ${JSON.stringify(other)} and ${JSON.stringify(key)} differ only in case; Waybill's columns cannot tell them apart`);
+    byLower.set(key.toLowerCase(), key);
   }
-  appender.closeSync();
-  const mapped = new Set(Object.values(mapping));
+  const mapping = resolveMapping(columns, overrides, file);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE raw (${columns.map((_, i) => `c${i} VARCHAR, `).join('')}source_line INTEGER)`);
+  const appender = await connection.createAppender('raw');
+  try {
+    const types = [...columns.map(() => VARCHAR), INTEGER];
+    const series = columns.map((c) => buffer.columns.get(c)!.values);
+    for (let start = 0; start < buffer.rows; start += CHUNK_ROWS) {
+      const end = Math.min(start + CHUNK_ROWS, buffer.rows);
+      const chunk = DuckDBDataChunk.create(types, end - start);
+      series.forEach((values, i) => {
+        const slice: (string | null)[] = new Array(end - start);
+        for (let r = start; r < end; r++) slice[r - start] = values[r] ?? null;
+        chunk.setColumnValues(i, slice);
+      });
+      chunk.setColumnValues(columns.length, buffer.lines.slice(start, end));
+      appender.appendDataChunk(chunk);
+    }
+  } finally {
+    appender.closeSync();
+  }
+  const mapped = new Set<string>(Object.values(mapping));
   const casts: Record<string, string> = {};
   for (const [column, { type }] of buffer.columns) if (type !== 'VARCHAR' && !mapped.has(column)) casts[column] = type;
-  return { file, format: 'xes', mapping, lineExpr: `raw.${quoteIdent(LINE_COLUMN)}`, casts, internalColumns: [LINE_COLUMN] };
+  const linesOf = async (eventNos: readonly number[]) => {
+    // Ordinals from Waybill's own queries, checked to be integers before they reach SQL.
+    const ids = eventNos.filter((n) => Number.isSafeInteger(n));
+    if (ids.length === 0) return new Map<number, number>();
+    const rows = await queryRows<{ event_no: number; line: number }>(
+      connection,
+      `SELECT rowid AS event_no, source_line AS line FROM raw WHERE rowid IN (${ids.join(', ')})`,
+    );
+    return new Map(rows.map((row) => [row.event_no, row.line]));
+  };
+  return { file, format: 'xes', columns, mapping, casts, linesOf };
 }
 
-async function parseXes(file: string): Promise<ColumnBuffer> {
+async function parseXes(path: string, file: string): Promise<ColumnBuffer> {
   const buffer = new ColumnBuffer();
   const parser = new SaxesParser({ xmlns: false, position: true });
   // Element names from the root down; attribute elements are only read as direct children of a trace or event.
@@ -131,7 +145,7 @@ async function parseXes(file: string): Promise<ColumnBuffer> {
     failure ??= new IngestError(file, `not well-formed XML: ${error.message.replace(/^[^:]*:\d+:\d+: /, '')}`, parser.line);
   });
 
-  const stream = (await isGzip(file)) ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
+  const stream = await openSource(path);
   const decoder = new TextDecoder('utf-8');
   try {
     for await (const chunk of stream) {
@@ -148,14 +162,4 @@ async function parseXes(file: string): Promise<ColumnBuffer> {
   if (failure) throw failure;
   for (const entry of buffer.columns.values()) entry.values.length = buffer.rows;
   return buffer;
-}
-
-export async function isGzip(file: string): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
 }
