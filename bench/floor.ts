@@ -1,7 +1,8 @@
 /**
  * The plain-SQL floor: the same answers as Waybill's analyses, written directly on
  * the raw events as loaded by `read_csv`, the way an analyst would write them in
- * DuckDB. Waybill's stored layout exists to beat these.
+ * DuckDB (ties in timestamp broken by file order, as Waybill does). Waybill's
+ * stored layout exists to beat these.
  */
 export const FLOOR_INGEST = (csvPath: string) => `CREATE OR REPLACE TABLE raw AS SELECT * FROM read_csv(${csvPath}, header = true)`;
 
@@ -10,7 +11,7 @@ export const FLOOR_PROCESS_MAP = [
   `WITH ordered AS (
      SELECT activity, lead(activity) OVER w AS next_activity,
             epoch(lead("timestamp") OVER w) - epoch("timestamp") AS seconds
-     FROM raw WINDOW w AS (PARTITION BY order_id ORDER BY "timestamp")
+     FROM raw WINDOW w AS (PARTITION BY order_id ORDER BY "timestamp", rowid)
    )
    SELECT activity, next_activity, count(*), avg(seconds), median(seconds), min(seconds), max(seconds),
           quantile_cont(seconds, 0.9), sum(seconds), stddev_samp(seconds)
@@ -21,7 +22,7 @@ export const FLOOR_PROCESS_MAP = [
 
 export const FLOOR_VARIANTS = [
   `WITH per_case AS (
-     SELECT order_id, list(activity ORDER BY "timestamp") AS variant, epoch(max("timestamp")) - epoch(min("timestamp")) AS seconds
+     SELECT order_id, list(activity ORDER BY "timestamp", rowid) AS variant, epoch(max("timestamp")) - epoch(min("timestamp")) AS seconds
      FROM raw GROUP BY order_id
    )
    SELECT variant, count(*) AS cases, avg(seconds), median(seconds) FROM per_case GROUP BY variant ORDER BY cases DESC`,

@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   const floorVariantsMs = await warm(() => runAll(connection, FLOOR_VARIANTS));
   const floorCaseDurationsMs = await warm(() => runAll(connection, FLOOR_CASE_DURATIONS));
   connection.closeSync();
+  floor.closeSync();
 
   const rows: Row[] = [
     { step: 'CSV ingest', waybillMs: ingest.ms, floorMs: floorIngestMs },

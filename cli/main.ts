@@ -1,14 +1,24 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ingestFile, IngestError } from '../ingest/index.ts';
-import { discoverProcessMap, FilterError, filterFromParams, getCaseDurations, getVariants, UnknownLogError } from '../mining/index.ts';
-import { openStore, resolveDbPath } from '../store/db.ts';
-import { listLogs } from '../store/logs.ts';
+import {
+  discoverProcessMap,
+  FilterError,
+  filterFromParams,
+  getCaseDurations,
+  getVariants,
+  listLogs,
+  openStore,
+  OptionError,
+  resolveDbPath,
+  StoreBusyError,
+  UnknownLogError,
+} from '../mining/index.ts';
 import { printCaseDurations, printLogs, printProcessMap, printVariants } from './print.ts';
 
 const USAGE = `waybill — process intelligence for distribution businesses
 
 Usage:
-  waybill ingest FILE [--name NAME] [--case COL] [--activity COL] [--timestamp COL] [--resource COL] [--replace]
+  waybill ingest FILE [--name NAME] [--case COL] [--activity COL] [--timestamp COL] [--resource COL] [--lifecycle COL] [--replace]
   waybill logs [--json]
   waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
       ANALYSIS: process-map | variants [--limit N] | case-durations [--bins N]
@@ -29,6 +39,7 @@ const OPTIONS = {
   activity: { type: 'string' },
   timestamp: { type: 'string' },
   resource: { type: 'string' },
+  lifecycle: { type: 'string' },
   replace: { type: 'boolean' },
   log: { type: 'string' },
   from: { type: 'string' },
@@ -68,7 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(`waybill: ${error.message}\nRun \`waybill --help\` for usage.`);
       return 2;
     }
-    const known = error instanceof IngestError || error instanceof UnknownLogError || error instanceof FilterError || error instanceof RangeError;
+    const known = [IngestError, UnknownLogError, FilterError, OptionError, StoreBusyError].some((type) => error instanceof type);
     console.error(`waybill${command ? ` ${command}` : ''}: ${error instanceof Error ? error.message : String(error)}`);
     if (!known && error instanceof Error && process.env.WAYBILL_DEBUG) console.error(error.stack);
     return 1;
@@ -82,7 +93,7 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       if (args.length !== 1) throw new UsageError('ingest takes one FILE');
       const store = await openStore(dbPath);
       const mapping = Object.fromEntries(
-        (['case', 'activity', 'timestamp', 'resource'] as const).flatMap((role) => (values[role] === undefined ? [] : [[role, values[role]]])),
+        (['case', 'activity', 'timestamp', 'resource', 'lifecycle'] as const).flatMap((role) => (values[role] === undefined ? [] : [[role, values[role]]])),
       );
       const started = performance.now();
       const summary = await ingestFile(store, args[0]!, { name: values.name, mapping, replace: values.replace });

@@ -1,6 +1,5 @@
-import type { CaseDurations, ProcessMap, Variants } from '../mining/index.ts';
+import type { CaseDurations, LogInfo, ProcessMap, Variants } from '../mining/index.ts';
 import { humanizeSeconds } from '../mining/format.ts';
-import type { LogInfo } from '../store/logs.ts';
 import { formatNumber, formatTable } from './table.ts';
 
 /** Human-readable renderings of the analyses for the terminal; `--json` bypasses these. */

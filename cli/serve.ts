@@ -4,13 +4,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ingestFile } from '../ingest/index.ts';
-import { openStore } from '../store/db.ts';
-import { listLogs } from '../store/logs.ts';
+import { listLogs, openStore } from '../mining/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HANDLER = join(ROOT, 'build', 'handler.js');
 // What the built server is made of: a change in any of these makes the build stale.
-const SOURCES = ['web', 'mining', 'store', 'svelte.config.js', 'vite.config.ts'];
+const SOURCES = ['web', 'mining', 'store', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 

@@ -4,5 +4,8 @@ export { getVariants, type Variants, type VariantsOptions } from './variants/ind
 export { getCaseDurations, DEFAULT_HISTOGRAM_BINS, type CaseDurations, type CaseDurationsOptions } from './cycle-time/case-durations.ts';
 export { filterFromParams, FILTER_PARAMS } from './filter/params.ts';
 export { compileFilter, parseInstant, FilterError, TIMEFRAME_MODES, type Filter, type Timeframe, type TimeframeMode } from './filter/index.ts';
-export { UnknownLogError } from './log.ts';
+export { OptionError, UnknownLogError } from './errors.ts';
+// The store's entry points that every shell needs, so web/ and cli/ depend on mining/ alone.
+export { openStore, resolveDbPath, StoreBusyError, type Store } from '../store/db.ts';
+export { listLogs, type LogInfo } from '../store/logs.ts';
 export type { DurationStats } from './types.ts';

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../ingest/index.ts';
-import { realLog } from '../test-support/real-logs.ts';
+import { REAL_LOGS_DIR, realLog } from '../test-support/real-logs.ts';
 import { tempStore } from '../test-support/temp-store.ts';
 import type { Store } from '../store/db.ts';
 import { discoverProcessMap, getCaseDurations, getVariants } from './index.ts';
@@ -12,16 +12,11 @@ import { discoverProcessMap, getCaseDurations, getVariants } from './index.ts';
  * 1e-6 relative. For XES files whose UTC offsets PM4Py drops, the corrected values
  * (`utc_offsets_honored`) are the reference.
  */
-const LOGS = [
-  { file: 'running-example.xes', expected: 'running-example.json' },
-  { file: 'running-example.csv', expected: 'running-example_csv.json' },
-  { file: 'receipt.xes', expected: 'receipt.json' },
-  { file: 'receipt.csv', expected: 'receipt_csv.json' },
-  { file: 'helpdesk.xes.gz', expected: 'helpdesk.json' },
-  { file: 'sepsis_1t_per_variant.xes.gz', expected: 'sepsis_1t_per_variant.json' },
-  { file: 'bpic2020_RequestForPayment.xes.gz', expected: 'bpic2020_RequestForPayment.json' },
-  { file: 'bpic2012.xes.gz', expected: 'bpic2012.json' },
-] as const;
+// Every case-based log in the folder (the OCEL logs are object-centric: another issue's).
+const LOGS = readdirSync(REAL_LOGS_DIR)
+  .filter((file) => /\.(xes|xes\.gz|csv)$/.test(file) && !file.startsWith('ocel'))
+  .sort()
+  .map((file) => ({ file, expected: `${file.replace(/\.gz$/, '').replace(/\.xes$/, '').replace(/\.csv$/, '_csv')}.json` }));
 
 interface PerformanceEdge {
   from: string;
@@ -76,6 +71,19 @@ beforeAll(async () => {
   ({ store, remove } = await tempStore());
 });
 afterAll(() => remove());
+
+it('finds the eight reference logs', () => {
+  expect(LOGS.map((log) => log.file)).toEqual([
+    'bpic2012.xes.gz',
+    'bpic2020_RequestForPayment.xes.gz',
+    'helpdesk.xes.gz',
+    'receipt.csv',
+    'receipt.xes',
+    'running-example.csv',
+    'running-example.xes',
+    'sepsis_1t_per_variant.xes.gz',
+  ]);
+});
 
 describe.each(LOGS)('$file matches PM4Py', ({ file, expected: expectedFile }) => {
   const expected = JSON.parse(readFileSync(realLog(`expected/${expectedFile}`), 'utf8')) as Expected;

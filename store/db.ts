@@ -11,12 +11,17 @@ export interface Store {
   readonly instance: DuckDBInstance;
 }
 
-/** JSON-safe scalar: what every row that leaves the store is made of. */
+/** A JSON value: what every row that leaves the store is made of. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type Row = Record<string, JsonValue>;
 export type Params = Record<string, DuckDBValue>;
 
-const migrated = new Map<string, Promise<void>>();
+const opened = new Map<string, Promise<Store>>();
+
+/** Another process holds the database file: DuckDB lets one process at a time open it. */
+export class StoreBusyError extends Error {
+  override name = 'StoreBusyError';
+}
 
 /** The database path chosen by `--db`, then `WAYBILL_DB`, then the default. */
 export function resolveDbPath(explicit?: string): string {
@@ -25,12 +30,21 @@ export function resolveDbPath(explicit?: string): string {
 
 /**
  * Opens (creating if needed) a Waybill database file and brings its schema up to
- * date. The instance is cached per path, so a process opens a file once. Extension
- * auto-install and auto-load are off: they would try to download, and parquet, json
- * and ICU ship inside the package.
+ * date, once per path and process. Extension auto-install and auto-load are off:
+ * they would try to download, and parquet, json and ICU ship inside the package.
  */
-export async function openStore(path: string): Promise<Store> {
+export function openStore(path: string): Promise<Store> {
   const absolute = resolve(path);
+  let store = opened.get(absolute);
+  if (!store) {
+    store = open(absolute);
+    opened.set(absolute, store);
+    store.catch(() => opened.delete(absolute));
+  }
+  return store;
+}
+
+async function open(absolute: string): Promise<Store> {
   mkdirSync(dirname(absolute), { recursive: true });
   const instance = await DuckDBInstance.fromCache(absolute, {
     autoinstall_known_extensions: 'false',
@@ -39,7 +53,7 @@ export async function openStore(path: string): Promise<Store> {
     const message = error instanceof Error ? error.message : String(error);
     const holder = /Conflicting lock is held in .*\(PID (\d+)\)/.exec(message);
     if (holder) {
-      throw new Error(
+      throw new StoreBusyError(
         `the database ${absolute} is in use by another process (PID ${holder[1]}), such as \`waybill serve\`; ` +
           'DuckDB lets one process at a time open a file: stop that process, or pass another --db',
       );
@@ -47,13 +61,7 @@ export async function openStore(path: string): Promise<Store> {
     throw error;
   });
   const store: Store = { path: absolute, instance };
-  let migration = migrated.get(absolute);
-  if (!migration) {
-    migration = withConnection(store, migrate);
-    migrated.set(absolute, migration);
-    migration.catch(() => migrated.delete(absolute));
-  }
-  await migration;
+  await withConnection(store, migrate);
   return store;
 }
 

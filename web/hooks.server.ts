@@ -1,6 +1,6 @@
 import type { Handle } from '@sveltejs/kit';
 import { createApi } from './api/index.ts';
-import { openStore, resolveDbPath } from '../store/db.ts';
+import { openStore, resolveDbPath } from '../mining/index.ts';
 
 // One process, one port: the Hono API answers /api, SvelteKit the pages.
 const api = createApi(() => openStore(resolveDbPath()));

@@ -1,12 +1,13 @@
 import { queryRow, queryRows, type Store } from '../../store/db.ts';
 import type { Filter } from '../filter/index.ts';
-import { runAnalysis } from '../log.ts';
+import { runAnalysis } from '../analysis.ts';
+import { checkWholeNumber } from '../errors.ts';
 
 /**
  * Case durations: a case's duration is its last event's timestamp minus its first's,
  * in seconds. `median` of an even count is the mean of the two middle values; `p90`
  * interpolates linearly. The histogram has equal-width bins from min to max; the
- * last bin includes its upper bound.
+ * last bin includes its upper bound (one bin when every case is equally long).
  */
 export interface CaseDurations {
   log: string;
@@ -24,10 +25,9 @@ export const DEFAULT_HISTOGRAM_BINS = 30;
 
 /** Summarizes the duration of the filtered cases of a log, with a histogram. */
 export async function getCaseDurations(store: Store, log: string, filter: Filter = {}, options: CaseDurationsOptions = {}): Promise<CaseDurations> {
+  checkWholeNumber(options.bins, 'bins', 1, 500);
   const bins = options.bins ?? DEFAULT_HISTOGRAM_BINS;
-  if (!Number.isInteger(bins) || bins < 1 || bins > 500) throw new RangeError(`bins must be a whole number from 1 to 500, not ${bins}`);
-  return runAnalysis(store, log, filter, async ({ connection, params, filter: compiled }) => {
-    const where = `c.log_id = $log AND ${compiled.caseWhere}`;
+  return runAnalysis(store, log, filter, async ({ connection, params, caseWhere: where }) => {
     const stats = await queryRow<{ cases: number; min: number | null; median: number | null; mean: number | null; max: number | null; p90: number | null }>(
       connection,
       `SELECT count(*)::BIGINT AS cases, min(duration_s) AS min, median(duration_s) AS median, avg(duration_s) AS mean,
@@ -37,7 +37,9 @@ export async function getCaseDurations(store: Store, log: string, filter: Filter
     );
     const { cases, ...seconds } = stats!;
     if (cases === 0 || seconds.min === null || seconds.max === null) return { log, cases, seconds, histogram: [] };
-    const width = (seconds.max - seconds.min) / bins || 1;
+    // Every case equally long (one event each, say): one bin holds them all.
+    if (seconds.max === seconds.min) return { log, cases, seconds, histogram: [{ from: seconds.min, to: seconds.max, count: cases }] };
+    const width = (seconds.max - seconds.min) / bins;
     const counts = await queryRows<{ bin: number; count: number }>(
       connection,
       `SELECT least(floor((duration_s - $min) / $width), $last)::INTEGER AS bin, count(*)::BIGINT AS count

@@ -29,6 +29,7 @@ describe('time window filter', () => {
     expect(await casesKept('2026-01-05T07:30:00Z', undefined, 'started')).toBe(2); // B and C
     expect(await casesKept(undefined, '2026-01-05T12:00:00Z', 'completed')).toBe(2); // B, and C on the bound
     expect(await casesKept('2026-01-06', undefined)).toBe(1); // A ends on the 6th
+    expect(await casesKept(undefined, '2026-01-05', 'completed')).toBe(2); // B and C end on the 5th; the bound takes the whole day
     expect(await casesKept('2026-01-05T12:00:00+01:00', '2026-01-05T12:00:00+01:00')).toBe(1); // the instant 11:00Z: only A spans it
   });
 
@@ -49,7 +50,7 @@ describe('time window filter', () => {
   it('binds values and rejects what is not a date', () => {
     expect(() => compileFilter({ timeframe: { from: "2026-01-01'; DROP TABLE events; --" } })).toThrow(FilterError);
     expect(() => compileFilter(filterFromParams({ from: '2026-02-01', to: '2026-01-01' }))).toThrow(/after/);
-    expect(() => filterFromParams({ from: '2026-01-01', timeframe: 'sideways' })).toThrow(/timeframe must be one of/);
+    expect(() => compileFilter(filterFromParams({ from: '2026-01-01', timeframe: 'sideways' }))).toThrow(/timeframe mode "sideways" is not one of/);
     expect(() => filterFromParams({ timeframe: 'started' })).toThrow(/needs from or to/);
     const compiled = compileFilter({ timeframe: { from: '2026-01-01', mode: 'started' } });
     expect(compiled.caseWhere).not.toContain('2026');
@@ -62,5 +63,9 @@ describe('time window filter', () => {
     expect(parseInstant('2026-01-05T08:00', 'from')).toBe(Date.UTC(2026, 0, 5, 8) * 1000);
     expect(parseInstant('2026-01-05 08:00:00+02:00', 'from')).toBe(Date.UTC(2026, 0, 5, 6) * 1000);
     expect(() => parseInstant('05/01/2026', 'from')).toThrow(/not an ISO-8601/);
+    expect(() => parseInstant('2026-01-05+02:00', 'from')).toThrow(/not an ISO-8601/);
+    // A date alone as an upper bound includes the whole day.
+    expect(parseInstant('2026-01-05', 'to', true)).toBe(Date.UTC(2026, 0, 6) * 1000 - 1);
+    expect(parseInstant('2026-01-05T00:00:00Z', 'to', true)).toBe(Date.UTC(2026, 0, 5) * 1000);
   });
 });

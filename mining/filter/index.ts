@@ -19,8 +19,9 @@ export type TimeframeMode = 'intersecting' | 'contained' | 'started' | 'complete
 export const TIMEFRAME_MODES: readonly TimeframeMode[] = ['intersecting', 'contained', 'started', 'completed'];
 
 export interface Timeframe {
-  /** ISO-8601 instant; without a zone it is read as UTC. */
+  /** ISO-8601 date or instant; without a zone it is read as UTC. */
   from?: string;
+  /** ISO-8601 date or instant; a date alone includes that whole day. */
   to?: string;
   mode?: TimeframeMode;
 }
@@ -39,20 +40,31 @@ export interface CompiledFilter {
   restricts: boolean;
 }
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+// A zone only after a time: "2026-01-05+02:00" is not a date JavaScript can read.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** Parses an ISO-8601 date or instant (UTC when no zone is given) to epoch microseconds. */
-export function parseInstant(text: string, what: string): number {
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MICROS_PER_DAY = 86_400_000_000;
+
+/**
+ * Parses an ISO-8601 date or instant (UTC when no zone is given) to epoch
+ * microseconds, at millisecond precision. `endOfDay` reads a date alone as the
+ * last microsecond of that day, so `to=2026-02-01` includes 1 February.
+ */
+export function parseInstant(text: string, what: string, endOfDay = false): number {
   const trimmed = text.trim();
-  if (!ISO_INSTANT.test(trimmed)) throw new FilterError(`${what}: ${JSON.stringify(text)} is not an ISO-8601 date or time (e.g. 2024-03-01 or 2024-03-01T08:00:00Z)`);
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(trimmed) && trimmed.length > 10;
+  if (!ISO_INSTANT.test(trimmed)) {
+    throw new FilterError(`${what}: ${JSON.stringify(text)} is not an ISO-8601 date or time (e.g. 2024-03-01 or 2024-03-01T08:00:00Z)`);
+  }
+  const dateOnly = ISO_DATE.test(trimmed);
   const normalized = trimmed.replace(' ', 'T');
-  const ms = Date.parse(hasZone ? normalized : `${normalized.length === 10 ? `${normalized}T00:00:00` : normalized}Z`);
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(normalized);
+  const ms = Date.parse(dateOnly ? `${normalized}T00:00:00Z` : hasZone ? normalized : `${normalized}Z`);
   if (Number.isNaN(ms)) throw new FilterError(`${what}: ${JSON.stringify(text)} is not a valid date`);
-  return ms * 1000;
+  return dateOnly && endOfDay ? ms * 1000 + MICROS_PER_DAY - 1 : ms * 1000;
 }
 
-/** Compiles a filter for the log with this id. Throws FilterError on a bad value. */
+/** Compiles a filter to a predicate over `cases c` with bound parameters. Throws FilterError on a bad value. */
 export function compileFilter(filter: Filter): CompiledFilter {
   const clauses: string[] = [];
   const params: Params = {};
@@ -61,7 +73,7 @@ export function compileFilter(filter: Filter): CompiledFilter {
     const mode = timeframe.mode ?? 'intersecting';
     if (!TIMEFRAME_MODES.includes(mode)) throw new FilterError(`timeframe mode ${JSON.stringify(mode)} is not one of ${TIMEFRAME_MODES.join(', ')}`);
     const from = timeframe.from === undefined ? undefined : parseInstant(timeframe.from, 'from');
-    const to = timeframe.to === undefined ? undefined : parseInstant(timeframe.to, 'to');
+    const to = timeframe.to === undefined ? undefined : parseInstant(timeframe.to, 'to', true);
     if (from !== undefined && to !== undefined && from > to) throw new FilterError(`from (${timeframe.from}) is after to (${timeframe.to})`);
     // Bound as epoch microseconds (DOUBLE is exact to 2^53) and compared with epoch_us.
     if (from !== undefined) params.tf_from = from;

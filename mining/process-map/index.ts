@@ -1,6 +1,6 @@
 import { queryRows, type Store } from '../../store/db.ts';
 import type { Filter } from '../filter/index.ts';
-import { runAnalysis } from '../log.ts';
+import { runAnalysis } from '../analysis.ts';
 import type { DurationStats } from '../types.ts';
 
 /**
@@ -25,9 +25,8 @@ export type ProcessMapOptions = Record<string, never>;
 
 /** Discovers the process map (frequency and performance DFG) of the filtered cases of a log. */
 export async function discoverProcessMap(store: Store, log: string, filter: Filter = {}, _options: ProcessMapOptions = {}): Promise<ProcessMap> {
-  return runAnalysis(store, log, filter, async ({ connection, params, filter: compiled, eventCases, activityNames }) => {
+  return runAnalysis(store, log, filter, async ({ connection, params, caseWhere, eventCases, activityNames }) => {
     const names = await activityNames();
-    const caseWhere = `c.log_id = $log AND ${compiled.caseWhere}`;
     // Every case of a variant has the same activities, so counts come from cases per variant.
     const activities = await queryRows<{ id: number; count: number; cases: number }>(
       connection,

@@ -1,6 +1,7 @@
 import { queryRows, type Store } from '../../store/db.ts';
 import type { Filter } from '../filter/index.ts';
-import { runAnalysis } from '../log.ts';
+import { runAnalysis } from '../analysis.ts';
+import { checkWholeNumber } from '../errors.ts';
 
 /**
  * The variants of a log: a variant is the full activity sequence of a case (events
@@ -22,14 +23,15 @@ export interface VariantsOptions {
 
 /** Lists the variants of the filtered cases of a log, most frequent first. */
 export async function getVariants(store: Store, log: string, filter: Filter = {}, options: VariantsOptions = {}): Promise<Variants> {
-  return runAnalysis(store, log, filter, async ({ connection, params, filter: compiled, activityNames }) => {
+  checkWholeNumber(options.limit, 'limit', 1, Number.MAX_SAFE_INTEGER);
+  return runAnalysis(store, log, filter, async ({ connection, params, caseWhere, activityNames }) => {
     const names = await activityNames();
     // Activity ids are assigned in name order, so ordering by the id list orders by names.
     const rows = await queryRows<{ ids: number[]; count: number; mean: number; median: number; total: number; variant_count: number }>(
       connection,
       `WITH per_variant AS (
          SELECT variant_id, count(*)::BIGINT AS count, avg(duration_s) AS mean, median(duration_s) AS median
-         FROM cases c WHERE c.log_id = $log AND ${compiled.caseWhere} GROUP BY variant_id
+         FROM cases c WHERE ${caseWhere} GROUP BY variant_id
        )
        SELECT v.activity_ids AS ids, p.count, p.mean, p.median,
               (sum(p.count) OVER ())::BIGINT AS total, (count(*) OVER ())::BIGINT AS variant_count

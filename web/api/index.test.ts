@@ -102,12 +102,38 @@ describe('GET /api/logs/:log/<analysis>', () => {
   });
 
   it('answers 400 for bad parameters, including SQL in them', async () => {
-    for (const query of ['limit=0', 'limit=abc', 'bins=9999', "from=2026-01-01'%20OR%201=1--", 'from=2026-01-01&timeframe=sideways', 'timeframe=started']) {
-      const path = query.startsWith('bins') ? `/api/logs/orders/case-durations?${query}` : `/api/logs/orders/variants?${query}`;
+    const variants = '/api/logs/orders/variants';
+    const durations = '/api/logs/orders/case-durations';
+    for (const path of [
+      `${variants}?limit=0`,
+      `${variants}?limit=abc`,
+      `${durations}?bins=9999`,
+      `${variants}?from=2026-01-01'%20OR%201=1--`,
+      `${variants}?from=2026-01-01&timeframe=sideways`,
+      `${variants}?timeframe=started`,
+      `${variants}?form=2026-01-01`, // a typo must not mean "no filter"
+      `${variants}?bins=3`, // an option of another analysis
+      '/api/logs?limit=1',
+    ]) {
       const { status, body } = await get(path);
-      expect(status, query).toBe(400);
-      expect(typeof body.error, query).toBe('string');
+      expect(status, path).toBe(400);
+      expect(typeof body.error, path).toBe('string');
     }
+  });
+
+  it('answers 503 when another process holds the database', async () => {
+    const { StoreBusyError } = await import('../../mining/index.ts');
+    const busy = createApi(async () => {
+      throw new StoreBusyError('the database x is in use by another process (PID 1)');
+    });
+    const response = await busy.request('/api/logs');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: 'the database x is in use by another process (PID 1)' });
+  });
+
+  it('returns one bin when every case is equally long', async () => {
+    const { body } = await get('/api/logs/orders/case-durations?from=2026-01-05T11:00:00Z&timeframe=started');
+    expect(body.histogram).toEqual([{ from: 0, to: 0, count: 1 }]);
   });
 
   it('treats a log name with SQL or path tricks as just a name', async () => {

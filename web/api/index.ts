@@ -1,34 +1,52 @@
 import { Hono, type Context } from 'hono';
-import { discoverProcessMap, FilterError, filterFromParams, getCaseDurations, getVariants, UnknownLogError, type Filter } from '../../mining/index.ts';
-import type { Store } from '../../store/db.ts';
-import { listLogs } from '../../store/logs.ts';
+import {
+  discoverProcessMap,
+  FILTER_PARAMS,
+  FilterError,
+  filterFromParams,
+  getCaseDurations,
+  getVariants,
+  listLogs,
+  OptionError,
+  StoreBusyError,
+  UnknownLogError,
+  type Filter,
+  type Store,
+} from '../../mining/index.ts';
 
 /**
  * The HTTP API, mounted at /api. It validates, calls mining/, and returns JSON; the
- * response types are mining's own. Errors are `{ error }` with 400 (bad parameter)
- * or 404 (unknown log).
+ * response types are mining's own. Errors are `{ error }`: 400 for a bad or unknown
+ * parameter, 404 for an unknown log, 503 when another process holds the database.
  */
 export function createApi(openStore: () => Promise<Store>) {
-  const filterOf = (c: Context): Filter => filterFromParams({ from: c.req.query('from'), to: c.req.query('to'), timeframe: c.req.query('timeframe') });
-
   return new Hono()
     .basePath('/api')
     .onError((error, c) => {
       if (error instanceof UnknownLogError) return c.json({ error: error.message }, 404);
-      if (error instanceof FilterError || error instanceof BadParameter || error instanceof RangeError) return c.json({ error: error.message }, 400);
+      if (error instanceof FilterError || error instanceof OptionError || error instanceof BadParameter) return c.json({ error: error.message }, 400);
+      if (error instanceof StoreBusyError) return c.json({ error: error.message }, 503);
       console.error(error);
       return c.json({ error: 'internal error; the server log has the details' }, 500);
     })
     .notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404))
-    .get('/logs', async (c) => c.json({ logs: await listLogs(await openStore()) }))
-    .get('/logs/:log/process-map', async (c) => c.json(await discoverProcessMap(await openStore(), c.req.param('log'), filterOf(c))))
+    .get('/logs', async (c) => {
+      allowOnly(c, []);
+      return c.json({ logs: await listLogs(await openStore()) });
+    })
+    .get('/logs/:log/process-map', async (c) => {
+      const filter = filterOf(c, []);
+      return c.json(await discoverProcessMap(await openStore(), c.req.param('log'), filter));
+    })
     .get('/logs/:log/variants', async (c) => {
-      const limit = optionalInteger(c.req.query('limit'), 'limit', 1);
-      return c.json(await getVariants(await openStore(), c.req.param('log'), filterOf(c), limit === undefined ? {} : { limit }));
+      const filter = filterOf(c, ['limit']);
+      const limit = optionalInteger(c.req.query('limit'), 'limit');
+      return c.json(await getVariants(await openStore(), c.req.param('log'), filter, limit === undefined ? {} : { limit }));
     })
     .get('/logs/:log/case-durations', async (c) => {
-      const bins = optionalInteger(c.req.query('bins'), 'bins', 1, 500);
-      return c.json(await getCaseDurations(await openStore(), c.req.param('log'), filterOf(c), bins === undefined ? {} : { bins }));
+      const filter = filterOf(c, ['bins']);
+      const bins = optionalInteger(c.req.query('bins'), 'bins');
+      return c.json(await getCaseDurations(await openStore(), c.req.param('log'), filter, bins === undefined ? {} : { bins }));
     });
 }
 
@@ -36,11 +54,23 @@ export type Api = ReturnType<typeof createApi>;
 
 class BadParameter extends Error {}
 
-function optionalInteger(text: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+/** The filter from the query string, refusing parameters the route does not know (a typo must not silently mean "no filter"). */
+function filterOf(c: Context, options: readonly string[]): Filter {
+  allowOnly(c, [...FILTER_PARAMS, ...options]);
+  return filterFromParams({ from: c.req.query('from'), to: c.req.query('to'), timeframe: c.req.query('timeframe') });
+}
+
+function allowOnly(c: Context, known: readonly string[]): void {
+  const unknown = Object.keys(c.req.queries()).filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new BadParameter(`unknown parameter ${unknown.map((n) => JSON.stringify(n)).join(', ')}; this endpoint takes ${known.length > 0 ? known.join(', ') : 'none'}`);
+  }
+}
+
+/** Parses an optional whole number; its range is mining's to check. */
+function optionalInteger(text: string | undefined, name: string): number | undefined {
   if (text === undefined || text === '') return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new BadParameter(`${name} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}, not ${JSON.stringify(text)}`);
-  }
+  if (!Number.isInteger(value)) throw new BadParameter(`${name} must be a whole number, not ${JSON.stringify(text)}`);
   return value;
 }

@@ -1,23 +1,17 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, withConnection, type Params, type Store } from '../store/db.ts';
 import { findLog, type LogRef } from '../store/logs.ts';
-import { compileFilter, type CompiledFilter, type Filter } from './filter/index.ts';
-
-/** The named log does not exist. */
-export class UnknownLogError extends Error {
-  override name = 'UnknownLogError';
-  constructor(readonly log: string) {
-    super(`no log named ${JSON.stringify(log)}; \`waybill logs\` lists them`);
-  }
-}
+import { UnknownLogError } from './errors.ts';
+import { compileFilter, type Filter } from './filter/index.ts';
 
 /** What an analysis runs against: an open connection, the log, and its compiled filter. */
 export interface AnalysisScope {
   connection: DuckDBConnection;
   log: LogRef;
-  filter: CompiledFilter;
   /** Parameters every query binds: `$log` and the filter's. */
   params: Params;
+  /** Predicate over `cases c`: the log's cases the filter keeps. */
+  caseWhere: string;
   /** Predicate restricting an events alias to the filtered cases ('' when no filter applies). */
   eventCases(alias: string): string;
   /** The activity names by id. */
@@ -38,8 +32,8 @@ export async function runAnalysis<T>(store: Store, logName: string, filter: Filt
     return analysis({
       connection,
       log,
-      filter: compiled,
       params,
+      caseWhere: `c.log_id = $log AND ${compiled.caseWhere}`,
       eventCases: (alias) =>
         compiled.restricts
           ? `AND ${alias}.case_id IN (SELECT c.case_id FROM cases c WHERE c.log_id = $log AND ${compiled.caseWhere})`
