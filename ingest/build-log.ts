@@ -44,11 +44,16 @@ export interface LogSummary {
 
 const MAX_REPORTED = 5;
 
-/** The UTC offset a timestamp's text states (`+02:00`, `-0500`, `Z`), in minutes; NULL when it states none. */
+/**
+ * The UTC offset a timestamp's text states (`+02:00`, `-0500`, `+01`, `Z`), in
+ * minutes; NULL when it states none. The offset must follow a time (":MM" or
+ * ":SS"), so the day of a bare date ("2026-01-05") is never read as one.
+ */
 function utcOffsetMinutesSql(textSql: string): string {
-  const parts = `regexp_extract(${textSql}, '[0-9]{2}(?:[.,][0-9]+)?([+-])([0-9]{2}):?([0-9]{2})$', ['sign', 'h', 'm'])`;
+  const parts = `regexp_extract(${textSql}, ':[0-9]{2}(?:[.,][0-9]+)?([+-])([0-9]{2})(?::?([0-9]{2}))?$', ['sign', 'h', 'm'])`;
   return `(CASE WHEN ${parts}.sign <> ''
-       THEN (CASE WHEN ${parts}.sign = '-' THEN -1 ELSE 1 END) * (CAST(${parts}.h AS INTEGER) * 60 + CAST(${parts}.m AS INTEGER))
+       THEN (CASE WHEN ${parts}.sign = '-' THEN -1 ELSE 1 END)
+            * (CAST(${parts}.h AS INTEGER) * 60 + CAST(coalesce(nullif(${parts}.m, ''), '0') AS INTEGER))
        WHEN ${textSql} LIKE '%Z' THEN 0 END)::SMALLINT`;
 }
 

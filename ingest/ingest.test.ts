@@ -67,6 +67,20 @@ describe('CSV ingest', () => {
     ]);
   });
 
+  it('keeps the offset however the source writes it', async () => {
+    const csv = 'case_id,activity,timestamp\nA,a,2026-01-05T08:00:00+01\nA,b,2026-01-05 08:00:00.5-0530\nA,c,2026-01-06\nA,d,2026-01-06T09:00:00Z\n';
+    await ingestFile(store, writeFixture(dir, 'zones.csv', csv));
+    const rows = await withConnection(store, (c) =>
+      queryRows(c, `SELECT utc_offset_minutes AS o, strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS ts FROM events ORDER BY position`),
+    );
+    expect(rows).toEqual([
+      { o: 60, ts: '2026-01-05T07:00:00.000Z' },
+      { o: -330, ts: '2026-01-05T13:30:00.500Z' },
+      { o: null, ts: '2026-01-06T00:00:00.000Z' },
+      { o: 0, ts: '2026-01-06T09:00:00.000Z' },
+    ]);
+  });
+
   it('takes explicit column flags over recognized names, and reads gzip', async () => {
     const csv = 'ticket,step,when,who\nT1,open,2026-02-01T10:00:00Z,x\nT1,close,2026-02-01T11:00:00Z,y\n';
     const file = join(dir, 'tickets.csv.gz');
