@@ -45,6 +45,15 @@ export interface LogSummary {
 const MAX_REPORTED = 5;
 
 /**
+ * Whether a text column is missing or blank. Only a string sorting before '!' (empty,
+ * or starting with a space or control character) can be blank, and that comparison
+ * is several times cheaper than trimming every value.
+ */
+function isBlankSql(column: string): string {
+  return `(${column} IS NULL OR (${column} < '!' AND trim(${column}) = ''))`;
+}
+
+/**
  * The UTC offset a timestamp's text states (`+02:00`, `-0500`, `+01`, `Z`), in
  * minutes; NULL when it states none. The offset must follow a time (":MM" or
  * ":SS"), so the day of a bare date ("2026-01-05") is never read as one.
@@ -216,12 +225,19 @@ async function rejectBadRows(connection: DuckDBConnection, source: StagedSource)
   const bad = await queryRows<{ event_no: number; role: 'case' | 'activity' | 'timestamp'; value: string | null; total: number }>(
     connection,
     `
-    WITH problems AS (
-      SELECT event_no, 'case' AS role, case_name AS value FROM staged WHERE case_name IS NULL OR trim(case_name) = ''
-      UNION ALL
-      SELECT event_no, 'activity', activity FROM staged WHERE activity IS NULL OR trim(activity) = ''
-      UNION ALL
-      SELECT event_no, 'timestamp', ts_text FROM staged WHERE ts IS NULL
+    WITH flagged AS (
+      SELECT event_no, case_name, activity, ts_text,
+             ${isBlankSql('case_name')} AS no_case,
+             ${isBlankSql('activity')} AS no_activity,
+             ts IS NULL AS no_ts
+      FROM staged
+    ),
+    problems AS (
+      -- One scan; a row with several problems is reported by its first.
+      SELECT event_no,
+             CASE WHEN no_case THEN 'case' WHEN no_activity THEN 'activity' ELSE 'timestamp' END AS role,
+             CASE WHEN no_case THEN case_name WHEN no_activity THEN activity ELSE ts_text END AS value
+      FROM flagged WHERE no_case OR no_activity OR no_ts
     )
     SELECT event_no, role, value, (count(*) OVER ())::BIGINT AS total FROM problems ORDER BY event_no LIMIT ${MAX_REPORTED}`,
   );
@@ -233,6 +249,6 @@ async function rejectBadRows(connection: DuckDBConnection, source: StagedSource)
   };
   const [first, ...rest] = bad;
   const more = rest.map((row) => `line ${lines.get(row.event_no)} (${mapping[row.role]}: ${describe(row)})`);
-  const summary = first!.total > 1 ? `; ${first!.total} bad cells in all, also ${more.join(', ')}${first!.total > bad.length ? ', …' : ''}` : '';
+  const summary = first!.total > 1 ? `; ${first!.total} bad rows in all, also ${more.join(', ')}${first!.total > bad.length ? ', …' : ''}` : '';
   throw new IngestError(source.file, `${describe(first!)}${summary}. Nothing was loaded.`, lines.get(first!.event_no), mapping[first!.role], first!.value ?? undefined);
 }

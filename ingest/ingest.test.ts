@@ -106,10 +106,10 @@ describe('CSV ingest', () => {
     await expectNothingLoaded(before);
   });
 
-  it('lists several bad cells, counting them all', async () => {
-    const file = writeFixture(dir, 'gaps.csv', 'case_id,activity,timestamp\nA,,2026-01-01T00:00:00Z\n,x,2026-01-01T00:00:00Z\nB,y,\n');
+  it('lists several bad rows, counting them all', async () => {
+    const file = writeFixture(dir, 'gaps.csv', 'case_id,activity,timestamp\nA,,2026-01-01T00:00:00Z\n,x,2026-01-01T00:00:00Z\nB,y,\n" \t",z,2026-01-01T00:00:00Z\nC,!,2026-01-01T00:00:00Z\n');
     await expect(ingestFile(store, file)).rejects.toThrow(
-      /line 2, column "activity": activity is missing; 3 bad cells in all, also line 3 \(case_id: case is missing\), line 4 \(timestamp: timestamp is missing\)/,
+      /line 2, column "activity": activity is missing; 4 bad rows in all, also line 3 \(case_id: case is missing\), line 4 \(timestamp: timestamp is missing\), line 5 \(case_id: case is missing\)\. Nothing/,
     );
   });
 
