@@ -50,7 +50,7 @@ const MAX_REPORTED = 5;
  * is several times cheaper than trimming every value.
  */
 function isBlankSql(column: string): string {
-  return `(${column} IS NULL OR (${column} < '!' AND trim(${column}) = ''))`;
+  return `(${column} IS NULL OR (${column} < '!' AND trim(${column}, ' \t\r\n\f\v') = ''))`;
 }
 
 /**
