@@ -11,7 +11,7 @@ if (!report || !existsSync(report)) {
 const result = JSON.parse(readFileSync(report, 'utf8'));
 const passed = result.numPassedTests ?? 0;
 // A test file that fails to load counts as a failure even though it ran no test.
-const brokenFiles = (result.testResults ?? []).filter((file) => file.status === 'failed' && (file.assertionResults ?? []).length === 0).length;
+const brokenFiles = (result.testResults ?? []).filter((/** @type {{ status: string; assertionResults?: unknown[] }} */ file) => file.status === 'failed' && (file.assertionResults ?? []).length === 0).length;
 const failed = (result.numFailedTests ?? 0) + brokenFiles;
 const skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
 const failedOverall = failed > 0 || status !== 0 || passed === 0;

@@ -13,7 +13,8 @@ if (missing.length > 0) {
     console.error(`The tests need Debian packages: ${missing.join(' ')}. Install them with: apt-get install -y ${missing.join(' ')}`);
     process.exit(1);
   }
-  const run = (args) => execFileSync(root ? args[0] : 'sudo', root ? args.slice(1) : args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const run = (/** @type {[string, ...string[]]} */ [command, ...args]) =>
+    execFileSync(root ? command : 'sudo', root ? args : [command, ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   console.log(`Installing Debian packages for the tests: ${missing.join(' ')}`);
   run(['apt-get', 'update', '-qq']);
   run(['apt-get', 'install', '-y', '-qq', ...missing]);
