@@ -23,7 +23,8 @@ Usage:
   waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
       ANALYSIS: process-map | variants [--limit N] | case-durations [--bins N]
       MODE: intersecting (default) | contained | started | completed
-  waybill generate --out FILE [--seed N] [--orders N | --events N] [--start DATE] [--days N]
+  waybill generate --out DIR [--seed N] [--orders N | --events N] [--start DATE] [--days N] [--format csv|parquet] [--scenario FILE]
+      writes orders.csv, purchasing.csv, shipments.csv (three linked streams) and ground-truth.json
   waybill serve [--host HOST] [--port PORT]
   waybill demo [--host HOST] [--port PORT]     build if needed, load the demo log, serve
 
@@ -53,6 +54,8 @@ const OPTIONS = {
   events: { type: 'string' },
   start: { type: 'string' },
   days: { type: 'string' },
+  format: { type: 'string' },
+  scenario: { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
@@ -139,16 +142,24 @@ async function run(command: string, args: string[], values: Values): Promise<voi
     }
     case 'generate': {
       noArgs(command, args);
-      if (values.out === undefined) throw new UsageError('generate needs --out FILE');
-      const { generateDemoLog } = await import('./demo.ts');
-      const result = await generateDemoLog(values.out, {
+      if (values.out === undefined) throw new UsageError('generate needs --out DIR (a folder for the three CSV files and ground-truth.json)');
+      const format = values.format ?? 'csv';
+      if (format !== 'csv' && format !== 'parquet') throw new UsageError(`--format must be csv or parquet, not ${JSON.stringify(format)}`);
+      const { generateDistributor } = await import('./demo.ts');
+      const result = await generateDistributor(values.out, {
         seed: integerOption(values.seed, '--seed') ?? 1,
         orders: integerOption(values.orders, '--orders'),
         events: integerOption(values.events, '--events'),
         start: values.start,
         days: integerOption(values.days, '--days'),
+        format,
+        scenario: values.scenario,
       });
-      console.log(`Wrote ${result.events.toLocaleString('en-US')} events of ${result.cases.toLocaleString('en-US')} orders to ${values.out}`);
+      console.log(
+        `Wrote ${result.events.total.toLocaleString('en-US')} events of ${result.orders.toLocaleString('en-US')} orders ` +
+          `(orders ${result.events.orders.toLocaleString('en-US')}, purchasing ${result.events.purchasing.toLocaleString('en-US')}, ` +
+          `shipments ${result.events.shipments.toLocaleString('en-US')}) to ${values.out}: ${result.files.join(', ')}`,
+      );
       return;
     }
     case 'serve':

@@ -1,0 +1,128 @@
+import type { Item } from './catalogue.ts';
+
+/**
+ * Stock of one item at one warehouse, on the book: fed by put-aways, drained by
+ * allocations; what cannot be allocated waits, first come first served, as a
+ * backorder. Reorder point and order-up-to level follow from expected demand.
+ */
+export interface Cell {
+  readonly item: Item;
+  readonly warehouse: string;
+  onHand: number;
+  onOrder: number;
+  /** Units backordered and not yet allocated. */
+  backordered: number;
+  readonly queue: Backorder[];
+  readonly reorderPoint: number;
+  readonly orderUpTo: number;
+  /** Whether the cell waits for the next purchasing run. */
+  flagged: boolean;
+}
+
+/** Units a line still waits for; `allocate` is called as stock arrives. */
+export interface Backorder {
+  units: number;
+  readonly allocate: (units: number) => void;
+}
+
+/** Book totals per warehouse, for the ground truth's stock ledger. */
+export interface Ledger {
+  initial: number;
+  putAway: number;
+  allocated: number;
+  /** Units found missing at picking (short picks): booked as allocated but never shipped. */
+  countAdjustments: number;
+}
+
+export class Inventory {
+  private readonly cells = new Map<string, Cell>();
+  readonly ledgers = new Map<string, Ledger>();
+
+  /** `dailyDemand(item, warehouse)` in units, `leadDays` the item's supplier lead time. */
+  constructor(
+    items: readonly Item[],
+    warehouses: readonly string[],
+    dailyDemand: (item: Item, warehouse: string) => number,
+    policy: { safetyDays: number; reviewDays: number; initialDays: number; minimumUnits: number },
+    initialFactor: (item: Item, warehouse: string) => number,
+  ) {
+    for (const warehouse of warehouses) {
+      const ledger: Ledger = { initial: 0, putAway: 0, allocated: 0, countAdjustments: 0 };
+      this.ledgers.set(warehouse, ledger);
+      for (const item of items) {
+        const demand = dailyDemand(item, warehouse);
+        // Slow movers still hold a few order lines' worth, as a distributor stocks a minimum of every catalogue item.
+        const reorderPoint = Math.max(policy.minimumUnits / 2, Math.ceil(demand * (item.supplier.leadDays + policy.safetyDays)));
+        const orderUpTo = reorderPoint + Math.max(policy.minimumUnits, Math.ceil(demand * policy.reviewDays));
+        const onHand = Math.round(Math.max(orderUpTo, demand * policy.initialDays) * initialFactor(item, warehouse));
+        ledger.initial += onHand;
+        this.cells.set(`${item.id}@${warehouse}`, {
+          item,
+          warehouse,
+          onHand,
+          onOrder: 0,
+          backordered: 0,
+          queue: [],
+          reorderPoint,
+          orderUpTo,
+          flagged: false,
+        });
+      }
+    }
+  }
+
+  cell(item: Item, warehouse: string): Cell {
+    const cell = this.cells.get(`${item.id}@${warehouse}`);
+    if (cell === undefined) throw new Error(`no stock cell for ${item.id} at ${warehouse}`);
+    return cell;
+  }
+
+  /** Takes up to `units` from the book; returns how many were allocated. */
+  take(cell: Cell, units: number): number {
+    const taken = Math.min(units, cell.onHand);
+    cell.onHand -= taken;
+    (this.ledgers.get(cell.warehouse) as Ledger).allocated += taken;
+    return taken;
+  }
+
+  /** Queues units that could not be allocated. */
+  backorder(cell: Cell, backorder: Backorder): void {
+    cell.backordered += backorder.units;
+    cell.queue.push(backorder);
+  }
+
+  /** Books a put-away and serves waiting backorders in arrival order. */
+  receive(cell: Cell, units: number): void {
+    cell.onHand += units;
+    (this.ledgers.get(cell.warehouse) as Ledger).putAway += units;
+    this.serveBackorders(cell);
+  }
+
+  serveBackorders(cell: Cell): void {
+    while (cell.queue.length > 0 && cell.onHand > 0) {
+      const head = cell.queue[0] as Backorder;
+      const taken = this.take(cell, head.units);
+      head.units -= taken;
+      cell.backordered -= taken;
+      if (head.units === 0) cell.queue.shift();
+      head.allocate(taken);
+    }
+  }
+
+  /** Whether the stock position (on hand + on order − backordered) is at or below the reorder point. */
+  needsReorder(cell: Cell): boolean {
+    return cell.onHand + cell.onOrder - cell.backordered <= cell.reorderPoint;
+  }
+
+  /** Units to order to bring the position back to the order-up-to level. */
+  reorderQuantity(cell: Cell): number {
+    return Math.max(1, cell.orderUpTo - (cell.onHand + cell.onOrder - cell.backordered));
+  }
+
+  /** Totals per warehouse with the ending on-hand, in warehouse order. */
+  summary(): { warehouse: string; initial: number; putAway: number; allocated: number; countAdjustments: number; endingOnHand: number }[] {
+    const ending = new Map<string, number>();
+    for (const cell of this.cells.values()) ending.set(cell.warehouse, (ending.get(cell.warehouse) ?? 0) + cell.onHand);
+    return [...this.ledgers].map(([warehouse, ledger]) => ({ warehouse, ...ledger, endingOnHand: ending.get(warehouse) ?? 0 }));
+  }
+}

@@ -1,0 +1,504 @@
+import { ArrivalSchedule } from '../order-to-cash/arrivals.ts';
+import { BILLING_RUN, type Calendar, DAY_MS, HOUR_MS, isOpen, MINUTE_MS, nextWorkingTime, OFFICE, WAREHOUSE } from '../order-to-cash/calendar.ts';
+import { CHANNELS, type Channel, type Customer, pool, TIERS, type Warehouse } from '../order-to-cash/master-data.ts';
+import { Random } from '../order-to-cash/random.ts';
+import { IsoTimestampFormatter } from '../order-to-cash/timestamp.ts';
+import { Agenda } from './heap.ts';
+import { type Catalogue, createCatalogue, type Item, substituteOf } from './catalogue.ts';
+import { record, type Sinks } from './columns.ts';
+import { Inventory } from './inventory.ts';
+import { Purchasing } from './purchasing.ts';
+import type { Scenario } from './scenario.ts';
+import { Team } from './teams.ts';
+import { Truth } from './truth.ts';
+
+/**
+ * The distributor as a discrete-event simulation. Orders arrive over the
+ * period; each step either runs on a system (a short fixed-shape delay) or is a
+ * task for a team, which queues it (see `Team`). Stock is booked per item and
+ * warehouse (see `Inventory`); what cannot be allocated is backordered and
+ * released when purchasing's receipts are put away. Events are written the
+ * moment the simulation clock reaches them, so each file is in time order and
+ * only open orders, POs and shipments are held in memory.
+ */
+
+export interface SimulationOptions {
+  readonly seed: number;
+  readonly orders: number;
+  /** Period [start, end) in epoch ms; the clock stops at `end`, leaving work open. */
+  readonly start: number;
+  readonly end: number;
+  readonly scenario: Scenario;
+}
+
+interface SalesLine {
+  readonly id: string;
+  readonly item: Item;
+  /** The item shipped: the ordered one, or its substitute. */
+  shipItem: Item;
+  readonly ordered: number;
+  /** Units allocated and not yet shipped or lost to a short pick. */
+  unshipped: number;
+}
+
+interface SalesOrder {
+  readonly id: string;
+  readonly number: number;
+  readonly capturedAt: number;
+  readonly channel: Channel;
+  readonly customer: Customer;
+  readonly warehouse: Warehouse;
+  readonly lines: SalesLine[];
+  promised: string;
+  /** Units not yet invoiced; the order is paid once this reaches zero. */
+  toInvoice: number;
+  touched: boolean;
+  lastActivity: string;
+}
+
+/** Activities that are exceptions in the order stream (they make an order not touchless). */
+export const ORDER_EXCEPTIONS = ['Pricing Discrepancy', 'Credit Hold', 'Backordered', 'Substitution', 'Short Pick'] as const;
+/** Resource prefixes of office people whose touch makes an order manual. */
+export const MANUAL_RESOURCES = ['sales.rep', 'orderdesk.clerk', 'pricing.analyst', 'credit.analyst'] as const;
+
+const MIN = MINUTE_MS;
+/** Median units per order line relative to the tier's median units per order. */
+const LINE_QUANTITY_SHARE = 0.5;
+/** Mean lines per order and units per line, for sizing teams and stock to the volume asked for. */
+const MEAN_LINES = 1.8;
+const MEAN_LINE_UNITS = 14;
+
+export class Simulation {
+  readonly truth: Truth;
+  readonly agenda = new Agenda();
+  readonly rng: Random;
+  readonly catalogue: Catalogue;
+  readonly inventory: Inventory;
+  readonly purchasing: Purchasing;
+  readonly format = new IsoTimestampFormatter();
+  readonly open = new Map<string, SalesOrder>();
+  private readonly teams = new Map<string, Team>();
+  private readonly salesReps = pool('sales.rep', 8);
+  private readonly arrivals: ArrivalSchedule;
+  private shipmentCount = 0;
+  private now = 0;
+  readonly ordersPerDay: number;
+
+  constructor(
+    readonly options: SimulationOptions,
+    readonly sinks: Sinks,
+  ) {
+    const { seed, scenario, start, end, orders } = options;
+    this.rng = new Random(seed);
+    this.catalogue = createCatalogue(seed, scenario);
+    this.truth = new Truth();
+    this.arrivals = new ArrivalSchedule(start, end);
+    this.ordersPerDay = orders / Math.max(1, (end - start) / DAY_MS);
+    const warehouses = this.catalogue.warehouses;
+    const totalShare = warehouses.reduce((s, w) => s + w.customerShare, 0);
+    const share = new Map(warehouses.map((w) => [w.code, w.customerShare / totalShare]));
+    const demand = (item: Item, warehouse: string): number =>
+      (this.ordersPerDay * MEAN_LINES * MEAN_LINE_UNITS * item.weight * (share.get(warehouse) ?? 0)) / this.catalogue.totalWeight;
+    const stockRng = new Random((seed ^ 0x570c) | 0);
+    this.inventory = new Inventory(
+      this.catalogue.items,
+      warehouses.map((w) => w.code),
+      demand,
+      scenario.inventory,
+      () => 0.4 + stockRng.next(),
+    );
+    this.purchasing = new Purchasing(this);
+    this.buildTeams();
+  }
+
+  /** A team sized so that its expected weekly work fills `utilization` of its open hours. */
+  private team(name: string, weeklyTasks: number, medianMinutes: number, calendar: Calendar, utilization: number, mondayShare = 1): Team {
+    let team = this.teams.get(name);
+    if (team === undefined) {
+      const openDays = calendar.openDays.filter(Boolean).length;
+      const openMinutes = openDays * (calendar.closeHour - calendar.openHour) * 60;
+      const meanMinutes = medianMinutes * Math.exp(0.125);
+      const size = Math.max(1, Math.ceil((weeklyTasks * meanMinutes) / (openMinutes * utilization)));
+      team = new Team(name, size, calendar, Math.max(1, Math.round(size * mondayShare)));
+      this.teams.set(name, team);
+    }
+    return team;
+  }
+
+  private buildTeams(): void {
+    const { scenario } = this.options;
+    const weekly = this.ordersPerDay * 7;
+    const rate = scenario.credit.holdRate;
+    this.team('orderdesk.clerk', weekly * 0.5, 12, OFFICE, 0.65);
+    this.team('pricing.analyst', weekly * scenario.pricing.rateAfter, 40, OFFICE, 0.6);
+    this.team('credit.analyst', weekly * ((rate.A + rate.B + rate.C) / 3), scenario.credit.reviewMinutes, OFFICE, scenario.credit.utilization, scenario.credit.mondayStaffShare);
+    this.team('ar.clerk', weekly * 0.45, 3, OFFICE, 0.6);
+    for (const w of this.catalogue.warehouses) {
+      const load = weekly * w.customerShare;
+      this.team(`wh-${w.code}.planner`, load * 1.2, 2, WAREHOUSE, 0.6);
+      // The slow warehouse picks each line slower and on one shift only: lines released
+      // after the shift wait for the morning.
+      const slow = w.code === scenario.picking.slowWarehouse;
+      const calendar = slow ? { ...WAREHOUSE, name: 'single shift', closeHour: scenario.picking.slowShiftEndHour } : WAREHOUSE;
+      const minutes = scenario.picking.minutesPerLine * (slow ? scenario.picking.slowFactor : 1);
+      this.team(`wh-${w.code}.picker`, load * MEAN_LINES * 1.1, minutes, calendar, scenario.picking.utilization);
+      this.team(`wh-${w.code}.packer`, load * 1.2, 6, WAREHOUSE, 0.65);
+    }
+  }
+
+  /** A team by name (built by `buildTeams` or on first use with the given sizing). */
+  teamOf(name: string, weeklyTasks: number, medianMinutes: number, calendar: Calendar, utilization: number): Team {
+    return this.team(name, weeklyTasks, medianMinutes, calendar, utilization);
+  }
+
+  /** Runs a task for `team` ready now, then `then(member)` at its end. */
+  private task(team: string, medianMinutes: number, then: (member: string) => void): void {
+    const service = (this.teams.get(team) as Team).serve(this.now, this.rng.lognormal(medianMinutes * MIN, 0.5));
+    this.agenda.at(service.end, () => then(service.member));
+  }
+
+  /** Runs `then` after a system step of about `medianSeconds` (whole seconds). */
+  system(medianSeconds: number, then: () => void): void {
+    this.agenda.at(this.now + Math.max(1, Math.round(this.rng.lognormal(medianSeconds, 0.5))) * 1000, then);
+  }
+
+  /** Runs the whole period; `pause` is awaited between happenings when it returns a promise (to flush output). */
+  async run(pause: () => Promise<void> | undefined): Promise<void> {
+    const { orders, end } = this.options;
+    if (orders > 0) this.agenda.at(this.arrivals.at(this.rng.next() / orders), () => this.arrive(0));
+    this.purchasing.start();
+    for (;;) {
+      if (this.agenda.peekTime() >= end) break;
+      const next = this.agenda.pop();
+      if (next === undefined) break;
+      this.now = next.time;
+      next.action();
+      const waiting = pause();
+      if (waiting !== undefined) await waiting;
+    }
+    this.truth.finish(this, end);
+  }
+
+  get clock(): number {
+    return this.now;
+  }
+
+  // ---- order to cash -------------------------------------------------------
+
+  private arrive(index: number): void {
+    const { orders } = this.options;
+    if (index + 1 < orders) this.agenda.at(this.arrivals.at((index + 1 + this.rng.next()) / orders), () => this.arrive(index + 1));
+    const order = this.drawOrder(index);
+    this.open.set(order.id, order);
+    this.truth.orders += 1;
+    const resource =
+      order.channel === 'EDI' ? 'edi.gateway' : order.channel === 'eCommerce' ? 'web.store' : order.channel === 'Portal' ? 'customer.portal' : this.rng.pick(this.salesReps);
+    this.orderEvent(order, 'Order Captured', resource);
+    if (order.channel === 'EDI' || order.channel === 'eCommerce') this.system(90, () => this.validated(order, 'validation.engine'));
+    else this.task('orderdesk.clerk', 12, (member) => this.validated(order, member));
+  }
+
+  private drawOrder(index: number): SalesOrder {
+    const rng = this.rng;
+    const customer = this.catalogue.customers.draw(rng);
+    const tier = TIERS[customer.tier];
+    let channel: Channel = rng.chance(0.85) ? customer.usualChannel : rng.pick(CHANNELS);
+    if (channel === 'Inside Sales' && !isOpen(this.now, OFFICE)) channel = 'Portal';
+    const id = `SO-${1000001 + index}`;
+    const lines: SalesLine[] = [];
+    let count = 1;
+    while (count < 6 && rng.chance(0.45)) count += 1;
+    let units = 0;
+    for (let k = 0; k < count; k++) {
+      const item = this.catalogue.popularity.draw(rng);
+      if (lines.some((line) => line.item === item)) continue;
+      const ordered = Math.max(1, Math.round(rng.lognormal(tier.medianQuantity * LINE_QUANTITY_SHARE, 0.8)));
+      units += ordered;
+      lines.push({ id: `${id}-${lines.length + 1}`, item, shipItem: item, ordered, unshipped: 0 });
+    }
+    return { id, number: 1000001 + index, capturedAt: this.now, channel, customer, warehouse: customer.warehouse, lines, promised: '', toInvoice: units, touched: false, lastActivity: '' };
+  }
+
+  /** Writes an order-stream row; line columns are filled when `line` is given. */
+  private orderEvent(
+    order: SalesOrder,
+    activity: string,
+    resource: string,
+    line?: SalesLine,
+    quantities: { allocated?: number; shipped?: number; invoiced?: number } = {},
+    shipment = '',
+    caseId = order.id,
+  ): void {
+    // A return is its own case (RMA-…) in the orders file, linked by order_id: it leaves the order's state alone.
+    if (caseId === order.id) order.lastActivity = activity;
+    if (caseId === order.id && !order.touched && ((ORDER_EXCEPTIONS as readonly string[]).includes(activity) || MANUAL_RESOURCES.some((p) => resource.startsWith(p)))) {
+      order.touched = true;
+    }
+    // One joined array gives a flat string; a long template would hand the writer a deep rope to flatten.
+    this.sinks.orders.append(
+      record([
+        caseId, order.id, activity, this.format.format(this.now), resource, line?.id ?? '', order.channel, order.customer.id, order.customer.tier,
+        line?.shipItem.id ?? '', order.warehouse.code, line === undefined ? '' : String(line.ordered),
+        quantities.allocated === undefined ? '' : String(quantities.allocated),
+        quantities.shipped === undefined ? '' : String(quantities.shipped),
+        quantities.invoiced === undefined ? '' : String(quantities.invoiced),
+        line === undefined ? '' : line.shipItem.unitPrice.toFixed(2), order.promised, shipment,
+      ]),
+    );
+  }
+
+  /** Week of the period (1-based) that epoch ms `t` falls in. */
+  weekOf(t: number): number {
+    return Math.floor((t - this.options.start) / (7 * DAY_MS)) + 1;
+  }
+
+  private validated(order: SalesOrder, resource: string): void {
+    this.orderEvent(order, 'Order Validated', resource);
+    const { pricing } = this.options.scenario;
+    const after = this.weekOf(order.capturedAt) >= pricing.stepWeek;
+    const discrepancy = this.rng.chance(after ? pricing.rateAfter : pricing.rateBefore);
+    this.truth.pricing[after ? 'after' : 'before'].orders += 1;
+    if (!discrepancy) {
+      this.creditCheck(order);
+      return;
+    }
+    this.task('pricing.analyst', 40, (analyst) => {
+      this.orderEvent(order, 'Pricing Discrepancy', analyst);
+      this.truth.pricing[after ? 'after' : 'before'].discrepancies += 1;
+      if (order.channel !== 'EDI') {
+        this.creditCheck(order);
+        return;
+      }
+      // EDI prices come from the customer's system: the corrected order is validated again.
+      this.task('orderdesk.clerk', this.options.scenario.ediRevalidation.revalidateMinutes, (clerk) => {
+        this.orderEvent(order, 'Order Validated', clerk);
+        this.truth.ediRevalidated += 1;
+        this.creditCheck(order);
+      });
+    });
+  }
+
+  private creditCheck(order: SalesOrder): void {
+    const { credit } = this.options.scenario;
+    this.system(120, () => {
+      this.orderEvent(order, 'Credit Check', 'credit.engine');
+      if (!this.rng.chance(credit.holdRate[order.customer.tier])) {
+        this.promise(order);
+        return;
+      }
+      this.system(20, () => {
+        this.orderEvent(order, 'Credit Hold', 'credit.engine');
+        this.truth.creditHolds += 1;
+        // The customer pays past-due invoices or sends documents; then an analyst reviews.
+        const response = Math.round(this.rng.lognormal(credit.customerResponseHours * HOUR_MS, 0.6) / 1000) * 1000;
+        this.agenda.at(this.now + response, () =>
+          this.task('credit.analyst', credit.reviewMinutes, (approver) => {
+            this.orderEvent(order, 'Credit Released', approver);
+            this.promise(order);
+          }),
+        );
+      });
+    });
+  }
+
+  /** Available-to-promise: allocates what is on the book, substitutes or backorders the rest. */
+  private promise(order: SalesOrder): void {
+    this.system(60, () => {
+      const picks: { line: SalesLine; units: number }[] = [];
+      let short = false;
+      const allocations: { line: SalesLine; units: number; substitute: Item | undefined; backordered: number }[] = [];
+      for (const line of order.lines) {
+        const cell = this.inventory.cell(line.item, order.warehouse.code);
+        let units = this.inventory.take(cell, line.ordered);
+        let substitute: Item | undefined;
+        if (units === 0 && this.rng.chance(this.options.scenario.inventory.substitutionRate)) {
+          const candidate = substituteOf(line.item, this.catalogue.items);
+          const subCell = this.inventory.cell(candidate, order.warehouse.code);
+          if (candidate !== line.item && subCell.onHand >= line.ordered) {
+            substitute = candidate;
+            units = this.inventory.take(subCell, line.ordered);
+            this.purchasing.check(subCell);
+          }
+        }
+        const backordered = line.ordered - units;
+        if (backordered > 0) short = true;
+        allocations.push({ line, units, substitute, backordered });
+        this.truth.unitsOrdered += line.ordered;
+        this.truth.unitsAllocatedAtPromise += units;
+      }
+      // Promise from stock in two days, or after the slowest backordered item's lead time.
+      const lead = Math.max(0, ...allocations.filter((a) => a.backordered > 0).map((a) => a.line.item.supplier.leadDays));
+      const days = short ? Math.ceil(lead) + 4 : 2;
+      order.promised = this.format.format(Math.floor((this.now + days * DAY_MS) / DAY_MS) * DAY_MS).slice(0, 10);
+      this.orderEvent(order, 'Order Promised', 'atp.engine');
+      for (const { line, units, substitute, backordered } of allocations) {
+        if (substitute !== undefined) {
+          // The Substitution row names the ordered item; the line's later rows name the item shipped.
+          this.orderEvent(order, 'Substitution', 'allocation.engine', line);
+          line.shipItem = substitute;
+        }
+        if (units > 0) {
+          line.unshipped += units;
+          picks.push({ line, units });
+          this.orderEvent(order, 'Line Allocated', 'allocation.engine', line, { allocated: units });
+        }
+        if (backordered > 0) {
+          this.orderEvent(order, 'Backordered', 'allocation.engine', line);
+          this.backorder(order, line, backordered);
+        }
+        this.purchasing.check(this.inventory.cell(line.item, order.warehouse.code));
+      }
+      if (picks.length > 0) this.release(order, picks);
+    });
+  }
+
+  /** Queues `units` of `line` for the next receipt of its item; on allocation a new pick wave starts. */
+  private backorder(order: SalesOrder, line: SalesLine, units: number): void {
+    const cell = this.inventory.cell(line.shipItem, order.warehouse.code);
+    this.inventory.backorder(cell, {
+      units,
+      allocate: (allocated) => {
+        line.unshipped += allocated;
+        this.orderEvent(order, 'Backorder Allocated', 'allocation.engine', line, { allocated });
+        this.release(order, [{ line, units: allocated }]);
+      },
+    });
+  }
+
+  /** Released to warehouse → each line picked → packed → a shipment. */
+  private release(order: SalesOrder, picks: { line: SalesLine; units: number }[]): void {
+    const site = `wh-${order.warehouse.code}`;
+    const { picking } = this.options.scenario;
+    const slow = order.warehouse.code === picking.slowWarehouse ? picking.slowFactor : 1;
+    this.task(`${site}.planner`, 2, (planner) => {
+      this.orderEvent(order, 'Released to Warehouse', planner);
+      let left = picks.length;
+      const packed: { line: SalesLine; units: number }[] = [];
+      for (const pick of picks) {
+        this.task(`${site}.picker`, picking.minutesPerLine * slow, (picker) => {
+          let units = pick.units;
+          if (units > 1 && this.rng.chance(picking.shortPickRate)) {
+            // The bin holds less than the book said: a count adjustment, and the rest is backordered again.
+            const missing = 1 + this.rng.int(units - 1);
+            units -= missing;
+            pick.line.unshipped -= missing;
+            this.inventory.ledgers.get(order.warehouse.code)!.countAdjustments += missing;
+            this.orderEvent(order, 'Short Pick', picker, pick.line, { allocated: units });
+            this.backorder(order, pick.line, missing);
+          }
+          this.orderEvent(order, 'Picked', picker, pick.line, { allocated: units });
+          packed.push({ line: pick.line, units });
+          left -= 1;
+          if (left === 0) this.task(`${site}.packer`, 6, (packer) => this.pack(order, packed, packer));
+        });
+      }
+    });
+  }
+
+  private pack(order: SalesOrder, lines: { line: SalesLine; units: number }[], packer: string): void {
+    this.orderEvent(order, 'Packed', packer);
+    this.shipmentCount += 1;
+    const shipment = `SH-${700000 + this.shipmentCount}`;
+    const carrier = this.rng.pick(this.catalogue.carriers);
+    const units = lines.reduce((sum, l) => sum + l.units, 0);
+    const row = (activity: string, resource: string): void =>
+      this.sinks.shipments.append(
+        record([shipment, shipment, activity, this.format.format(this.now), resource, carrier.id, order.warehouse.code, order.customer.id, order.id, lines.map((l) => l.line.id).join(';'), String(units)]),
+      );
+    row('Shipment Planned', 'tms');
+    this.truth.shipments += 1;
+    // The carrier calls at fixed hours on warehouse days: the next pickup after packing.
+    let pickup = Number.POSITIVE_INFINITY;
+    for (let day = Math.floor(this.now / DAY_MS); pickup === Number.POSITIVE_INFINITY; day++) {
+      for (const hour of carrier.pickupHours) {
+        const t = day * DAY_MS + hour * HOUR_MS + this.rng.int(20 * 60) * 1000;
+        if (t > this.now && isOpen(t, WAREHOUSE) && t < pickup) pickup = t;
+      }
+    }
+    this.agenda.at(pickup, () => {
+      row('Picked Up', `${carrier.id}.driver`);
+      for (const { line, units: shipped } of lines) {
+        line.unshipped -= shipped;
+        this.orderEvent(order, 'Shipped', `wh-${order.warehouse.code}.dock`, line, { shipped }, shipment);
+      }
+      this.system(40 * 60, () => row('In Transit', carrier.id));
+      const arrival = this.now + Math.round((this.rng.lognormal(carrier.transitDays, 0.35) * DAY_MS) / 1000) * 1000;
+      this.agenda.at(nextWorkingTime(arrival, DELIVERY, this.rng), () => {
+        if (this.rng.chance(this.options.scenario.carriers.failureRate)) {
+          row('Delivery Failed', carrier.id);
+          this.system(2 * 3600, () => {
+            row('Delivery Rescheduled', carrier.id);
+            this.agenda.at(nextWorkingTime(this.now + DAY_MS, DELIVERY, this.rng), () => {
+              row('Delivered', carrier.id);
+              this.maybeReturn(order, lines);
+            });
+          });
+        } else {
+          row('Delivered', carrier.id);
+          this.maybeReturn(order, lines);
+        }
+      });
+      // The nightly billing run invoices the day's shipments.
+      this.agenda.at(nextWorkingTime(this.now + MIN, BILLING_RUN, this.rng), () => {
+        this.orderEvent(order, 'Invoiced', 'billing.batch', undefined, { invoiced: units }, shipment);
+        order.toInvoice -= units;
+        if (order.toInvoice === 0) this.awaitPayment(order);
+      });
+    });
+  }
+
+  /**
+   * Some deliveries come back: the customer asks to return one line, the
+   * warehouse receives and inspects it, decides its disposition, and receivables
+   * issue a credit memo (a negative quantity_invoiced). Each return is a case of
+   * its own (`RMA-…`, with the order in order_id), so it neither reopens the
+   * order nor bends the order's process map. Returned goods go to a returns
+   * cage, not back to stock, so the stock ledger is untouched.
+   */
+  private maybeReturn(order: SalesOrder, lines: { line: SalesLine; units: number }[]): void {
+    const { returns } = this.options.scenario;
+    if (!this.rng.chance(returns.rate)) return;
+    const { line, units } = this.rng.pick(lines);
+    const returned = Math.max(1, Math.round(units * (0.2 + 0.8 * this.rng.next())));
+    const site = `wh-${order.warehouse.code}`;
+    const requested = Math.round(this.rng.lognormal(returns.requestDays * DAY_MS, 0.6) / 1000) * 1000;
+    this.agenda.at(this.now + requested, () => {
+      this.truth.returns += 1;
+      const rma = `RMA-${500000 + this.truth.returns}`;
+      const event = (activity: string, resource: string, invoiced?: number): void =>
+        this.orderEvent(order, activity, resource, line, invoiced === undefined ? {} : { invoiced }, '', rma);
+      event('Return Requested', 'customer.portal');
+      const transit = Math.round(this.rng.lognormal(DAY_MS, 0.4) / 1000) * 1000;
+      this.agenda.at(this.now + transit, () =>
+        this.task(`${site}.packer`, 10, (receiver) => {
+          event('Return Received', receiver);
+          this.task(`${site}.packer`, 15, (inspector) => {
+            event('Return Inspected', inspector);
+            event('Return Disposition', inspector);
+            this.task('ar.clerk', 5, (clerk) => {
+              event('Credit Memo', clerk, -returned);
+              this.truth.creditMemoUnits += returned;
+            });
+          });
+        }),
+      );
+    });
+  }
+
+  private awaitPayment(order: SalesOrder): void {
+    const behaviour = order.customer.payment;
+    const wait = behaviour === 'prompt' ? this.rng.lognormal(16 * HOUR_MS, 0.5) : behaviour === 'discount' ? this.rng.lognormal(8 * DAY_MS, 0.15) : this.rng.lognormal(33 * DAY_MS, 0.2);
+    const due = Math.round((this.now + wait) / 1000) * 1000;
+    const paid = (resource: string): void => {
+      this.orderEvent(order, 'Payment Received', resource);
+      this.open.delete(order.id);
+      this.truth.closeOrder(order.number, order.touched);
+    };
+    if (behaviour === 'prompt') this.agenda.at(due, () => paid('payments.gateway'));
+    else this.agenda.at(due, () => this.task('ar.clerk', 3, paid));
+  }
+}
+
+/** Carriers deliver on weekdays, 8:00–18:00. */
+const DELIVERY: Calendar = { name: 'delivery', openDays: [false, true, true, true, true, true, false], openHour: 8, closeHour: 18, backlogMinutes: 120 };
+
