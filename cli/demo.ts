@@ -1,14 +1,48 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { writeOrderToCashCsv, type OrderToCashOptions } from '../datasets/order-to-cash/index.ts';
+import { convertToParquet, type DistributorSummary, loadScenario, writeDistributorCsv } from '../datasets/distributor/index.ts';
+import { startProgress } from './progress.ts';
 
-/** The log `npm start` loads on first run. */
-export const DEMO_LOG_NAME = 'order-to-cash';
-export const DEMO_OPTIONS = { seed: 7, orders: 3000, start: '2026-01-05', days: 42 } as const satisfies OrderToCashOptions;
+/** The demo `npm start` loads on first run: the simulated distributor's three streams, one log each. */
+export const DEMO_LOGS = [
+  { name: 'order-to-cash', file: 'orders.csv' },
+  { name: 'procure-to-stock', file: 'purchasing.csv' },
+  { name: 'shipments', file: 'shipments.csv' },
+] as const;
+export const DEMO_OPTIONS = { seed: 7, orders: 3000, start: '2026-01-05', days: 42, format: 'csv' } as const satisfies GenerateOptions;
 
-/** Writes the seeded order-to-cash demo log as CSV. */
-export async function generateDemoLog(file: string, options: { seed: number; orders?: number; events?: number; start?: string; days?: number }) {
-  mkdirSync(dirname(file), { recursive: true });
-  const clean = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as OrderToCashOptions;
-  return writeOrderToCashCsv(file, clean);
+export interface GenerateOptions {
+  seed: number;
+  orders?: number;
+  events?: number;
+  start?: string;
+  days?: number;
+  format: 'csv' | 'parquet';
+  /** Path of a JSON scenario overriding the defaults. */
+  scenario?: string;
+}
+
+/**
+ * `waybill generate`: simulates the distributor into `dir` (three linked CSV
+ * streams and ground-truth.json) with a progress bar of simulated days on
+ * stderr; `parquet` converts the CSV files afterwards.
+ */
+export async function generateDistributor(dir: string, options: GenerateOptions): Promise<DistributorSummary> {
+  const scenario = options.scenario === undefined ? undefined : await loadScenario(options.scenario);
+  const days = options.days ?? 42;
+  const progress = startProgress('generate', days, 'simulated days');
+  let summary: DistributorSummary;
+  try {
+    summary = await writeDistributorCsv(dir, {
+      seed: options.seed,
+      ...(options.orders === undefined ? {} : { orders: options.orders }),
+      ...(options.events === undefined ? {} : { events: options.events }),
+      ...(options.start === undefined ? {} : { start: options.start }),
+      days,
+      ...(scenario === undefined ? {} : { scenario }),
+      onProgress: (fraction) => progress.update(fraction * days),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (options.format === 'csv') return summary;
+  return { ...summary, files: [...(await convertToParquet(dir)), 'ground-truth.json'] };
 }

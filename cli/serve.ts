@@ -39,7 +39,7 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
   await new Promise<void>((resolve) => server.once('close', resolve));
 }
 
-/** Builds the web app when missing or stale, and loads the demo log on first run. */
+/** Builds the web app when missing or stale, and loads the demo distributor's three logs on first run. */
 export async function prepareDemo(dbPath: string): Promise<void> {
   if (buildIsStale()) {
     console.log('Building the web app…');
@@ -47,14 +47,18 @@ export async function prepareDemo(dbPath: string): Promise<void> {
     const result = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
     if (result.status !== 0) throw new Error('the web app build failed (see above)');
   }
-  const { DEMO_LOG_NAME, DEMO_OPTIONS, generateDemoLog } = await import('./demo.ts');
+  const { DEMO_LOGS, DEMO_OPTIONS, generateDistributor } = await import('./demo.ts');
   const store = await openStore(dbPath);
-  if ((await listLogs(store)).some((log) => log.name === DEMO_LOG_NAME)) return;
-  const file = join(dirname(dbPath), 'demo', `${DEMO_LOG_NAME}.csv`);
-  console.log(`Generating the demo log (${DEMO_OPTIONS.orders.toLocaleString('en-US')} orders)…`);
-  await generateDemoLog(file, DEMO_OPTIONS);
-  const summary = await ingestFile(store, file, { name: DEMO_LOG_NAME });
-  console.log(`Loaded ${summary.events.toLocaleString('en-US')} events of ${summary.cases.toLocaleString('en-US')} orders as "${DEMO_LOG_NAME}".`);
+  const existing = new Set((await listLogs(store)).map((log) => log.name));
+  if (DEMO_LOGS.every(({ name }) => existing.has(name))) return;
+  const dir = join(dirname(dbPath), 'demo');
+  console.log(`Simulating the demo distributor (${DEMO_OPTIONS.orders.toLocaleString('en-US')} orders over ${DEMO_OPTIONS.days} days)…`);
+  await generateDistributor(dir, DEMO_OPTIONS);
+  for (const { name, file } of DEMO_LOGS) {
+    if (existing.has(name)) continue;
+    const summary = await ingestFile(store, join(dir, file), { name });
+    console.log(`Loaded "${name}": ${summary.events.toLocaleString('en-US')} events, ${summary.cases.toLocaleString('en-US')} cases.`);
+  }
 }
 
 function buildIsStale(): boolean {
