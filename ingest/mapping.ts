@@ -16,7 +16,7 @@ export type MappingOverrides = Partial<ColumnMapping>;
 
 // Checked in order: the first candidate present wins. Compared case-insensitively.
 const CANDIDATES: Record<keyof ColumnMapping, readonly string[]> = {
-  case: ['case:concept:name', 'case_id', 'caseid', 'case id', 'case', 'order_id', 'orderid', 'order id', 'order_number', 'order', 'trace_id'],
+  case: ['case:concept:name', 'case_id', 'caseid', 'case id', 'case', 'order_id', 'orderid', 'order id', 'order_number', 'order', 'po_id', 'shipment_id', 'trace_id'],
   activity: ['concept:name', 'activity', 'activity_name', 'activity name', 'event', 'event_name', 'event name', 'action', 'step', 'task'],
   timestamp: ['time:timestamp', 'timestamp', 'time', 'event_time', 'event time', 'datetime', 'date_time', 'complete timestamp', 'completed_at', 'created_at', 'date'],
   resource: ['org:resource', 'resource', 'user', 'user_id', 'username', 'performer', 'agent', 'employee'],
