@@ -28,6 +28,8 @@ export type StreamName = keyof typeof STREAM_FILES;
 /** Where rows go: a file writer, or a counter for a pilot run. */
 export interface LineSink {
   append(text: string): void;
+  /** Appends the record of the first `count` fields (joined by commas, ended by LF). */
+  appendRow(fields: readonly string[], count: number): void;
 }
 
 export type Sinks = Record<StreamName, LineSink>;

@@ -32,7 +32,7 @@ export interface DistributorSummary {
 }
 
 const DEFAULT_ORDERS = 5_000;
-const PILOT_ORDERS = 1_000;
+const PILOT_ORDERS = 4_000;
 
 /** Checks options and turns them into a simulation's inputs. */
 export function resolveDistributorOptions(options: DistributorOptions): SimulationOptions {
@@ -67,28 +67,39 @@ class Counter implements LineSink {
   append(): void {
     this.rows += 1;
   }
+
+  appendRow(): void {
+    this.rows += 1;
+  }
 }
 
-/** Events over all three streams of a pilot simulation of `orders` orders with a seed of its own. */
-function pilotEvents(options: SimulationOptions, orders: number): number {
+/** Events of a pilot simulation of `orders` orders with a seed of its own: sales and shipments, and purchasing. */
+function pilotEvents(options: SimulationOptions, orders: number): { sales: number; purchasing: number } {
   const sinks = { orders: new Counter(), purchasing: new Counter(), shipments: new Counter() };
   const sim = new Simulation({ ...options, orders, seed: (options.seed ^ 0x5eed) | 0 }, sinks);
   // The pilot never pauses, so run() does all its work before returning its promise.
   void sim.run(() => undefined);
-  return sinks.orders.rows + sinks.purchasing.rows + sinks.shipments.rows;
+  return { sales: sinks.orders.rows + sinks.shipments.rows, purchasing: sinks.purchasing.rows };
 }
 
 /**
- * The order count that gives about `events` events. Purchasing grows more
- * slowly than sales (POs batch many order lines), so events are modelled as
- * a + b·orders from two pilot runs instead of a fixed ratio.
+ * The order count that gives about `events` events. Sales and shipment rows
+ * grow in proportion to orders; purchasing grows much more slowly, as POs batch
+ * many order lines and the catalogue bounds the lines a run can order. So
+ * events are modelled as r·orders + p·√(orders / pilot), with the sales rate r
+ * and purchasing p of a pilot run, and solved for orders.
  */
 function ordersForEvents(events: number, options: SimulationOptions): number {
-  const small = pilotEvents(options, PILOT_ORDERS);
-  const large = pilotEvents(options, 4 * PILOT_ORDERS);
-  const perOrder = Math.max(1, (large - small) / (3 * PILOT_ORDERS));
-  const fixed = Math.max(0, small - perOrder * PILOT_ORDERS);
-  return Math.max(1, Math.round((events - Math.min(fixed, events / 2)) / perOrder));
+  const pilot = pilotEvents(options, PILOT_ORDERS);
+  const rate = Math.max(1, pilot.sales / PILOT_ORDERS);
+  const p = pilot.purchasing / Math.sqrt(PILOT_ORDERS);
+  // r·x² + p·x − events = 0 with x = √orders.
+  const x = (-p + Math.sqrt(p * p + 4 * rate * events)) / (2 * rate);
+  const orders = Math.max(1, Math.round(x * x));
+  if (orders >= PILOT_ORDERS / 2) return orders;
+  // Small runs: scale by a pilot of the estimated size itself (cheap at this size).
+  const small = pilotEvents(options, orders);
+  return Math.max(1, Math.round((orders * events) / Math.max(1, small.sales + small.purchasing)));
 }
 
 /** Counts the rows it passes on to a file writer. */
@@ -98,6 +109,11 @@ class CountingSink implements LineSink {
   append(text: string): void {
     this.rows += 1;
     this.out.append(text);
+  }
+
+  appendRow(fields: readonly string[], count: number): void {
+    this.rows += 1;
+    this.out.appendRow(fields, count);
   }
 }
 

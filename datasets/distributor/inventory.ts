@@ -17,6 +17,8 @@ export interface Cell {
   readonly orderUpTo: number;
   /** Whether the cell waits for the next purchasing run. */
   flagged: boolean;
+  /** The warehouse's book totals. */
+  readonly ledger: Ledger;
 }
 
 /** Units a line still waits for; `allocate` is called as stock arrives. */
@@ -35,7 +37,8 @@ export interface Ledger {
 }
 
 export class Inventory {
-  private readonly cells = new Map<string, Cell>();
+  /** Per warehouse, its cells indexed by `item.index`. */
+  private readonly cells = new Map<string, Cell[]>();
   readonly ledgers = new Map<string, Ledger>();
 
   /** `dailyDemand(item, warehouse)` in units, `leadDays` the item's supplier lead time. */
@@ -49,6 +52,8 @@ export class Inventory {
     for (const warehouse of warehouses) {
       const ledger: Ledger = { initial: 0, putAway: 0, allocated: 0, countAdjustments: 0 };
       this.ledgers.set(warehouse, ledger);
+      const row: Cell[] = [];
+      this.cells.set(warehouse, row);
       for (const item of items) {
         const demand = dailyDemand(item, warehouse);
         // Slow movers still hold a few order lines' worth, as a distributor stocks a minimum of every catalogue item.
@@ -56,7 +61,7 @@ export class Inventory {
         const orderUpTo = reorderPoint + Math.max(policy.minimumUnits, Math.ceil(demand * policy.reviewDays));
         const onHand = Math.round(Math.max(orderUpTo, demand * policy.initialDays) * initialFactor(item, warehouse));
         ledger.initial += onHand;
-        this.cells.set(`${item.id}@${warehouse}`, {
+        row[item.index] = {
           item,
           warehouse,
           onHand,
@@ -66,14 +71,15 @@ export class Inventory {
           reorderPoint,
           orderUpTo,
           flagged: false,
-        });
+          ledger,
+        };
       }
     }
   }
 
   cell(item: Item, warehouse: string): Cell {
-    const cell = this.cells.get(`${item.id}@${warehouse}`);
-    if (cell === undefined) throw new Error(`no stock cell for ${item.id} at ${warehouse}`);
+    const cell = this.cells.get(warehouse)?.[item.index];
+    if (cell === undefined || cell.item !== item) throw new Error(`no stock cell for ${item.id} at ${warehouse}`);
     return cell;
   }
 
@@ -81,7 +87,7 @@ export class Inventory {
   take(cell: Cell, units: number): number {
     const taken = Math.min(units, cell.onHand);
     cell.onHand -= taken;
-    (this.ledgers.get(cell.warehouse) as Ledger).allocated += taken;
+    cell.ledger.allocated += taken;
     return taken;
   }
 
@@ -94,7 +100,7 @@ export class Inventory {
   /** Books a put-away and serves waiting backorders in arrival order. */
   receive(cell: Cell, units: number): void {
     cell.onHand += units;
-    (this.ledgers.get(cell.warehouse) as Ledger).putAway += units;
+    cell.ledger.putAway += units;
     this.serveBackorders(cell);
   }
 
@@ -122,7 +128,7 @@ export class Inventory {
   /** Totals per warehouse with the ending on-hand, in warehouse order. */
   summary(): { warehouse: string; initial: number; putAway: number; allocated: number; countAdjustments: number; endingOnHand: number }[] {
     const ending = new Map<string, number>();
-    for (const cell of this.cells.values()) ending.set(cell.warehouse, (ending.get(cell.warehouse) ?? 0) + cell.onHand);
+    for (const cell of [...this.cells.values()].flat()) ending.set(cell.warehouse, (ending.get(cell.warehouse) ?? 0) + cell.onHand);
     return [...this.ledgers].map(([warehouse, ledger]) => ({ warehouse, ...ledger, endingOnHand: ending.get(warehouse) ?? 0 }));
   }
 }

@@ -5,7 +5,7 @@ import { Random } from '../order-to-cash/random.ts';
 import { IsoTimestampFormatter } from '../order-to-cash/timestamp.ts';
 import { Agenda } from './heap.ts';
 import { type Catalogue, createCatalogue, type Item, substituteOf } from './catalogue.ts';
-import { record, type Sinks } from './columns.ts';
+import type { Sinks } from './columns.ts';
 import { Inventory } from './inventory.ts';
 import { Purchasing } from './purchasing.ts';
 import type { Scenario } from './scenario.ts';
@@ -37,6 +37,9 @@ interface SalesLine {
   /** The item shipped: the ordered one, or its substitute. */
   shipItem: Item;
   readonly ordered: number;
+  /** The row's `sku,warehouse` columns and its `unit_price` for the shipped item (shared texts, see `Site`). */
+  skuText: string;
+  priceText: string;
   /** Units allocated and not yet shipped or lost to a short pick. */
   unshipped: number;
 }
@@ -54,7 +57,28 @@ interface SalesOrder {
   toInvoice: number;
   touched: boolean;
   lastActivity: string;
+  /** The row's `channel,customer,customer_tier` columns. */
+  readonly partyText: string;
+  readonly site: Site;
 }
+
+/** A warehouse's teams and names, looked up once per order instead of per task. */
+interface Site {
+  readonly code: string;
+  readonly planner: Team;
+  readonly picker: Team;
+  readonly packer: Team;
+  readonly dock: string;
+  /** The `sku,warehouse` columns of a row without a line. */
+  readonly noLineText: string;
+  /** Per item (by index), its `sku,warehouse` columns and its `unit_price`, made on first use. */
+  readonly skuTexts: string[];
+  readonly priceTexts: string[];
+  /** Per customer, its `channel,customer,customer_tier` columns by channel. */
+  readonly partyTexts: Map<Customer, Map<Channel, string>>;
+}
+
+const EXCEPTION_ACTIVITIES: ReadonlySet<string> = new Set(['Pricing Discrepancy', 'Credit Hold', 'Backordered', 'Substitution', 'Short Pick']);
 
 /** Activities that are exceptions in the order stream (they make an order not touchless). */
 export const ORDER_EXCEPTIONS = ['Pricing Discrepancy', 'Credit Hold', 'Backordered', 'Substitution', 'Short Pick'] as const;
@@ -78,6 +102,14 @@ export class Simulation {
   readonly format = new IsoTimestampFormatter();
   readonly open = new Map<string, SalesOrder>();
   private readonly teams = new Map<string, Team>();
+  private readonly sites = new Map<string, Site>();
+  /** The order row being written, reused (see `orderEvent`). */
+  private readonly orderRow: string[] = new Array<string>(15).fill('');
+  private readonly shipmentRow: string[] = new Array<string>(11).fill('');
+  private orderDesk!: Team;
+  private pricingTeam!: Team;
+  private creditTeam!: Team;
+  private arTeam!: Team;
   private readonly salesReps = pool('sales.rep', 8);
   private readonly arrivals: ArrivalSchedule;
   private shipmentCount = 0;
@@ -129,20 +161,21 @@ export class Simulation {
     const { scenario } = this.options;
     const weekly = this.ordersPerDay * 7;
     const rate = scenario.credit.holdRate;
-    this.team('orderdesk.clerk', weekly * 0.5, 12, OFFICE, 0.65);
-    this.team('pricing.analyst', weekly * scenario.pricing.rateAfter, 40, OFFICE, 0.6);
-    this.team('credit.analyst', weekly * ((rate.A + rate.B + rate.C) / 3), scenario.credit.reviewMinutes, OFFICE, scenario.credit.utilization, scenario.credit.mondayStaffShare);
-    this.team('ar.clerk', weekly * 0.45, 3, OFFICE, 0.6);
+    this.orderDesk = this.team('orderdesk.clerk', weekly * 0.5, 12, OFFICE, 0.65);
+    this.pricingTeam = this.team('pricing.analyst', weekly * scenario.pricing.rateAfter, 40, OFFICE, 0.6);
+    this.creditTeam = this.team('credit.analyst', weekly * ((rate.A + rate.B + rate.C) / 3), scenario.credit.reviewMinutes, OFFICE, scenario.credit.utilization, scenario.credit.mondayStaffShare);
+    this.arTeam = this.team('ar.clerk', weekly * 0.45, 3, OFFICE, 0.6);
     for (const w of this.catalogue.warehouses) {
       const load = weekly * w.customerShare;
-      this.team(`wh-${w.code}.planner`, load * 1.2, 2, WAREHOUSE, 0.6);
+      const planner = this.team(`wh-${w.code}.planner`, load * 1.2, 2, WAREHOUSE, 0.6);
       // The slow warehouse picks each line slower and on one shift only: lines released
       // after the shift wait for the morning.
       const slow = w.code === scenario.picking.slowWarehouse;
       const calendar = slow ? { ...WAREHOUSE, name: 'single shift', closeHour: scenario.picking.slowShiftEndHour } : WAREHOUSE;
       const minutes = scenario.picking.minutesPerLine * (slow ? scenario.picking.slowFactor : 1);
-      this.team(`wh-${w.code}.picker`, load * MEAN_LINES * 1.1, minutes, calendar, scenario.picking.utilization);
-      this.team(`wh-${w.code}.packer`, load * 1.2, 6, WAREHOUSE, 0.65);
+      const picker = this.team(`wh-${w.code}.picker`, load * MEAN_LINES * 1.1, minutes, calendar, scenario.picking.utilization);
+      const packer = this.team(`wh-${w.code}.packer`, load * 1.2, 6, WAREHOUSE, 0.65);
+      this.sites.set(w.code, { code: w.code, planner, picker, packer, dock: `wh-${w.code}.dock`, noLineText: `,${w.code}`, skuTexts: [], priceTexts: [], partyTexts: new Map() });
     }
   }
 
@@ -152,9 +185,10 @@ export class Simulation {
   }
 
   /** Runs a task for `team` ready now, then `then(member)` at its end. */
-  private task(team: string, medianMinutes: number, then: (member: string) => void): void {
-    const service = (this.teams.get(team) as Team).serve(this.now, this.rng.lognormal(medianMinutes * MIN, 0.5));
-    this.agenda.at(service.end, () => then(service.member));
+  private task(team: Team, medianMinutes: number, then: (member: string) => void): void {
+    const service = team.serve(this.now, this.rng.lognormal(medianMinutes * MIN, 0.5));
+    const member = service.member;
+    this.agenda.at(service.end, () => then(member));
   }
 
   /** Runs `then` after a system step of about `medianSeconds` (whole seconds). */
@@ -167,12 +201,13 @@ export class Simulation {
     const { orders, end } = this.options;
     if (orders > 0) this.agenda.at(this.arrivals.at(this.rng.next() / orders), () => this.arrive(0));
     this.purchasing.start();
+    const agenda = this.agenda;
     for (;;) {
-      if (this.agenda.peekTime() >= end) break;
-      const next = this.agenda.pop();
-      if (next === undefined) break;
-      this.now = next.time;
-      next.action();
+      if (agenda.peekTime() >= end) break;
+      const action = agenda.take();
+      if (action === undefined) break;
+      this.now = agenda.time;
+      action();
       const waiting = pause();
       if (waiting !== undefined) await waiting;
     }
@@ -195,7 +230,7 @@ export class Simulation {
       order.channel === 'EDI' ? 'edi.gateway' : order.channel === 'eCommerce' ? 'web.store' : order.channel === 'Portal' ? 'customer.portal' : this.rng.pick(this.salesReps);
     this.orderEvent(order, 'Order Captured', resource);
     if (order.channel === 'EDI' || order.channel === 'eCommerce') this.system(90, () => this.validated(order, 'validation.engine'));
-    else this.task('orderdesk.clerk', 12, (member) => this.validated(order, member));
+    else this.task(this.orderDesk, 12, (member) => this.validated(order, member));
   }
 
   private drawOrder(index: number): SalesOrder {
@@ -214,37 +249,62 @@ export class Simulation {
       if (lines.some((line) => line.item === item)) continue;
       const ordered = Math.max(1, Math.round(rng.lognormal(tier.medianQuantity * LINE_QUANTITY_SHARE, 0.8)));
       units += ordered;
-      lines.push({ id: `${id}-${lines.length + 1}`, item, shipItem: item, ordered, unshipped: 0 });
+      lines.push({ id: `${id}-${lines.length + 1}`, item, shipItem: item, ordered, skuText: '', priceText: '', unshipped: 0 });
     }
-    return { id, number: 1000001 + index, capturedAt: this.now, channel, customer, warehouse: customer.warehouse, lines, promised: '', toInvoice: units, touched: false, lastActivity: '' };
+    const warehouse = customer.warehouse;
+    const site = this.sites.get(warehouse.code) as Site;
+    for (const line of lines) shipAs(line, line.item, site);
+    let parties = site.partyTexts.get(customer);
+    if (parties === undefined) site.partyTexts.set(customer, (parties = new Map()));
+    let partyText = parties.get(channel);
+    if (partyText === undefined) parties.set(channel, (partyText = `${channel},${customer.id},${customer.tier}`));
+    return { id, number: 1000001 + index, capturedAt: this.now, channel, customer, warehouse, lines, promised: '', toInvoice: units, touched: false, lastActivity: '', partyText, site };
   }
 
-  /** Writes an order-stream row; line columns are filled when `line` is given. */
+  /**
+   * Writes an order-stream row; line columns are filled when `line` is given,
+   * quantity columns when their number is. The row is one concatenation of
+   * cached pieces: no array, no intermediate record.
+   */
   private orderEvent(
     order: SalesOrder,
     activity: string,
     resource: string,
     line?: SalesLine,
-    quantities: { allocated?: number; shipped?: number; invoiced?: number } = {},
+    allocated?: number,
+    shipped?: number,
+    invoiced?: number,
     shipment = '',
     caseId = order.id,
   ): void {
     // A return is its own case (RMA-…) in the orders file, linked by order_id: it leaves the order's state alone.
-    if (caseId === order.id) order.lastActivity = activity;
-    if (caseId === order.id && !order.touched && ((ORDER_EXCEPTIONS as readonly string[]).includes(activity) || MANUAL_RESOURCES.some((p) => resource.startsWith(p)))) {
-      order.touched = true;
+    if (caseId === order.id) {
+      order.lastActivity = activity;
+      if (!order.touched && (EXCEPTION_ACTIVITIES.has(activity) || isManual(resource))) order.touched = true;
     }
-    // One joined array gives a flat string; a long template would hand the writer a deep rope to flatten.
-    this.sinks.orders.append(
-      record([
-        caseId, order.id, activity, this.format.format(this.now), resource, line?.id ?? '', order.channel, order.customer.id, order.customer.tier,
-        line?.shipItem.id ?? '', order.warehouse.code, line === undefined ? '' : String(line.ordered),
-        quantities.allocated === undefined ? '' : String(quantities.allocated),
-        quantities.shipped === undefined ? '' : String(quantities.shipped),
-        quantities.invoiced === undefined ? '' : String(quantities.invoiced),
-        line === undefined ? '' : line.shipItem.unitPrice.toFixed(2), order.promised, shipment,
-      ]),
-    );
+    // The fields go straight to the writer's bytes: no row string (a template would leave a rope of some thirty pieces per row to collect).
+    const row = this.orderRow;
+    row[0] = caseId;
+    row[1] = order.id;
+    row[2] = activity;
+    row[3] = this.format.format(this.now);
+    row[4] = resource;
+    row[5] = line === undefined ? '' : line.id;
+    row[6] = order.partyText;
+    if (line === undefined) {
+      row[7] = order.site.noLineText;
+      row[8] = '';
+    } else {
+      row[7] = line.skuText;
+      row[8] = String(line.ordered);
+    }
+    row[9] = allocated === undefined ? '' : String(allocated);
+    row[10] = shipped === undefined ? '' : String(shipped);
+    row[11] = invoiced === undefined ? '' : String(invoiced);
+    row[12] = line === undefined ? '' : line.priceText;
+    row[13] = order.promised;
+    row[14] = shipment;
+    this.sinks.orders.appendRow(row, 15);
   }
 
   /** Week of the period (1-based) that epoch ms `t` falls in. */
@@ -262,7 +322,7 @@ export class Simulation {
       this.creditCheck(order);
       return;
     }
-    this.task('pricing.analyst', 40, (analyst) => {
+    this.task(this.pricingTeam, 40, (analyst) => {
       this.orderEvent(order, 'Pricing Discrepancy', analyst);
       this.truth.pricing[after ? 'after' : 'before'].discrepancies += 1;
       if (order.channel !== 'EDI') {
@@ -270,7 +330,7 @@ export class Simulation {
         return;
       }
       // EDI prices come from the customer's system: the corrected order is validated again.
-      this.task('orderdesk.clerk', this.options.scenario.ediRevalidation.revalidateMinutes, (clerk) => {
+      this.task(this.orderDesk, this.options.scenario.ediRevalidation.revalidateMinutes, (clerk) => {
         this.orderEvent(order, 'Order Validated', clerk);
         this.truth.ediRevalidated += 1;
         this.creditCheck(order);
@@ -292,7 +352,7 @@ export class Simulation {
         // The customer pays past-due invoices or sends documents; then an analyst reviews.
         const response = Math.round(this.rng.lognormal(credit.customerResponseHours * HOUR_MS, 0.6) / 1000) * 1000;
         this.agenda.at(this.now + response, () =>
-          this.task('credit.analyst', credit.reviewMinutes, (approver) => {
+          this.task(this.creditTeam, credit.reviewMinutes, (approver) => {
             this.orderEvent(order, 'Credit Released', approver);
             this.promise(order);
           }),
@@ -335,12 +395,12 @@ export class Simulation {
         if (substitute !== undefined) {
           // The Substitution row names the ordered item; the line's later rows name the item shipped.
           this.orderEvent(order, 'Substitution', 'allocation.engine', line);
-          line.shipItem = substitute;
+          shipAs(line, substitute, order.site);
         }
         if (units > 0) {
           line.unshipped += units;
           picks.push({ line, units });
-          this.orderEvent(order, 'Line Allocated', 'allocation.engine', line, { allocated: units });
+          this.orderEvent(order, 'Line Allocated', 'allocation.engine', line, units);
         }
         if (backordered > 0) {
           this.orderEvent(order, 'Backordered', 'allocation.engine', line);
@@ -359,7 +419,7 @@ export class Simulation {
       units,
       allocate: (allocated) => {
         line.unshipped += allocated;
-        this.orderEvent(order, 'Backorder Allocated', 'allocation.engine', line, { allocated });
+        this.orderEvent(order, 'Backorder Allocated', 'allocation.engine', line, allocated);
         this.release(order, [{ line, units: allocated }]);
       },
     });
@@ -367,15 +427,15 @@ export class Simulation {
 
   /** Released to warehouse → each line picked → packed → a shipment. */
   private release(order: SalesOrder, picks: { line: SalesLine; units: number }[]): void {
-    const site = `wh-${order.warehouse.code}`;
+    const site = order.site;
     const { picking } = this.options.scenario;
     const slow = order.warehouse.code === picking.slowWarehouse ? picking.slowFactor : 1;
-    this.task(`${site}.planner`, 2, (planner) => {
+    this.task(site.planner, 2, (planner) => {
       this.orderEvent(order, 'Released to Warehouse', planner);
       let left = picks.length;
       const packed: { line: SalesLine; units: number }[] = [];
       for (const pick of picks) {
-        this.task(`${site}.picker`, picking.minutesPerLine * slow, (picker) => {
+        this.task(site.picker, picking.minutesPerLine * slow, (picker) => {
           let units = pick.units;
           if (units > 1 && this.rng.chance(picking.shortPickRate)) {
             // The bin holds less than the book said: a count adjustment, and the rest is backordered again.
@@ -383,13 +443,13 @@ export class Simulation {
             units -= missing;
             pick.line.unshipped -= missing;
             this.inventory.ledgers.get(order.warehouse.code)!.countAdjustments += missing;
-            this.orderEvent(order, 'Short Pick', picker, pick.line, { allocated: units });
+            this.orderEvent(order, 'Short Pick', picker, pick.line, units);
             this.backorder(order, pick.line, missing);
           }
-          this.orderEvent(order, 'Picked', picker, pick.line, { allocated: units });
+          this.orderEvent(order, 'Picked', picker, pick.line, units);
           packed.push({ line: pick.line, units });
           left -= 1;
-          if (left === 0) this.task(`${site}.packer`, 6, (packer) => this.pack(order, packed, packer));
+          if (left === 0) this.task(site.packer, 6, (packer) => this.pack(order, packed, packer));
         });
       }
     });
@@ -401,10 +461,23 @@ export class Simulation {
     const shipment = `SH-${700000 + this.shipmentCount}`;
     const carrier = this.rng.pick(this.catalogue.carriers);
     const units = lines.reduce((sum, l) => sum + l.units, 0);
-    const row = (activity: string, resource: string): void =>
-      this.sinks.shipments.append(
-        record([shipment, shipment, activity, this.format.format(this.now), resource, carrier.id, order.warehouse.code, order.customer.id, order.id, lines.map((l) => l.line.id).join(';'), String(units)]),
-      );
+    const lineIds = lines.map((l) => l.line.id).join(';');
+    const unitsText = String(units);
+    const row = (activity: string, resource: string): void => {
+      const fields = this.shipmentRow;
+      fields[0] = shipment;
+      fields[1] = shipment;
+      fields[2] = activity;
+      fields[3] = this.format.format(this.now);
+      fields[4] = resource;
+      fields[5] = carrier.id;
+      fields[6] = order.warehouse.code;
+      fields[7] = order.customer.id;
+      fields[8] = order.id;
+      fields[9] = lineIds;
+      fields[10] = unitsText;
+      this.sinks.shipments.appendRow(fields, 11);
+    };
     row('Shipment Planned', 'tms');
     this.truth.shipments += 1;
     // The carrier calls at fixed hours on warehouse days: the next pickup after packing.
@@ -419,7 +492,7 @@ export class Simulation {
       row('Picked Up', `${carrier.id}.driver`);
       for (const { line, units: shipped } of lines) {
         line.unshipped -= shipped;
-        this.orderEvent(order, 'Shipped', `wh-${order.warehouse.code}.dock`, line, { shipped }, shipment);
+        this.orderEvent(order, 'Shipped', order.site.dock, line, undefined, shipped, undefined, shipment);
       }
       this.system(40 * 60, () => row('In Transit', carrier.id));
       const arrival = this.now + Math.round((this.rng.lognormal(carrier.transitDays, 0.35) * DAY_MS) / 1000) * 1000;
@@ -440,7 +513,7 @@ export class Simulation {
       });
       // The nightly billing run invoices the day's shipments.
       this.agenda.at(nextWorkingTime(this.now + MIN, BILLING_RUN, this.rng), () => {
-        this.orderEvent(order, 'Invoiced', 'billing.batch', undefined, { invoiced: units }, shipment);
+        this.orderEvent(order, 'Invoiced', 'billing.batch', undefined, undefined, undefined, units, shipment);
         order.toInvoice -= units;
         if (order.toInvoice === 0) this.awaitPayment(order);
       });
@@ -460,22 +533,22 @@ export class Simulation {
     if (!this.rng.chance(returns.rate)) return;
     const { line, units } = this.rng.pick(lines);
     const returned = Math.max(1, Math.round(units * (0.2 + 0.8 * this.rng.next())));
-    const site = `wh-${order.warehouse.code}`;
+    const site = order.site;
     const requested = Math.round(this.rng.lognormal(returns.requestDays * DAY_MS, 0.6) / 1000) * 1000;
     this.agenda.at(this.now + requested, () => {
       this.truth.returns += 1;
       const rma = `RMA-${500000 + this.truth.returns}`;
       const event = (activity: string, resource: string, invoiced?: number): void =>
-        this.orderEvent(order, activity, resource, line, invoiced === undefined ? {} : { invoiced }, '', rma);
+        this.orderEvent(order, activity, resource, line, undefined, undefined, invoiced, '', rma);
       event('Return Requested', 'customer.portal');
       const transit = Math.round(this.rng.lognormal(DAY_MS, 0.4) / 1000) * 1000;
       this.agenda.at(this.now + transit, () =>
-        this.task(`${site}.packer`, 10, (receiver) => {
+        this.task(site.packer, 10, (receiver) => {
           event('Return Received', receiver);
-          this.task(`${site}.packer`, 15, (inspector) => {
+          this.task(site.packer, 15, (inspector) => {
             event('Return Inspected', inspector);
             event('Return Disposition', inspector);
-            this.task('ar.clerk', 5, (clerk) => {
+            this.task(this.arTeam, 5, (clerk) => {
               event('Credit Memo', clerk, -returned);
               this.truth.creditMemoUnits += returned;
             });
@@ -495,10 +568,23 @@ export class Simulation {
       this.truth.closeOrder(order.number, order.touched);
     };
     if (behaviour === 'prompt') this.agenda.at(due, () => paid('payments.gateway'));
-    else this.agenda.at(due, () => this.task('ar.clerk', 3, paid));
+    else this.agenda.at(due, () => this.task(this.arTeam, 3, paid));
   }
 }
 
 /** Carriers deliver on weekdays, 8:00–18:00. */
 const DELIVERY: Calendar = { name: 'delivery', openDays: [false, true, true, true, true, true, false], openHour: 8, closeHour: 18, backlogMinutes: 120 };
 
+
+/** Whether a resource is an office person whose touch makes an order manual. */
+function isManual(resource: string): boolean {
+  for (const prefix of MANUAL_RESOURCES) if (resource.startsWith(prefix)) return true;
+  return false;
+}
+
+/** Sets the item a line ships and the row columns that name it. */
+function shipAs(line: SalesLine, item: Item, site: Site): void {
+  line.shipItem = item;
+  line.skuText = site.skuTexts[item.index] ??= `${item.id},${site.code}`;
+  line.priceText = site.priceTexts[item.index] ??= item.unitPrice.toFixed(2);
+}

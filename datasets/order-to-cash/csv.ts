@@ -20,36 +20,88 @@ export function csvRecord(values: readonly string[]): string {
 
 /** About 1 MiB of text per write: few syscalls, little memory. */
 const DEFAULT_CHUNK_CHARS = 1 << 20;
+/** Appended text is encoded into the chunk's bytes every this many characters. */
+const SPILL_CHARS = 1 << 14;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * Collects text and hands it to a stream in chunks, waiting for `drain` when the
  * stream's buffer is full, so memory stays bounded however much is written.
  * Callers append synchronously and `await flush()` only when `isFull`, which
  * keeps the per-line cost to a string append.
+ *
+ * Appended text is concatenated into a short string that is encoded (UTF-8)
+ * into an off-heap buffer every {@link SPILL_CHARS} characters: lines built by
+ * concatenation die young instead of piling up as a rope of millions of
+ * pieces that survives garbage collections until the chunk is written.
  */
 export class ChunkedTextWriter {
-  private buffer = '';
+  private pending = '';
+  private bytes: Buffer;
+  private used = 0;
+  /** Buffers filled before a flush (only when a caller appends far past `isFull`). */
+  private filled: Buffer[] = [];
 
   constructor(
     private readonly stream: Writable,
     private readonly chunkChars = DEFAULT_CHUNK_CHARS,
-  ) {}
+  ) {
+    this.bytes = Buffer.allocUnsafe(this.capacity(0));
+  }
 
   append(text: string): void {
-    this.buffer += text;
+    this.pending += text;
+    if (this.pending.length >= SPILL_CHARS) this.spill();
+  }
+
+  /**
+   * Appends one record of `count` fields joined by commas and ended by LF,
+   * encoding the fields straight into the chunk's bytes: no joined string is
+   * made. Fields are written as they are (no RFC 4180 quoting).
+   */
+  appendRow(fields: readonly string[], count = fields.length): void {
+    if (this.pending !== '') this.spill();
+    let length = count;
+    for (let i = 0; i < count; i++) length += (fields[i] as string).length;
+    this.reserve(length);
+    const bytes = this.bytes;
+    let pos = this.used;
+    for (let i = 0; i < count; i++) {
+      if (i > 0) bytes[pos++] = 44; // ,
+      const field = fields[i] as string;
+      const n = field.length;
+      for (let j = 0; j < n; j++) {
+        const c = field.charCodeAt(j);
+        if (c < 0x80) {
+          bytes[pos++] = c;
+        } else {
+          pos += bytes.write(field.slice(j), pos, 'utf8');
+          break;
+        }
+      }
+    }
+    bytes[pos++] = 10; // LF
+    this.used = pos;
   }
 
   get isFull(): boolean {
-    return this.buffer.length >= this.chunkChars;
+    return this.used + this.pending.length >= this.chunkChars;
   }
 
   /** Writes the collected text; resolves once the stream can take more. */
   async flush(): Promise<void> {
-    if (this.buffer === '') return;
-    const chunk = this.buffer;
-    this.buffer = '';
+    this.spill();
+    if (this.used === 0 && this.filled.length === 0) return;
+    const chunks = this.filled;
+    chunks.push(this.bytes.subarray(0, this.used));
+    this.filled = [];
+    // The stream keeps the chunks until written: the next text goes to a fresh buffer.
+    this.bytes = Buffer.allocUnsafe(this.capacity(0));
+    this.used = 0;
     if (this.stream.errored) throw this.stream.errored;
-    if (!this.stream.write(chunk)) await drained(this.stream);
+    let ok = true;
+    for (const chunk of chunks) ok = this.stream.write(chunk);
+    if (!ok) await drained(this.stream);
   }
 
   /** Flushes the rest, ends the stream and waits until it is finished. */
@@ -57,6 +109,29 @@ export class ChunkedTextWriter {
     await this.flush();
     this.stream.end();
     await finished(this.stream);
+  }
+
+  /** Bytes for a chunk that must take at least `chars` more characters (UTF-8: up to 3 bytes each). */
+  private capacity(chars: number): number {
+    return Math.max(this.chunkChars + 3 * SPILL_CHARS, 3 * chars);
+  }
+
+  /** Makes room in the byte buffer for `chars` more characters. */
+  private reserve(chars: number): void {
+    if (this.bytes.length - this.used >= 3 * chars) return;
+    if (this.used > 0) this.filled.push(this.bytes.subarray(0, this.used));
+    this.bytes = Buffer.allocUnsafe(this.capacity(chars));
+    this.used = 0;
+  }
+
+  /** Encodes the pending text into the byte buffer. */
+  private spill(): void {
+    const text = this.pending;
+    if (text === '') return;
+    this.pending = '';
+    this.reserve(text.length);
+    // ASCII (all generated ids and names) is copied byte for byte, much faster than UTF-8 encoding.
+    this.used += this.bytes.write(text, this.used, NON_ASCII.test(text) ? 'utf8' : 'latin1');
   }
 }
 

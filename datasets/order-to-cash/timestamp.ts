@@ -14,9 +14,13 @@ const MAX_CACHED_DAYS = 4096;
  */
 export class IsoTimestampFormatter {
   private readonly days = new Map<number, string>();
+  private lastMs = Number.NaN;
+  private lastText = '';
 
   /** `ms` must be an integer number of epoch milliseconds. */
   format(ms: number): string {
+    // Events often share an instant (one step writes several rows): reuse the last text.
+    if (ms === this.lastMs) return this.lastText;
     const day = Math.floor(ms / DAY_MS);
     let rest = ms - day * DAY_MS;
     const hours = Math.floor(rest / HOUR_MS);
@@ -25,7 +29,10 @@ export class IsoTimestampFormatter {
     rest -= minutes * MINUTE_MS;
     const seconds = Math.floor(rest / SECOND_MS);
     rest -= seconds * SECOND_MS;
-    return `${this.datePrefix(day)}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[rest]}Z`;
+    const text = `${this.datePrefix(day)}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[rest]}Z`;
+    this.lastMs = ms;
+    this.lastText = text;
+    return text;
   }
 
   private datePrefix(day: number): string {
