@@ -1,4 +1,4 @@
-import { convertToParquet, type DistributorSummary, loadScenario, writeDistributorCsv } from '../datasets/distributor/index.ts';
+import { convertToOcel, convertToParquet, type DistributorSummary, loadScenario, writeDistributorCsv } from '../datasets/distributor/index.ts';
 import { startProgress } from './progress.ts';
 
 /** The demo `npm start` loads on first run: the simulated distributor's three streams, one log each. */
@@ -15,7 +15,8 @@ export interface GenerateOptions {
   events?: number;
   start?: string;
   days?: number;
-  format: 'csv' | 'parquet';
+  /** `parquet` and `ocel2-json` replace the CSV files (ground-truth.json stays). */
+  format: 'csv' | 'parquet' | 'ocel2-json';
   /** Path of a JSON scenario overriding the defaults. */
   scenario?: string;
 }
@@ -23,7 +24,8 @@ export interface GenerateOptions {
 /**
  * `waybill generate`: simulates the distributor into `dir` (three linked CSV
  * streams and ground-truth.json) with a progress bar of simulated days on
- * stderr; `parquet` converts the CSV files afterwards.
+ * stderr; `parquet` converts the CSV files afterwards, `ocel2-json` turns them
+ * into one OCEL 2.0 JSON log (`ocel.json`).
  */
 export async function generateDistributor(dir: string, options: GenerateOptions): Promise<DistributorSummary> {
   const scenario = options.scenario === undefined ? undefined : await loadScenario(options.scenario);
@@ -44,5 +46,6 @@ export async function generateDistributor(dir: string, options: GenerateOptions)
     progress.stop();
   }
   if (options.format === 'csv') return summary;
-  return { ...summary, files: [...(await convertToParquet(dir)), 'ground-truth.json'] };
+  const files = options.format === 'parquet' ? await convertToParquet(dir) : await convertToOcel(dir);
+  return { ...summary, files: [...files, 'ground-truth.json'] };
 }

@@ -23,8 +23,9 @@ Usage:
   waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
       ANALYSIS: process-map | variants [--limit N] | case-durations [--bins N]
       MODE: intersecting (default) | contained | started | completed
-  waybill generate --out DIR [--seed N] [--orders N | --events N] [--start DATE] [--days N] [--format csv|parquet] [--scenario FILE]
-      writes orders.csv, purchasing.csv, shipments.csv (three linked streams) and ground-truth.json
+  waybill generate --out DIR [--seed N] [--orders N | --events N] [--start DATE] [--days N] [--format csv|parquet|ocel2-json] [--scenario FILE]
+      writes orders.csv, purchasing.csv, shipments.csv (three linked streams) and ground-truth.json;
+      parquet writes .parquet files instead, ocel2-json one OCEL 2.0 log, ocel.json
   waybill serve [--host HOST] [--port PORT]
   waybill demo [--host HOST] [--port PORT]     build if needed, load the demo log, serve
 
@@ -144,7 +145,9 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       noArgs(command, args);
       if (values.out === undefined) throw new UsageError('generate needs --out DIR (a folder for the three CSV files and ground-truth.json)');
       const format = values.format ?? 'csv';
-      if (format !== 'csv' && format !== 'parquet') throw new UsageError(`--format must be csv or parquet, not ${JSON.stringify(format)}`);
+      if (format !== 'csv' && format !== 'parquet' && format !== 'ocel2-json') {
+        throw new UsageError(`--format must be csv or parquet (tables) or ocel2-json (OCEL 2.0), not ${JSON.stringify(format)}`);
+      }
       const { generateDistributor } = await import('./demo.ts');
       const result = await generateDistributor(values.out, {
         seed: integerOption(values.seed, '--seed') ?? 1,

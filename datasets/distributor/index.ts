@@ -8,3 +8,4 @@ export { type GroundTruth } from './ground-truth.ts';
 export { DEFAULT_SCENARIO, loadScenario, mergeScenario, type Scenario, ScenarioError } from './scenario.ts';
 export { ORDER_COLUMNS, PURCHASING_COLUMNS, SHIPMENT_COLUMNS, STREAM_FILES } from './columns.ts';
 export { convertToParquet } from './parquet.ts';
+export { convertToOcel, OCEL_FILE } from './ocel.ts';
