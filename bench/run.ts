@@ -3,8 +3,10 @@
  * overrides), then times in one run CSV ingest, process map, variants and case
  * durations through Waybill's functions and the same steps as plain DuckDB SQL
  * (the floor). Query times are warm: the median of several runs after one warm-up.
+ * It also times the distributor simulation at 1M and 10M events, with peak memory.
  * Writes bench/results/<date>.json and prints a table with the ratios to the floor.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,28 @@ const RESULTS = join(ROOT, 'bench', 'results');
 const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SEED = 42;
 const WARM_RUNS = 5;
+// The distributor simulation's speed and memory at these sizes (BENCH_GENERATE=1000000 for one size).
+const GENERATE_SIZES = (process.env.BENCH_GENERATE ?? '1000000,10000000').split(',').filter(Boolean).map(Number);
+
+interface GenerateRun {
+  targetEvents: number;
+  events: number;
+  ms: number;
+  eventsPerSecond: number;
+  peakRssMiB: number;
+}
+
+/** Runs the generator in a child process, so its peak memory is its own. */
+function benchGenerate(targetEvents: number): GenerateRun {
+  const dir = join(DATA, `distributor-${targetEvents}`);
+  const output = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'generate.ts'), dir, String(targetEvents)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  rmSync(dir, { recursive: true, force: true });
+  const { events, ms, peakRssMiB } = JSON.parse(output.trim().split('\n').at(-1)!) as { events: number; ms: number; peakRssMiB: number };
+  return { targetEvents, events, ms, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMiB };
+}
 
 interface Row {
   step: string;
@@ -90,6 +114,11 @@ async function main(): Promise<void> {
   connection.closeSync();
   floor.closeSync();
 
+  const distributorRuns = GENERATE_SIZES.map((size) => {
+    console.log(`Simulating the distributor: about ${size.toLocaleString('en-US')} events…`);
+    return benchGenerate(size);
+  });
+
   const rows: Row[] = [
     { step: 'CSV ingest', waybillMs: ingest.ms, floorMs: floorIngestMs },
     { step: 'process map (warm)', waybillMs: processMapMs, floorMs: floorProcessMapMs },
@@ -109,6 +138,7 @@ async function main(): Promise<void> {
     floorIngestEventsPerSecond: Math.round(events / (floorIngestMs / 1000)),
     filteredProcessMapMs: filteredMs,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    distributorGenerate: distributorRuns,
     steps: rows.map((r) => ({ ...r, ratioToFloor: r.waybillMs / r.floorMs })),
   };
   const file = join(RESULTS, `${result.date.slice(0, 10)}.json`);
@@ -122,6 +152,12 @@ async function main(): Promise<void> {
   for (const r of result.steps) console.log(`${pad(r.step, 28)}${ms(r.waybillMs)}${ms(r.floorMs)}   ${r.ratioToFloor.toFixed(2)}×`);
   console.log(`ingest: ${result.ingestEventsPerSecond.toLocaleString('en-US')} events/s (floor read_csv ${result.floorIngestEventsPerSecond.toLocaleString('en-US')} events/s)`);
   console.log(`process map with a two-week filter: ${filteredMs.toFixed(1)} ms; peak RSS ${result.peakRssMiB} MiB`);
+  for (const g of distributorRuns) {
+    console.log(
+      `distributor simulation: ${g.events.toLocaleString('en-US')} events in ${(g.ms / 1000).toFixed(1)} s = ` +
+        `${g.eventsPerSecond.toLocaleString('en-US')} events/s, peak RSS ${g.peakRssMiB} MiB`,
+    );
+  }
   console.log(`written to ${file}`);
 }
 
