@@ -47,12 +47,6 @@ export class Agenda {
     actions[i] = action;
   }
 
-  /** Removes the earliest happening and returns its time and action; undefined when empty. */
-  pop(): { time: number; action: () => void } | undefined {
-    const action = this.take();
-    return action === undefined ? undefined : { time: this.time, action };
-  }
-
   /** Removes the earliest happening and returns its action, leaving its time in `time`; undefined when empty. */
   take(): (() => void) | undefined {
     const times = this.times;

@@ -46,12 +46,12 @@ describe('scenario', () => {
 });
 
 describe('simulation building blocks', () => {
-  it('pops the agenda in time order, ties in scheduling order', () => {
+  it('takes from the agenda in time order, ties in scheduling order', () => {
     const agenda = new Agenda();
     const seen: string[] = [];
-    for (const [t, name] of [[5, 'a'], [1, 'b'], [5, 'c'], [3, 'd'], [1, 'e']] as const) agenda.at(t, () => seen.push(name));
-    for (let next = agenda.pop(); next !== undefined; next = agenda.pop()) next.action();
-    expect(seen).toEqual(['b', 'e', 'd', 'a', 'c']);
+    for (const [t, name] of [[5, 'a'], [1, 'b'], [5, 'c'], [3, 'd'], [1, 'e']] as const) agenda.at(t, () => seen.push(`${name}@${agenda.time}`));
+    for (let action = agenda.take(); action !== undefined; action = agenda.take()) action();
+    expect(seen).toEqual(['b@1', 'e@1', 'd@3', 'a@5', 'c@5']);
   });
 
   it('works only in office hours and carries work over the night', () => {
