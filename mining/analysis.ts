@@ -28,16 +28,14 @@ export async function runAnalysis<T>(store: Store, logName: string, filter: Filt
     const log = await findLog(connection, logName);
     if (!log) throw new UnknownLogError(logName);
     const params: Params = { log: log.id, ...compiled.params };
+    const caseWhere = `c.log_id = $log AND ${compiled.caseWhere}`;
     let names: Promise<string[]> | undefined;
     return analysis({
       connection,
       log,
       params,
-      caseWhere: `c.log_id = $log AND ${compiled.caseWhere}`,
-      eventCases: (alias) =>
-        compiled.restricts
-          ? `AND ${alias}.case_id IN (SELECT c.case_id FROM cases c WHERE c.log_id = $log AND ${compiled.caseWhere})`
-          : '',
+      caseWhere,
+      eventCases: (alias) => (compiled.restricts ? `AND ${alias}.case_id IN (SELECT c.case_id FROM cases c WHERE ${caseWhere})` : ''),
       activityNames: () =>
         (names ??= queryRows<{ name: string }>(connection, `SELECT name FROM activities WHERE log_id = $log ORDER BY activity_id`, {
           log: log.id,
