@@ -1,4 +1,4 @@
-import { convertToOcel, convertToParquet, type DistributorSummary, loadScenario, writeDistributorCsv } from '../datasets/distributor/index.ts';
+import { convertToOcel, convertToParquet, DEFAULT_DAYS, type DistributorSummary, loadScenario, writeDistributorCsv } from '../datasets/distributor/index.ts';
 import { startProgress } from './progress.ts';
 
 /** The demo `npm start` loads on first run: the simulated distributor's three streams, one log each. */
@@ -29,7 +29,7 @@ export interface GenerateOptions {
  */
 export async function generateDistributor(dir: string, options: GenerateOptions): Promise<DistributorSummary> {
   const scenario = options.scenario === undefined ? undefined : await loadScenario(options.scenario);
-  const days = options.days ?? 42;
+  const days = options.days ?? DEFAULT_DAYS;
   const progress = startProgress('generate', days, 'simulated days');
   let summary: DistributorSummary;
   try {

@@ -35,11 +35,14 @@ const DEFAULT_ORDERS = 5_000;
 const PILOT_ORDERS = 4_000;
 
 /** Checks options and turns them into a simulation's inputs. */
+/** The period simulated when `days` is not given: six weeks. */
+export const DEFAULT_DAYS = 42;
+
 export function resolveDistributorOptions(options: DistributorOptions): SimulationOptions {
   const { seed, orders, events } = options;
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   const start = parseDay(options.start ?? '2026-01-05');
-  const days = options.days ?? 42;
+  const days = options.days ?? DEFAULT_DAYS;
   if (!Number.isSafeInteger(days) || days < 1) throw new RangeError(`days must be a whole number ≥ 1, got ${days}`);
   const end = start + days * DAY_MS;
   const scenario = options.scenario ?? DEFAULT_SCENARIO;
