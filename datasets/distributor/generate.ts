@@ -6,7 +6,7 @@ import { writeTextFileAtomically } from '../order-to-cash/csv.ts';
 import { header, type LineSink, STREAM_FILES, type Sinks } from './columns.ts';
 import { buildGroundTruth, type GroundTruth } from './ground-truth.ts';
 import { DEFAULT_SCENARIO, type Scenario } from './scenario.ts';
-import { Simulation, type SimulationOptions } from './simulation.ts';
+import { Simulation, type SimulationOptions } from './sim/simulation.ts';
 
 /** What to simulate. Give `orders` or `events`, not both; neither means 5 000 orders. */
 export interface DistributorOptions {

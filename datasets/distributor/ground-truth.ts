@@ -1,7 +1,7 @@
-import { LATE_GRACE_MS, LATE_HORIZON_DAYS } from './purchasing.ts';
+import { LATE_GRACE_MS, LATE_HORIZON_DAYS } from './sim/purchasing.ts';
 import type { Scenario } from './scenario.ts';
-import { MANUAL_RESOURCES, ORDER_EXCEPTIONS, type Simulation } from './simulation.ts';
-import type { OpenOrder } from './truth.ts';
+import { MANUAL_RESOURCES, ORDER_EXCEPTIONS, type Simulation } from './sim/simulation.ts';
+import type { OpenOrder } from './sim/truth.ts';
 
 /**
  * `ground-truth.json`: each planted effect with the measurable result the data

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agenda } from './heap.ts';
+import { Agenda } from './sim/heap.ts';
 import { DEFAULT_SCENARIO, type GroundTruth, loadScenario, mergeScenario, ScenarioError, writeDistributorCsv } from './index.ts';
-import { addWorkingTime, openAt, Team } from './teams.ts';
+import { addWorkingTime, openAt, Team } from './sim/teams.ts';
 import { OFFICE } from '../order-to-cash/calendar.ts';
 
 let dir = '';

@@ -1,7 +1,7 @@
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { STREAM_FILES } from './columns.ts';
+import { STREAM_FILES } from '../columns.ts';
 
 /**
  * Turns the three CSV files in `dir` into Parquet with DuckDB (types inferred

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.ts';
-import { convertToOcel, type GroundTruth, OCEL_FILE, writeDistributorCsv } from './index.ts';
+import { main } from '../../../cli/main.ts';
+import { convertToOcel, type GroundTruth, OCEL_FILE, writeDistributorCsv } from '../index.ts';
 
 interface Relationship {
   objectId: string;

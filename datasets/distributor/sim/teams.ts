@@ -1,5 +1,5 @@
-import { type Calendar, DAY_MS, HOUR_MS, weekday } from '../order-to-cash/calendar.ts';
-import { pool } from '../order-to-cash/master-data.ts';
+import { type Calendar, DAY_MS, HOUR_MS, weekday } from '../../order-to-cash/calendar.ts';
+import { pool } from '../../order-to-cash/master-data.ts';
 
 /**
  * People who work a queue: each member takes the next task when free and on

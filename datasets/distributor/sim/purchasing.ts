@@ -1,6 +1,6 @@
-import { DAY_MS, HOUR_MS, OFFICE, WAREHOUSE } from '../order-to-cash/calendar.ts';
+import { DAY_MS, HOUR_MS, OFFICE, WAREHOUSE } from '../../order-to-cash/calendar.ts';
 import type { Supplier } from './catalogue.ts';
-import { record } from './columns.ts';
+import { record } from '../columns.ts';
 import type { Cell } from './inventory.ts';
 import type { Simulation } from './simulation.ts';
 import { openAt } from './teams.ts';

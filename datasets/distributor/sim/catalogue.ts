@@ -1,6 +1,6 @@
-import { createMasterData, type Customer, type Warehouse } from '../order-to-cash/master-data.ts';
-import { Random, Weighted } from '../order-to-cash/random.ts';
-import type { Scenario } from './scenario.ts';
+import { createMasterData, type Customer, type Warehouse } from '../../order-to-cash/master-data.ts';
+import { Random, Weighted } from '../../order-to-cash/random.ts';
+import type { Scenario } from '../scenario.ts';
 
 /**
  * The distributor's master data for one seed: the customers and warehouses of

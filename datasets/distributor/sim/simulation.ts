@@ -1,14 +1,14 @@
-import { ArrivalSchedule } from '../order-to-cash/arrivals.ts';
-import { BILLING_RUN, type Calendar, DAY_MS, HOUR_MS, isOpen, MINUTE_MS, nextWorkingTime, OFFICE, WAREHOUSE } from '../order-to-cash/calendar.ts';
-import { CHANNELS, type Channel, type Customer, pool, TIERS, type Warehouse } from '../order-to-cash/master-data.ts';
-import { Random } from '../order-to-cash/random.ts';
-import { IsoTimestampFormatter } from '../order-to-cash/timestamp.ts';
+import { ArrivalSchedule } from '../../order-to-cash/arrivals.ts';
+import { BILLING_RUN, type Calendar, DAY_MS, HOUR_MS, isOpen, MINUTE_MS, nextWorkingTime, OFFICE, WAREHOUSE } from '../../order-to-cash/calendar.ts';
+import { CHANNELS, type Channel, type Customer, pool, TIERS, type Warehouse } from '../../order-to-cash/master-data.ts';
+import { Random } from '../../order-to-cash/random.ts';
+import { IsoTimestampFormatter } from '../../order-to-cash/timestamp.ts';
 import { Agenda } from './heap.ts';
 import { type Catalogue, createCatalogue, type Item, substituteOf } from './catalogue.ts';
-import type { Sinks } from './columns.ts';
+import type { Sinks } from '../columns.ts';
 import { Inventory } from './inventory.ts';
 import { Purchasing } from './purchasing.ts';
-import type { Scenario } from './scenario.ts';
+import type { Scenario } from '../scenario.ts';
 import { Team } from './teams.ts';
 import { Truth } from './truth.ts';
 

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { type ChunkedTextWriter, writeTextFileAtomically } from '../order-to-cash/csv.ts';
-import { STREAM_FILES, type StreamName } from './columns.ts';
+import { type ChunkedTextWriter, writeTextFileAtomically } from '../../order-to-cash/csv.ts';
+import { STREAM_FILES, type StreamName } from '../columns.ts';
 
 /** The file {@link convertToOcel} writes. */
 export const OCEL_FILE = 'ocel.json';
