@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -54,8 +54,8 @@ afterAll(async () => {
 
 describe('writeDistributorCsv', () => {
   it('writes the same bytes for the same seed and other bytes for another seed', async () => {
-    const hashes = async (name: string, seed: number): Promise<string[]> => {
-      await writeDistributorCsv(join(dir, name), { seed, orders: 1200, days: 21 });
+    const hashes = async (name: string, seed: number, threads = false): Promise<string[]> => {
+      await writeDistributorCsv(join(dir, name), { seed, orders: 1200, days: 21, threads });
       return Promise.all(['orders.csv', 'purchasing.csv', 'shipments.csv', 'ground-truth.json'].map(async (f) => sha256(await readFile(join(dir, name, f), 'utf8'))));
     };
     const a = await hashes('a', 5);
@@ -63,6 +63,17 @@ describe('writeDistributorCsv', () => {
     const c = await hashes('c', 6);
     expect(b).toEqual(a);
     for (let i = 0; i < 4; i++) expect(c[i]).not.toBe(a[i]);
+    // Branches in worker threads write the very same files as branches interleaved in one thread.
+    expect(await hashes('threads', 5, true)).toEqual(a);
+  });
+
+  it('leaves no file behind when a run fails', async () => {
+    const out = join(dir, 'failing');
+    // Enough orders that branches fill their window of unwritten batches and wait on the failed writer.
+    for (const threads of [true, false]) {
+      await expect(writeDistributorCsv(out, { seed: 1, orders: 8000, days: 21, threads, onProgress: () => { throw new Error('stop here'); } })).rejects.toThrow('stop here');
+    }
+    expect(await readdir(out)).toEqual([]);
   });
 
   it('comes near an events target and refuses bad options', async () => {
@@ -92,12 +103,14 @@ describe('internal consistency', () => {
     for (const file of Object.values(STREAM_FILES)) expect((await readFile(join(dir, 'main', file), 'utf8')).includes('"'), file).toBe(false);
   });
 
-  it('counts the rows the manifest states, and keeps each file in time order', async () => {
+  it('counts the rows the manifest states, and keeps each branch (warehouse) of each file in time order', async () => {
     for (const view of ['orders', 'purchasing', 'shipments'] as const) {
-      const { n, back } = await one<{ n: number; back: number }>(
-        `SELECT count(*) AS n, count(*) FILTER (WHERE ms < prev) AS back FROM (SELECT ms, lag(ms) OVER (ORDER BY rn) AS prev FROM ${view})`,
+      const { n, back, warehouses } = await one<{ n: number; back: number; warehouses: number }>(
+        `SELECT count(*) AS n, count(*) FILTER (WHERE ms < prev) AS back, count(DISTINCT warehouse) AS warehouses
+         FROM (SELECT ms, warehouse, lag(ms) OVER (PARTITION BY warehouse ORDER BY rn) AS prev FROM ${view})`,
       );
       expect(n).toBe(truth.events[view]);
+      expect(warehouses).toBe(3);
       expect(back).toBe(0);
     }
   });

@@ -1,12 +1,12 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DAY_MS } from '../order-to-cash/calendar.ts';
-import type { ChunkedTextWriter } from '../order-to-cash/csv.ts';
-import { writeTextFileAtomically } from '../order-to-cash/csv.ts';
-import { header, type LineSink, STREAM_FILES, type Sinks } from './columns.ts';
+import { STREAM_FILES, type StreamName } from './columns.ts';
 import { buildGroundTruth, type GroundTruth } from './ground-truth.ts';
 import { DEFAULT_SCENARIO, type Scenario } from './scenario.ts';
-import { Simulation, type SimulationOptions } from './sim/simulation.ts';
+import { countBranchRows } from './sim/branch-job.ts';
+import { BRANCH_COUNT, writeBranches } from './sim/branches.ts';
+import type { SimulationOptions } from './sim/simulation.ts';
 
 /** What to simulate. Give `orders` or `events`, not both; neither means 5 000 orders. */
 export interface DistributorOptions {
@@ -20,6 +20,8 @@ export interface DistributorOptions {
   /** Length of the period in days. Default 42. */
   days?: number;
   scenario?: Scenario;
+  /** Simulate the branches side by side in worker threads; default: for runs of 20 000 orders or more. The files are the same either way. */
+  threads?: boolean;
   /** Called now and then with the simulated fraction of the period done (0–1), for a progress display. */
   onProgress?: (fraction: number) => void;
 }
@@ -33,6 +35,7 @@ export interface DistributorSummary {
 
 const DEFAULT_ORDERS = 5_000;
 const PILOT_ORDERS = 4_000;
+const GROUND_TRUTH_FILE = 'ground-truth.json';
 
 /** Checks options and turns them into a simulation's inputs. */
 /** The period simulated when `days` is not given: six weeks. */
@@ -64,25 +67,17 @@ function parseDay(text: string): number {
   return time;
 }
 
-/** Counts rows instead of writing them (pilot runs). */
-class Counter implements LineSink {
-  rows = 0;
-  append(): void {
-    this.rows += 1;
-  }
-
-  appendRow(): void {
-    this.rows += 1;
-  }
-}
-
 /** Events of a pilot simulation of `orders` orders with a seed of its own: sales and shipments, and purchasing. */
 function pilotEvents(options: SimulationOptions, orders: number): { sales: number; purchasing: number } {
-  const sinks = { orders: new Counter(), purchasing: new Counter(), shipments: new Counter() };
-  const sim = new Simulation({ ...options, orders, seed: (options.seed ^ 0x5eed) | 0 }, sinks);
-  // The pilot never pauses, so run() does all its work before returning its promise.
-  void sim.run(() => undefined);
-  return { sales: sinks.orders.rows + sinks.shipments.rows, purchasing: sinks.purchasing.rows };
+  const pilot = { ...options, orders, seed: (options.seed ^ 0x5eed) | 0 };
+  let sales = 0;
+  let purchasing = 0;
+  for (let branch = 0; branch < BRANCH_COUNT; branch++) {
+    const rows = countBranchRows(pilot, branch);
+    sales += rows.orders + rows.shipments;
+    purchasing += rows.purchasing;
+  }
+  return { sales, purchasing };
 }
 
 /**
@@ -105,67 +100,37 @@ function ordersForEvents(events: number, options: SimulationOptions): number {
   return Math.max(1, Math.round((orders * events) / Math.max(1, small.sales + small.purchasing)));
 }
 
-/** Counts the rows it passes on to a file writer. */
-class CountingSink implements LineSink {
-  rows = 0;
-  constructor(readonly out: ChunkedTextWriter) {}
-  append(text: string): void {
-    this.rows += 1;
-    this.out.append(text);
-  }
-
-  appendRow(fields: readonly string[], count: number): void {
-    this.rows += 1;
-    this.out.appendRow(fields, count);
-  }
-}
+/** Runs of at least this many orders simulate their branches in worker threads by default. */
+const THREADED_MIN_ORDERS = 20_000;
 
 /**
  * Simulates the distributor and writes `orders.csv`, `purchasing.csv`,
  * `shipments.csv` and `ground-truth.json` into `dir` (created if missing).
- * Rows stream to disk as the clock advances; each file appears atomically.
+ * Rows stream to disk as the clock advances; the files appear only once all
+ * are complete, and a failed run leaves none of its own behind.
  */
 export async function writeDistributorCsv(dir: string, options: DistributorOptions): Promise<DistributorSummary> {
   const resolved = resolveDistributorOptions(options);
   await mkdir(dir, { recursive: true });
-  const { onProgress } = options;
-  let truth: GroundTruth | undefined;
-  await writeTextFileAtomically(join(dir, STREAM_FILES.orders), (ordersOut) =>
-    writeTextFileAtomically(join(dir, STREAM_FILES.purchasing), (purchasingOut) =>
-      writeTextFileAtomically(join(dir, STREAM_FILES.shipments), async (shipmentsOut) => {
-        const sinks = { orders: new CountingSink(ordersOut), purchasing: new CountingSink(purchasingOut), shipments: new CountingSink(shipmentsOut) };
-        ordersOut.append(header('orders'));
-        purchasingOut.append(header('purchasing'));
-        shipmentsOut.append(header('shipments'));
-        const sim = new Simulation(resolved, sinks satisfies Sinks);
-        const span = resolved.end - resolved.start;
-        let steps = 0;
-        await sim.run(() => {
-          steps += 1;
-          if (onProgress !== undefined && (steps & 0xffff) === 0) onProgress(Math.min(1, (sim.clock - resolved.start) / span));
-          if (ordersOut.isFull || purchasingOut.isFull || shipmentsOut.isFull) {
-            return Promise.all([ordersOut.flush(), purchasingOut.flush(), shipmentsOut.flush()]).then(() => undefined);
-          }
-          return undefined;
-        });
-        onProgress?.(1);
-        truth = buildGroundTruth(sim, { orders: sinks.orders.rows, purchasing: sinks.purchasing.rows, shipments: sinks.shipments.rows });
-      }),
-    ),
-  );
-  const manifest = truth as GroundTruth;
-  const path = join(dir, 'ground-truth.json');
-  const partial = `${path}.${process.pid}.partial`;
+  const threads = options.threads ?? resolved.orders >= THREADED_MIN_ORDERS;
+  const partial = (file: string): string => join(dir, `${file}.${process.pid}.partial`);
+  const partials = { orders: partial(STREAM_FILES.orders), purchasing: partial(STREAM_FILES.purchasing), shipments: partial(STREAM_FILES.shipments) };
+  const truthPartial = partial(GROUND_TRUTH_FILE);
+  let manifest: GroundTruth;
   try {
-    await writeFile(partial, `${JSON.stringify(manifest, null, 2)}\n`);
-    await rename(partial, path);
+    const run = await writeBranches(resolved, partials, threads, options.onProgress);
+    options.onProgress?.(1);
+    manifest = buildGroundTruth(resolved, run.truth, run.ledger, run.rows);
+    await writeFile(truthPartial, `${JSON.stringify(manifest, null, 2)}\n`);
+    for (const stream of Object.keys(STREAM_FILES) as StreamName[]) await rename(partials[stream], join(dir, STREAM_FILES[stream]));
+    await rename(truthPartial, join(dir, GROUND_TRUTH_FILE));
   } catch (error) {
-    await rm(partial, { force: true });
+    await Promise.all([...Object.values(partials), truthPartial].map((path) => rm(path, { force: true })));
     throw error;
   }
   return {
     dir,
-    files: [...Object.values(STREAM_FILES), 'ground-truth.json'],
+    files: [...Object.values(STREAM_FILES), GROUND_TRUTH_FILE],
     events: manifest.events,
     orders: resolved.orders,
   };

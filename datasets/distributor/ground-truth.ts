@@ -1,7 +1,8 @@
 import { LATE_GRACE_MS, LATE_HORIZON_DAYS } from './sim/purchasing.ts';
 import type { Scenario } from './scenario.ts';
-import { MANUAL_RESOURCES, ORDER_EXCEPTIONS, type Simulation } from './sim/simulation.ts';
-import type { OpenOrder } from './sim/truth.ts';
+import type { LedgerSummary } from './sim/inventory.ts';
+import { MANUAL_RESOURCES, ORDER_EXCEPTIONS, type SimulationOptions } from './sim/simulation.ts';
+import type { OpenOrder, Truth } from './sim/truth.ts';
 
 /**
  * `ground-truth.json`: each planted effect with the measurable result the data
@@ -34,7 +35,7 @@ export interface GroundTruth {
     touchlessOrders: { effect: string; completedOrders: number; touchless: number; orderNumberSum: number };
     returns: { effect: string; requested: number; creditMemoUnits: number };
     fillRate: { effect: string; unitsOrdered: number; unitsAllocatedAtPromise: number; rate: number };
-    stockLedger: { effect: string; warehouses: { warehouse: string; initial: number; putAway: number; allocated: number; countAdjustments: number; endingOnHand: number }[] };
+    stockLedger: { effect: string; warehouses: LedgerSummary[] };
   };
 }
 
@@ -47,8 +48,13 @@ interface Rate {
 
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 
-export function buildGroundTruth(sim: Simulation, events: { orders: number; purchasing: number; shipments: number }): GroundTruth {
-  const { options, truth } = sim;
+/** The manifest of a run, from the branches' merged `truth` and stock ledgers and the rows written per file. */
+export function buildGroundTruth(
+  options: SimulationOptions,
+  truth: Truth,
+  stockLedger: LedgerSummary[],
+  events: { orders: number; purchasing: number; shipments: number },
+): GroundTruth {
   const { scenario } = options;
   const late = truth.suppliers.get(scenario.suppliers.lateSupplier) ?? { eligible: 0, onTime: 0 };
   const sku = truth.skuReceipts.get(scenario.receipts.shortSku) ?? { lines: 0, short: 0, mismatched: 0, invoiced: 0 };
@@ -137,7 +143,7 @@ export function buildGroundTruth(sim: Simulation, events: { orders: number; purc
       },
       stockLedger: {
         effect: 'per warehouse: initial + put away (Put Away quantity_received) − allocated (Line Allocated + Backorder Allocated) = ending on hand; count adjustments are the units short picks found missing',
-        warehouses: sim.inventory.summary(),
+        warehouses: stockLedger,
       },
     },
   };

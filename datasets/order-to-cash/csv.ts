@@ -25,27 +25,23 @@ const SPILL_CHARS = 1 << 14;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
- * Collects text and hands it to a stream in chunks, waiting for `drain` when the
- * stream's buffer is full, so memory stays bounded however much is written.
- * Callers append synchronously and `await flush()` only when `isFull`, which
- * keeps the per-line cost to a string append.
+ * Collects text as bytes in chunks of about `chunkChars` characters, for a
+ * writer to take when `isFull`. Callers append synchronously, which keeps the
+ * per-line cost to a string append or a byte copy.
  *
  * Appended text is concatenated into a short string that is encoded (UTF-8)
  * into an off-heap buffer every {@link SPILL_CHARS} characters: lines built by
  * concatenation die young instead of piling up as a rope of millions of
  * pieces that survives garbage collections until the chunk is written.
  */
-export class ChunkedTextWriter {
+export class TextChunks {
   private pending = '';
   private bytes: Buffer;
   private used = 0;
-  /** Buffers filled before a flush (only when a caller appends far past `isFull`). */
+  /** Buffers filled before a take (only when a caller appends far past `isFull`). */
   private filled: Buffer[] = [];
 
-  constructor(
-    private readonly stream: Writable,
-    private readonly chunkChars = DEFAULT_CHUNK_CHARS,
-  ) {
+  constructor(private readonly chunkChars = DEFAULT_CHUNK_CHARS) {
     this.bytes = Buffer.allocUnsafe(this.capacity(0));
   }
 
@@ -88,27 +84,20 @@ export class ChunkedTextWriter {
     return this.used + this.pending.length >= this.chunkChars;
   }
 
-  /** Writes the collected text; resolves once the stream can take more. */
-  async flush(): Promise<void> {
+  /**
+   * Hands over the bytes collected so far (each buffer its own memory, so it
+   * can be written later or transferred to another thread) and starts afresh.
+   */
+  take(): Buffer[] {
     this.spill();
-    if (this.used === 0 && this.filled.length === 0) return;
     const chunks = this.filled;
-    chunks.push(this.bytes.subarray(0, this.used));
     this.filled = [];
-    // The stream keeps the chunks until written: the next text goes to a fresh buffer.
-    this.bytes = Buffer.allocUnsafe(this.capacity(0));
-    this.used = 0;
-    if (this.stream.errored) throw this.stream.errored;
-    let ok = true;
-    for (const chunk of chunks) ok = this.stream.write(chunk);
-    if (!ok) await drained(this.stream);
-  }
-
-  /** Flushes the rest, ends the stream and waits until it is finished. */
-  async close(): Promise<void> {
-    await this.flush();
-    this.stream.end();
-    await finished(this.stream);
+    if (this.used > 0) {
+      chunks.push(this.bytes.subarray(0, this.used));
+      this.bytes = Buffer.allocUnsafe(this.capacity(0));
+      this.used = 0;
+    }
+    return chunks;
   }
 
   /** Bytes for a chunk that must take at least `chars` more characters (UTF-8: up to 3 bytes each). */
@@ -132,6 +121,37 @@ export class ChunkedTextWriter {
     this.reserve(text.length);
     // ASCII (all generated ids and names) is copied byte for byte, much faster than UTF-8 encoding.
     this.used += this.bytes.write(text, this.used, NON_ASCII.test(text) ? 'utf8' : 'latin1');
+  }
+}
+
+/**
+ * Text chunks written to a stream, waiting for `drain` when the stream's
+ * buffer is full, so memory stays bounded however much is written. Callers
+ * `await flush()` only when `isFull`.
+ */
+export class ChunkedTextWriter extends TextChunks {
+  constructor(
+    private readonly stream: Writable,
+    chunkChars = DEFAULT_CHUNK_CHARS,
+  ) {
+    super(chunkChars);
+  }
+
+  /** Writes the collected text; resolves once the stream can take more. */
+  async flush(): Promise<void> {
+    const chunks = this.take();
+    if (chunks.length === 0) return;
+    if (this.stream.errored) throw this.stream.errored;
+    let ok = true;
+    for (const chunk of chunks) ok = this.stream.write(chunk);
+    if (!ok) await drained(this.stream);
+  }
+
+  /** Flushes the rest, ends the stream and waits until it is finished. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.stream.end();
+    await finished(this.stream);
   }
 }
 

@@ -36,6 +36,12 @@ export interface Ledger {
   countAdjustments: number;
 }
 
+/** A warehouse's book totals with its ending on-hand. */
+export interface LedgerSummary extends Ledger {
+  warehouse: string;
+  endingOnHand: number;
+}
+
 export class Inventory {
   /** Per warehouse, its cells indexed by `item.index`. */
   private readonly cells = new Map<string, Cell[]>();
@@ -126,7 +132,7 @@ export class Inventory {
   }
 
   /** Totals per warehouse with the ending on-hand, in warehouse order. */
-  summary(): { warehouse: string; initial: number; putAway: number; allocated: number; countAdjustments: number; endingOnHand: number }[] {
+  summary(): LedgerSummary[] {
     const ending = new Map<string, number>();
     for (const cell of [...this.cells.values()].flat()) ending.set(cell.warehouse, (ending.get(cell.warehouse) ?? 0) + cell.onHand);
     return [...this.ledgers].map(([warehouse, ledger]) => ({ warehouse, ...ledger, endingOnHand: ending.get(warehouse) ?? 0 }));

@@ -68,7 +68,7 @@ export class Purchasing {
     const { sim } = this;
     const { scenario } = sim.options;
     this.count += 1;
-    const po = `PO-${400000 + this.count}`;
+    const po = `PO-${400000 + sim.serial(this.count)}`;
     const first = cells[0] as Cell;
     const supplier = first.item.supplier;
     const warehouse = first.warehouse;
@@ -106,7 +106,7 @@ export class Purchasing {
       });
     };
     if (path === 'manager') {
-      const service = sim.teamOf('purchasing.manager', 10 + sim.ordersPerDay / 20, 20, OFFICE, 0.5).serve(sim.clock, sim.rng.lognormal(20 * 60_000, 0.5));
+      const service = sim.teamOf(sim.officeTeam('purchasing.manager'), (10 + sim.ordersPerDay / 20) * sim.branchShare, 20, OFFICE, 0.5).serve(sim.clock, sim.rng.lognormal(20 * 60_000, 0.5));
       sim.agenda.at(service.end, () => approved(service.member));
     } else {
       sim.system(60, () => approved('approval.engine'));
@@ -128,7 +128,7 @@ export class Purchasing {
     const asn = Math.max(sim.clock + 60_000, arrival - Math.round(sim.rng.lognormal(20 * HOUR_MS, 0.4) / 1000) * 1000);
     const code = lines[0]!.cell.warehouse;
     const site = `wh-${code}`;
-    const scale = 2 + sim.ordersPerDay / 200;
+    const scale = (2 + sim.ordersPerDay / 200) * sim.branchShare;
     sim.agenda.at(asn, () => row('ASN Received', 'edi.gateway'));
     sim.agenda.at(arrival, () => {
       const receiving = sim.teamOf(`${site}.receiver`, scale * 40, 8, WAREHOUSE, 0.5);
@@ -183,7 +183,7 @@ export class Purchasing {
     const { sim } = this;
     const arrives = sim.clock + Math.round(sim.rng.lognormal(2 * DAY_MS, 0.4) / 1000) * 1000;
     sim.agenda.at(arrives, () => {
-      const ap = sim.teamOf('ap.clerk', 40 + sim.ordersPerDay / 10, 10, OFFICE, 0.5).serve(sim.clock, sim.rng.lognormal(10 * 60_000, 0.5));
+      const ap = sim.teamOf(sim.officeTeam('ap.clerk'), (40 + sim.ordersPerDay / 10) * sim.branchShare, 10, OFFICE, 0.5).serve(sim.clock, sim.rng.lognormal(10 * 60_000, 0.5));
       sim.agenda.at(ap.end, () => {
         let mismatched = false;
         for (const line of lines) {

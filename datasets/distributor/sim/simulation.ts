@@ -13,13 +13,19 @@ import { Team } from './teams.ts';
 import { Truth } from './truth.ts';
 
 /**
- * The distributor as a discrete-event simulation. Orders arrive over the
- * period; each step either runs on a system (a short fixed-shape delay) or is a
- * task for a team, which queues it (see `Team`). Stock is booked per item and
- * warehouse (see `Inventory`); what cannot be allocated is backordered and
- * released when purchasing's receipts are put away. Events are written the
- * moment the simulation clock reaches them, so each file is in time order and
- * only open orders, POs and shipments are held in memory.
+ * The distributor as a discrete-event simulation of one branch: a warehouse
+ * with its own office (order desk, pricing, credit, receivables, purchasing)
+ * serving the customers homed there. Branches share the catalogue, suppliers,
+ * carriers and the stream of arriving orders, but no people and no stock, so
+ * each branch is simulated on its own (in parallel, see `branches.ts`) and
+ * the runs together are the whole distributor.
+ *
+ * Orders arrive over the period; each step either runs on a system (a short
+ * fixed-shape delay) or is a task for a team, which queues it (see `Team`).
+ * Stock is booked per item (see `Inventory`); what cannot be allocated is
+ * backordered and released when purchasing's receipts are put away. Events are
+ * written the moment the simulation clock reaches them, so a branch's rows are
+ * in time order and only open orders, POs and shipments are held in memory.
  */
 
 export interface SimulationOptions {
@@ -102,7 +108,7 @@ export class Simulation {
   readonly format = new IsoTimestampFormatter();
   readonly open = new Map<string, SalesOrder>();
   private readonly teams = new Map<string, Team>();
-  private readonly sites = new Map<string, Site>();
+  private site!: Site;
   /** The order row being written, reused (see `orderEvent`). */
   private readonly orderRow: string[] = new Array<string>(15).fill('');
   private readonly shipmentRow: string[] = new Array<string>(11).fill('');
@@ -110,35 +116,43 @@ export class Simulation {
   private pricingTeam!: Team;
   private creditTeam!: Team;
   private arTeam!: Team;
-  private readonly salesReps = pool('sales.rep', 8);
+  private readonly salesReps: readonly string[];
   private readonly arrivals: ArrivalSchedule;
+  /** Draws every order's arrival time and customer: the same stream in every branch, so order numbers are global. */
+  private readonly arrivalRng: Random;
+  private nextArrival = 0;
   private shipmentCount = 0;
   private now = 0;
+  /** Orders per day of the whole distributor. */
   readonly ordersPerDay: number;
+  /** The branch's warehouse, and its share of the distributor's customers (by warehouse share). */
+  readonly warehouse: Warehouse;
+  readonly branchShare: number;
+  private readonly branchCount: number;
 
+  /** Simulates branch `branch` (an index into the catalogue's warehouses) of the distributor `options` describes. */
   constructor(
     readonly options: SimulationOptions,
+    readonly branch: number,
     readonly sinks: Sinks,
   ) {
     const { seed, scenario, start, end, orders } = options;
-    this.rng = new Random(seed);
     this.catalogue = createCatalogue(seed, scenario);
+    const warehouses = this.catalogue.warehouses;
+    const warehouse = warehouses[branch];
+    if (warehouse === undefined) throw new RangeError(`branch must be 0–${warehouses.length - 1}, got ${branch}`);
+    this.warehouse = warehouse;
+    this.branchCount = warehouses.length;
+    this.branchShare = warehouse.customerShare / warehouses.reduce((s, w) => s + w.customerShare, 0);
+    this.rng = new Random((seed ^ Math.imul(branch + 1, 0x9e3779b1)) | 0);
+    this.arrivalRng = new Random((seed ^ 0xa441) | 0);
     this.truth = new Truth();
     this.arrivals = new ArrivalSchedule(start, end);
     this.ordersPerDay = orders / Math.max(1, (end - start) / DAY_MS);
-    const warehouses = this.catalogue.warehouses;
-    const totalShare = warehouses.reduce((s, w) => s + w.customerShare, 0);
-    const share = new Map(warehouses.map((w) => [w.code, w.customerShare / totalShare]));
-    const demand = (item: Item, warehouse: string): number =>
-      (this.ordersPerDay * MEAN_LINES * MEAN_LINE_UNITS * item.weight * (share.get(warehouse) ?? 0)) / this.catalogue.totalWeight;
-    const stockRng = new Random((seed ^ 0x570c) | 0);
-    this.inventory = new Inventory(
-      this.catalogue.items,
-      warehouses.map((w) => w.code),
-      demand,
-      scenario.inventory,
-      () => 0.4 + stockRng.next(),
-    );
+    this.salesReps = pool(`sales.rep.${warehouse.code}`, 4);
+    const demand = (item: Item): number => (this.ordersPerDay * this.branchShare * MEAN_LINES * MEAN_LINE_UNITS * item.weight) / this.catalogue.totalWeight;
+    const stockRng = new Random((seed ^ 0x570c ^ branch) | 0);
+    this.inventory = new Inventory(this.catalogue.items, [warehouse.code], demand, scenario.inventory, () => 0.4 + stockRng.next());
     this.purchasing = new Purchasing(this);
     this.buildTeams();
   }
@@ -159,24 +173,35 @@ export class Simulation {
 
   private buildTeams(): void {
     const { scenario } = this.options;
-    const weekly = this.ordersPerDay * 7;
+    const weekly = this.ordersPerDay * 7 * this.branchShare;
     const rate = scenario.credit.holdRate;
-    this.orderDesk = this.team('orderdesk.clerk', weekly * 0.5, 12, OFFICE, 0.65);
-    this.pricingTeam = this.team('pricing.analyst', weekly * scenario.pricing.rateAfter, 40, OFFICE, 0.6);
-    this.creditTeam = this.team('credit.analyst', weekly * ((rate.A + rate.B + rate.C) / 3), scenario.credit.reviewMinutes, OFFICE, scenario.credit.utilization, scenario.credit.mondayStaffShare);
-    this.arTeam = this.team('ar.clerk', weekly * 0.45, 3, OFFICE, 0.6);
-    for (const w of this.catalogue.warehouses) {
-      const load = weekly * w.customerShare;
-      const planner = this.team(`wh-${w.code}.planner`, load * 1.2, 2, WAREHOUSE, 0.6);
-      // The slow warehouse picks each line slower and on one shift only: lines released
-      // after the shift wait for the morning.
-      const slow = w.code === scenario.picking.slowWarehouse;
-      const calendar = slow ? { ...WAREHOUSE, name: 'single shift', closeHour: scenario.picking.slowShiftEndHour } : WAREHOUSE;
-      const minutes = scenario.picking.minutesPerLine * (slow ? scenario.picking.slowFactor : 1);
-      const picker = this.team(`wh-${w.code}.picker`, load * MEAN_LINES * 1.1, minutes, calendar, scenario.picking.utilization);
-      const packer = this.team(`wh-${w.code}.packer`, load * 1.2, 6, WAREHOUSE, 0.65);
-      this.sites.set(w.code, { code: w.code, planner, picker, packer, dock: `wh-${w.code}.dock`, noLineText: `,${w.code}`, skuTexts: [], priceTexts: [], partyTexts: new Map() });
-    }
+    this.orderDesk = this.team(this.officeTeam('orderdesk.clerk'), weekly * 0.5, 12, OFFICE, 0.65);
+    this.pricingTeam = this.team(this.officeTeam('pricing.analyst'), weekly * scenario.pricing.rateAfter, 40, OFFICE, 0.6);
+    this.creditTeam = this.team(this.officeTeam('credit.analyst'), weekly * ((rate.A + rate.B + rate.C) / 3), scenario.credit.reviewMinutes, OFFICE, scenario.credit.utilization, scenario.credit.mondayStaffShare);
+    this.arTeam = this.team(this.officeTeam('ar.clerk'), weekly * 0.45, 3, OFFICE, 0.6);
+    const code = this.warehouse.code;
+    const planner = this.team(`wh-${code}.planner`, weekly * 1.2, 2, WAREHOUSE, 0.6);
+    // The slow warehouse picks each line slower and on one shift only: lines released
+    // after the shift wait for the morning.
+    const slow = code === scenario.picking.slowWarehouse;
+    const calendar = slow ? { ...WAREHOUSE, name: 'single shift', closeHour: scenario.picking.slowShiftEndHour } : WAREHOUSE;
+    const minutes = scenario.picking.minutesPerLine * (slow ? scenario.picking.slowFactor : 1);
+    const picker = this.team(`wh-${code}.picker`, weekly * MEAN_LINES * 1.1, minutes, calendar, scenario.picking.utilization);
+    const packer = this.team(`wh-${code}.packer`, weekly * 1.2, 6, WAREHOUSE, 0.65);
+    this.site = { code, planner, picker, packer, dock: `wh-${code}.dock`, noLineText: `,${code}`, skuTexts: [], priceTexts: [], partyTexts: new Map() };
+  }
+
+  /** The name of the branch's office team of a role, e.g. `credit.analyst.DAL` (members `credit.analyst.DAL.1` …). */
+  officeTeam(role: string): string {
+    return `${role}.${this.warehouse.code}`;
+  }
+
+  /**
+   * The `count`-th id (1-based) of a kind this branch numbers (POs, shipments,
+   * returns): branches interleave, so ids are unique across the distributor.
+   */
+  serial(count: number): number {
+    return (count - 1) * this.branchCount + this.branch + 1;
   }
 
   /** A team by name (built by `buildTeams` or on first use with the given sizing). */
@@ -198,8 +223,8 @@ export class Simulation {
 
   /** Runs the whole period; `pause` is awaited between happenings when it returns a promise (to flush output). */
   async run(pause: () => Promise<void> | undefined): Promise<void> {
-    const { orders, end } = this.options;
-    if (orders > 0) this.agenda.at(this.arrivals.at(this.rng.next() / orders), () => this.arrive(0));
+    const { end } = this.options;
+    this.scheduleArrival();
     this.purchasing.start();
     const agenda = this.agenda;
     for (;;) {
@@ -220,10 +245,23 @@ export class Simulation {
 
   // ---- order to cash -------------------------------------------------------
 
-  private arrive(index: number): void {
+  /** Schedules the next order of the distributor's arrival stream that is homed in this branch. */
+  private scheduleArrival(): void {
     const { orders } = this.options;
-    if (index + 1 < orders) this.agenda.at(this.arrivals.at((index + 1 + this.rng.next()) / orders), () => this.arrive(index + 1));
-    const order = this.drawOrder(index);
+    while (this.nextArrival < orders) {
+      const index = this.nextArrival++;
+      const time = this.arrivals.at((index + this.arrivalRng.next()) / orders);
+      const customer = this.catalogue.customers.draw(this.arrivalRng);
+      if (customer.warehouse === this.warehouse) {
+        this.agenda.at(time, () => this.arrive(index, customer));
+        return;
+      }
+    }
+  }
+
+  private arrive(index: number, customer: Customer): void {
+    this.scheduleArrival();
+    const order = this.drawOrder(index, customer);
     this.open.set(order.id, order);
     this.truth.orders += 1;
     const resource =
@@ -233,9 +271,8 @@ export class Simulation {
     else this.task(this.orderDesk, 12, (member) => this.validated(order, member));
   }
 
-  private drawOrder(index: number): SalesOrder {
+  private drawOrder(index: number, customer: Customer): SalesOrder {
     const rng = this.rng;
-    const customer = this.catalogue.customers.draw(rng);
     const tier = TIERS[customer.tier];
     let channel: Channel = rng.chance(0.85) ? customer.usualChannel : rng.pick(CHANNELS);
     if (channel === 'Inside Sales' && !isOpen(this.now, OFFICE)) channel = 'Portal';
@@ -252,7 +289,7 @@ export class Simulation {
       lines.push({ id: `${id}-${lines.length + 1}`, item, shipItem: item, ordered, skuText: '', priceText: '', unshipped: 0 });
     }
     const warehouse = customer.warehouse;
-    const site = this.sites.get(warehouse.code) as Site;
+    const site = this.site;
     for (const line of lines) shipAs(line, line.item, site);
     let parties = site.partyTexts.get(customer);
     if (parties === undefined) site.partyTexts.set(customer, (parties = new Map()));
@@ -458,7 +495,7 @@ export class Simulation {
   private pack(order: SalesOrder, lines: { line: SalesLine; units: number }[], packer: string): void {
     this.orderEvent(order, 'Packed', packer);
     this.shipmentCount += 1;
-    const shipment = `SH-${700000 + this.shipmentCount}`;
+    const shipment = `SH-${700000 + this.serial(this.shipmentCount)}`;
     const carrier = this.rng.pick(this.catalogue.carriers);
     const units = lines.reduce((sum, l) => sum + l.units, 0);
     const lineIds = lines.map((l) => l.line.id).join(';');
@@ -537,7 +574,7 @@ export class Simulation {
     const requested = Math.round(this.rng.lognormal(returns.requestDays * DAY_MS, 0.6) / 1000) * 1000;
     this.agenda.at(this.now + requested, () => {
       this.truth.returns += 1;
-      const rma = `RMA-${500000 + this.truth.returns}`;
+      const rma = `RMA-${500000 + this.serial(this.truth.returns)}`;
       const event = (activity: string, resource: string, invoiced?: number): void =>
         this.orderEvent(order, activity, resource, line, undefined, undefined, invoiced, '', rma);
       event('Return Requested', 'customer.portal');

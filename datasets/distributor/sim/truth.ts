@@ -11,6 +11,9 @@ export interface OpenOrder {
   ageSeconds: number;
 }
 
+/** How many of the oldest open orders the manifest lists. */
+const OLDEST_OPEN = 10;
+
 export class Truth {
   orders = 0;
   creditHolds = 0;
@@ -73,12 +76,45 @@ export class Truth {
     for (const order of open) byStep[order.lastActivity] = (byStep[order.lastActivity] ?? 0) + 1;
     this.openByStep = Object.fromEntries(Object.entries(byStep).sort(([a], [b]) => (a < b ? -1 : 1)));
     open.sort((a, b) => a.capturedAt - b.capturedAt || a.number - b.number);
-    this.oldestOpen = open.slice(0, 10).map((order) => ({
+    this.oldestOpen = open.slice(0, OLDEST_OPEN).map((order) => ({
       order: order.id,
       activity: order.lastActivity,
       since: sim.format.format(order.capturedAt),
       ageSeconds: (end - order.capturedAt) / 1000,
     }));
+  }
+
+  /**
+   * Adds a branch's counts into this one. `other` may be a structured clone
+   * (from a worker), so only its data fields are read.
+   */
+  add(other: Truth): void {
+    for (const key of ['orders', 'creditHolds', 'ediRevalidated', 'shipments', 'unitsOrdered', 'unitsAllocatedAtPromise', 'putAway', 'completed', 'touchless', 'touchlessNumberSum', 'mismatchedLines', 'openCount', 'returns', 'creditMemoUnits'] as const) {
+      this[key] += other[key];
+    }
+    for (const period of ['before', 'after'] as const) {
+      this.pricing[period].orders += other.pricing[period].orders;
+      this.pricing[period].discrepancies += other.pricing[period].discrepancies;
+    }
+    for (const [id, s] of other.suppliers) {
+      const mine = this.supplier(id);
+      mine.eligible += s.eligible;
+      mine.onTime += s.onTime;
+    }
+    for (const [id, s] of other.skuReceipts) {
+      const mine = this.sku(id);
+      mine.lines += s.lines;
+      mine.short += s.short;
+      mine.mismatched += s.mismatched;
+      mine.invoiced += s.invoiced;
+    }
+    const byStep: Record<string, number> = { ...this.openByStep };
+    for (const [step, n] of Object.entries(other.openByStep)) byStep[step] = (byStep[step] ?? 0) + n;
+    this.openByStep = Object.fromEntries(Object.entries(byStep).sort(([a], [b]) => (a < b ? -1 : 1)));
+    // Oldest first: ISO times and same-width order ids both sort as text.
+    this.oldestOpen = [...this.oldestOpen, ...other.oldestOpen]
+      .sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.order < b.order ? -1 : 1))
+      .slice(0, OLDEST_OPEN);
   }
 
   private supplier(id: string): { eligible: number; onTime: number } {
