@@ -1,10 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ingestFile, IngestError } from '../ingest/index.ts';
+import { ingestFile, IngestError, type IngestResult } from '../ingest/index.ts';
 import {
   discoverProcessMap,
   FilterError,
   filterFromParams,
   getCaseDurations,
+  getLoadHistory,
   getVariants,
   listLogs,
   openStore,
@@ -13,12 +14,14 @@ import {
   StoreBusyError,
   UnknownLogError,
 } from '../mining/index.ts';
-import { printCaseDurations, printLogs, printProcessMap, printVariants } from './print.ts';
+import { printCaseDurations, printLoadHistory, printLogs, printProcessMap, printVariants } from './print.ts';
 
 const USAGE = `waybill — process intelligence for distribution businesses
 
 Usage:
-  waybill ingest FILE [--name NAME] [--case COL] [--activity COL] [--timestamp COL] [--resource COL] [--lifecycle COL] [--replace]
+  waybill ingest FILE [--name NAME] [--case COL] [--activity COL] [--timestamp COL] [--resource COL] [--lifecycle COL]
+                [--replace | --append] [--on-bad-rows reject|quarantine]
+  waybill loads --log NAME [--limit N] [--json] a log's loads and the rows they quarantined (line, column, why)
   waybill logs [--json]
   waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
       ANALYSIS: process-map | variants [--limit N] | case-durations [--bins N]
@@ -43,6 +46,8 @@ const OPTIONS = {
   resource: { type: 'string' },
   lifecycle: { type: 'string' },
   replace: { type: 'boolean' },
+  append: { type: 'boolean' },
+  'on-bad-rows': { type: 'string' },
   log: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -90,6 +95,20 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** One line on what a load did. */
+function describeLoad(result: IngestResult, seconds: number): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const { load } = result;
+  const log = `${n(result.events)} events, ${n(result.cases)} cases, ${result.activities} activities, ${n(result.variants)} variants`;
+  if (load.unchanged) return `${JSON.stringify(result.name)} already holds this file (same SHA-256): nothing to do. The log has ${log}.`;
+  const extras = [
+    load.duplicatesSkipped > 0 ? `${n(load.duplicatesSkipped)} already held` : '',
+    load.quarantined > 0 ? `${n(load.quarantined)} bad rows quarantined (waybill loads --log ${JSON.stringify(result.name)})` : '',
+  ].filter(Boolean);
+  const what = load.mode === 'append' ? `Added ${n(load.eventsAdded)} events to` : 'Loaded';
+  return `${what} ${JSON.stringify(result.name)}${extras.length > 0 ? ` (${extras.join('; ')})` : ''}: ${log} in ${seconds.toFixed(2)} s`;
+}
+
 async function run(command: string, args: string[], values: Values): Promise<void> {
   const dbPath = resolveDbPath(values.db);
   switch (command) {
@@ -99,15 +118,24 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       const mapping = Object.fromEntries(
         (['case', 'activity', 'timestamp', 'resource', 'lifecycle'] as const).flatMap((role) => (values[role] === undefined ? [] : [[role, values[role]]])),
       );
+      if (values.replace && values.append) throw new UsageError('give --replace or --append, not both');
+      const onBadRows = values['on-bad-rows'] ?? 'reject';
+      if (onBadRows !== 'reject' && onBadRows !== 'quarantine') throw new UsageError(`--on-bad-rows is reject or quarantine, not ${JSON.stringify(onBadRows)}`);
+      const mode = values.replace ? 'replace' : values.append ? 'append' : 'create';
       const started = performance.now();
-      const summary = await ingestFile(store, args[0]!, { name: values.name, mapping, replace: values.replace });
+      const result = await ingestFile(store, args[0]!, { name: values.name, mapping, mode, onBadRows });
       const seconds = (performance.now() - started) / 1000;
-      if (values.json) console.log(JSON.stringify(summary));
-      else
-        console.log(
-          `Loaded ${JSON.stringify(summary.name)}: ${summary.events.toLocaleString('en-US')} events, ${summary.cases.toLocaleString('en-US')} cases, ` +
-            `${summary.activities} activities, ${summary.variants.toLocaleString('en-US')} variants in ${seconds.toFixed(2)} s`,
-        );
+      if (values.json) console.log(JSON.stringify(result));
+      else console.log(describeLoad(result, seconds));
+      return;
+    }
+    case 'loads': {
+      noArgs(command, args);
+      if (values.log === undefined) throw new UsageError('loads needs --log NAME (`waybill logs` lists them)');
+      const limit = values.limit === undefined ? undefined : Number(values.limit);
+      const history = await getLoadHistory(await openStore(dbPath), values.log, limit === undefined ? {} : { limit });
+      if (values.json) console.log(JSON.stringify(history));
+      else printLoadHistory(history);
       return;
     }
     case 'logs': {

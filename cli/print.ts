@@ -1,4 +1,4 @@
-import type { CaseDurations, LogInfo, ProcessMap, Variants } from '../mining/index.ts';
+import type { CaseDurations, LoadHistory, LogInfo, ProcessMap, Variants } from '../mining/index.ts';
 import { humanizeSeconds } from '../mining/format.ts';
 import { formatNumber, formatTable } from './table.ts';
 
@@ -65,4 +65,23 @@ export function printCaseDurations(result: CaseDurations): void {
 
 function day(iso: string | null): string {
   return iso === null ? '–' : iso.slice(0, 10);
+}
+
+export function printLoadHistory(history: LoadHistory): void {
+  console.log(`Loads of ${history.log}, newest first\n`);
+  console.log(
+    formatTable(
+      ['load', 'loaded at', 'mode', 'rows', 'added', 'already held', 'quarantined', 'source'],
+      history.loads.map((l) => [l.load, l.loadedAt.slice(0, 19).replace('T', ' '), l.mode, l.rowsRead, l.eventsAdded, l.duplicatesSkipped, l.quarantined, l.source]),
+    ),
+  );
+  if (history.quarantined === 0) return;
+  const shown = history.quarantine.length < history.quarantined ? ` (the first ${formatNumber(history.quarantine.length)})` : '';
+  console.log(`\n${formatNumber(history.quarantined)} quarantined rows${shown}\n`);
+  console.log(
+    formatTable(
+      ['load', 'source', 'line', 'column', 'problem', 'value'],
+      history.quarantine.map((q) => [q.load, q.source, q.line ?? '', q.column ?? '', q.problem, q.value ?? '']),
+    ),
+  );
 }

@@ -66,17 +66,30 @@ function utcOffsetMinutesSql(textSql: string): string {
        WHEN ${textSql} LIKE '%Z' THEN 0 END)::SMALLINT`;
 }
 
+/** What to do with rows that lack a case, activity or readable timestamp. */
+export type BadRowPolicy = 'reject' | 'quarantine';
+
+/** What staging kept and set aside. */
+export interface StagedEvents {
+  /** Rows the source holds. */
+  rows: number;
+  /** Rows set aside (policy `quarantine`), listed in the temp table `quarantined`. */
+  quarantined: number;
+}
+
 /**
- * Turns `raw` into a stored log: validates the mapped columns, orders each case's
- * events by timestamp (ties by source order), and derives once what analyses share
- * (position, successor and time to it; case start, end, duration, variant). Must run
- * inside the caller's transaction, so a failure leaves nothing behind.
+ * Turns `raw` into the temp tables `staged` (event_no, case_name, activity, ts,
+ * utc_offset_minutes, resource, lifecycle) and `staged_attributes` (event_no
+ * as ATTRIBUTE_KEY, then the typed attribute columns). Rows without a case,
+ * activity or readable timestamp reject the whole source, or with policy
+ * `quarantine` go to the temp table `quarantined` (line, column_name, problem,
+ * value) and are left out.
  */
-export async function buildLog(connection: DuckDBConnection, name: string, source: StagedSource, sourcePath: string): Promise<LogSummary> {
+export async function stageEvents(connection: DuckDBConnection, source: StagedSource, policy: BadRowPolicy): Promise<StagedEvents> {
   const { mapping } = source;
   const text = (column: string | undefined) => (column === undefined ? 'NULL::VARCHAR' : `CAST(${rawColumn(source, column)} AS VARCHAR)`);
   await connection.run(`
-    CREATE TEMP TABLE staged AS
+    CREATE OR REPLACE TEMP TABLE staged AS
     SELECT rowid AS event_no,
            ${text(mapping.case)} AS case_name,
            ${text(mapping.activity)} AS activity,
@@ -86,14 +99,33 @@ export async function buildLog(connection: DuckDBConnection, name: string, sourc
            ${text(mapping.resource)} AS resource,
            ${text(mapping.lifecycle)} AS lifecycle
     FROM raw`);
-  await rejectBadRows(connection, source);
-  const staged = await queryRow<{ n: number }>(connection, `SELECT count(*)::BIGINT AS n FROM staged`);
-  if (staged!.n === 0) throw new IngestError(source.file, 'the file holds no events. Nothing was loaded.');
+  const rows = (await queryRow<{ n: number }>(connection, `SELECT count(*)::BIGINT AS n FROM staged`))!.n;
+  if (rows === 0) throw new IngestError(source.file, 'the file holds no events. Nothing was loaded.');
+  const quarantined = await setAsideBadRows(connection, source, policy);
+  if (quarantined === rows) throw new IngestError(source.file, `none of its ${rows} rows has a case, an activity and a readable timestamp (see waybill quarantine). Nothing was loaded.`);
+  await connection.run(`ALTER TABLE staged DROP COLUMN ts_text`);
+  await stageAttributes(connection, source);
+  return { rows, quarantined };
+}
 
-  const log = await queryRow<{ id: number }>(connection, `SELECT nextval('log_id_seq')::INTEGER AS id`);
-  const logId = log!.id;
+/** Where a log's stored rows came from, for its `logs` row. */
+export interface LogOrigin {
+  source: string;
+  format: string;
+  mapping: ColumnMapping;
+  /** When the log was first created (kept across appends); default now. */
+  createdAt?: string;
+}
+
+/**
+ * Stores `staged` and `staged_attributes` as log `logId`: orders each case's
+ * events by timestamp (ties by event_no, the source order), and derives once
+ * what analyses share (position, successor and time to it; case start, end,
+ * duration, variant). Must run inside the caller's transaction, so a failure
+ * leaves nothing behind.
+ */
+export async function storeLog(connection: DuckDBConnection, logId: number, name: string, origin: LogOrigin): Promise<LogSummary> {
   const params = { log: logId };
-
   await connection.run(`
     CREATE TEMP TABLE activity_dict AS
     SELECT activity AS name, (row_number() OVER (ORDER BY activity) - 1)::INTEGER AS activity_id
@@ -158,7 +190,7 @@ export async function buildLog(connection: DuckDBConnection, name: string, sourc
     params,
   );
 
-  const attributes = await storeAttributes(connection, logId, source);
+  const attributes = await storeAttributes(connection, logId);
   const counts = await queryRow<{ events: number; cases: number; activities: number; variants: number; first_ts: string; last_ts: string }>(
     connection,
     `SELECT (SELECT count(*) FROM staged)::BIGINT AS events,
@@ -168,29 +200,31 @@ export async function buildLog(connection: DuckDBConnection, name: string, sourc
   );
   await connection.run(
     `
-    INSERT INTO logs (log_id, name, source, format, mapping, attributes, events, cases, activities, variants, first_ts, last_ts)
-    SELECT $log, $name, $source, $format, $mapping, $attributes, $events, $cases, $activities, $variants, min(ts), max(ts)
+    INSERT INTO logs (log_id, name, source, format, mapping, attributes, events, cases, activities, variants, first_ts, last_ts, created_at)
+    SELECT $log, $name, $source, $format, $mapping, $attributes, $events, $cases, $activities, $variants, min(ts), max(ts), coalesce($created::TIMESTAMPTZ, now())
     FROM staged`,
     {
       log: logId,
       name,
-      source: sourcePath,
-      format: source.format,
-      mapping: JSON.stringify(mapping),
+      source: origin.source,
+      format: origin.format,
+      mapping: JSON.stringify(origin.mapping),
       attributes: JSON.stringify(attributes),
       events: counts!.events,
       cases: counts!.cases,
       activities: counts!.activities,
       variants: counts!.variants,
+      created: origin.createdAt ?? null,
     },
   );
-  for (const table of ['staged', 'activity_dict', 'case_dict', 'case_facts', 'variant_dict']) {
+  for (const table of ['staged', 'staged_attributes', 'activity_dict', 'case_dict', 'case_facts', 'variant_dict']) {
     await connection.run(`DROP TABLE ${table}`);
   }
   return { name, events: counts!.events, cases: counts!.cases, activities: counts!.activities, variants: counts!.variants };
 }
 
-async function storeAttributes(connection: DuckDBConnection, logId: number, source: StagedSource): Promise<{ name: string; type: string }[]> {
+/** Copies the attribute columns of `raw`, typed, into `staged_attributes` for the rows `staged` kept. */
+async function stageAttributes(connection: DuckDBConnection, source: StagedSource): Promise<void> {
   const mapped = new Set<string>(Object.values(source.mapping));
   const attributes = source.columns.filter((name) => !mapped.has(name));
   const clash = attributes.find((name) => name.toLowerCase() === ATTRIBUTE_KEY);
@@ -211,44 +245,78 @@ async function storeAttributes(connection: DuckDBConnection, logId: number, sour
     const cast = source.casts?.[name];
     return `${cast ? `CAST(${raw} AS ${cast})` : raw} AS ${quoteIdent(name)}`;
   });
-  const table = quoteIdent(attributeTable(logId));
   await connection.run(
-    `CREATE TABLE ${table} AS SELECT rowid AS ${ATTRIBUTE_KEY}${selects.map((s) => `, ${s}`).join('')} FROM raw ORDER BY rowid`,
+    `CREATE OR REPLACE TEMP TABLE staged_attributes AS SELECT rowid AS ${ATTRIBUTE_KEY}${selects.map((s) => `, ${s}`).join('')} FROM raw
+     WHERE rowid IN (SELECT event_no FROM staged)`,
   );
+}
+
+/** Stores `staged_attributes` as the log's attribute table, in event order; returns the attribute columns with their types. */
+async function storeAttributes(connection: DuckDBConnection, logId: number): Promise<{ name: string; type: string }[]> {
+  const table = quoteIdent(attributeTable(logId));
+  await connection.run(`CREATE TABLE ${table} AS SELECT * FROM staged_attributes ORDER BY ${ATTRIBUTE_KEY}`);
   const typed = await queryRows<{ column_name: string; column_type: string }>(connection, `DESCRIBE ${table}`);
   return typed.filter((c) => c.column_name !== ATTRIBUTE_KEY).map((c) => ({ name: c.column_name, type: c.column_type }));
 }
 
-/** Rejects the whole source if any mapped cell is missing or unreadable, naming the first few. */
-async function rejectBadRows(connection: DuckDBConnection, source: StagedSource): Promise<void> {
+/**
+ * Finds rows whose case or activity is missing or whose timestamp is missing or
+ * unreadable, in one scan. Policy `reject`: throws, naming the first few with
+ * their lines and the total. Policy `quarantine`: moves every such row out of
+ * `staged` into the temp table `quarantined`; returns how many.
+ */
+async function setAsideBadRows(connection: DuckDBConnection, source: StagedSource, policy: BadRowPolicy): Promise<number> {
   const { mapping } = source;
-  const bad = await queryRows<{ event_no: number; role: 'case' | 'activity' | 'timestamp'; value: string | null; total: number }>(
-    connection,
-    `
+  await connection.run(`
+    CREATE OR REPLACE TEMP TABLE bad_rows AS
     WITH flagged AS (
       SELECT event_no, case_name, activity, ts_text,
              ${isBlankSql('case_name')} AS no_case,
              ${isBlankSql('activity')} AS no_activity,
              ts IS NULL AS no_ts
       FROM staged
-    ),
-    problems AS (
-      -- One scan; a row with several problems is reported by its first.
-      SELECT event_no,
-             CASE WHEN no_case THEN 'case' WHEN no_activity THEN 'activity' ELSE 'timestamp' END AS role,
-             CASE WHEN no_case THEN case_name WHEN no_activity THEN activity ELSE ts_text END AS value
-      FROM flagged WHERE no_case OR no_activity OR no_ts
     )
-    SELECT event_no, role, value, (count(*) OVER ())::BIGINT AS total FROM problems ORDER BY event_no LIMIT ${MAX_REPORTED}`,
-  );
-  if (bad.length === 0) return;
-  const lines = await source.linesOf(bad.map((row) => row.event_no));
-  const describe = (row: (typeof bad)[number]) => {
+    -- A row with several problems is reported by its first.
+    SELECT event_no,
+           CASE WHEN no_case THEN 'case' WHEN no_activity THEN 'activity' ELSE 'timestamp' END AS role,
+           CASE WHEN no_case THEN case_name WHEN no_activity THEN activity ELSE ts_text END AS value
+    FROM flagged WHERE no_case OR no_activity OR no_ts`);
+  const total = (await queryRow<{ n: number }>(connection, `SELECT count(*)::BIGINT AS n FROM bad_rows`))!.n;
+  const describe = (row: { role: string; value: string | null }) => {
     if (row.role === 'timestamp') return row.value === null || row.value.trim() === '' ? 'timestamp is missing' : 'cannot read the timestamp';
     return `${row.role} is missing`;
   };
-  const [first, ...rest] = bad;
-  const more = rest.map((row) => `line ${lines.get(row.event_no)} (${mapping[row.role]}: ${describe(row)})`);
-  const summary = first!.total > 1 ? `; ${first!.total} bad rows in all, also ${more.join(', ')}${first!.total > bad.length ? ', …' : ''}` : '';
-  throw new IngestError(source.file, `${describe(first!)}${summary}. Nothing was loaded.`, lines.get(first!.event_no), mapping[first!.role], first!.value ?? undefined);
+  const column = (role: string) => mapping[role as 'case' | 'activity' | 'timestamp'];
+  if (total > 0 && policy === 'reject') {
+    const bad = await queryRows<{ event_no: number; role: string; value: string | null }>(connection, `SELECT * FROM bad_rows ORDER BY event_no LIMIT ${MAX_REPORTED}`);
+    const lines = await source.linesOf(bad.map((row) => row.event_no));
+    const [first, ...rest] = bad;
+    const more = rest.map((row) => `line ${lines.get(row.event_no)} (${column(row.role)}: ${describe(row)})`);
+    const summary = total > 1 ? `; ${total} bad rows in all, also ${more.join(', ')}${total > bad.length ? ', …' : ''}` : '';
+    throw new IngestError(
+      source.file,
+      `${describe(first!)}${summary}. Nothing was loaded (pass --on-bad-rows quarantine to load the good rows and keep these aside).`,
+      lines.get(first!.event_no),
+      column(first!.role),
+      first!.value ?? undefined,
+    );
+  }
+  await connection.run(`CREATE OR REPLACE TEMP TABLE quarantined (line BIGINT, column_name VARCHAR, problem VARCHAR, value VARCHAR)`);
+  if (total === 0) return 0;
+  const bad = await queryRows<{ event_no: number; role: string; value: string | null }>(connection, `SELECT * FROM bad_rows ORDER BY event_no`);
+  const lines = await source.linesOf(bad.map((row) => row.event_no));
+  const appender = await connection.createAppender('quarantined');
+  for (const row of bad) {
+    const line = lines.get(row.event_no);
+    if (line === undefined) appender.appendNull();
+    else appender.appendBigInt(BigInt(line));
+    appender.appendVarchar(column(row.role) ?? row.role);
+    appender.appendVarchar(describe(row));
+    if (row.value === null) appender.appendNull();
+    else appender.appendVarchar(row.value);
+    appender.endRow();
+  }
+  appender.closeSync();
+  await connection.run(`DELETE FROM staged WHERE event_no IN (SELECT event_no FROM bad_rows)`);
+  return total;
 }

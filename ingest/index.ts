@@ -1,8 +1,11 @@
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRow, withConnection, type Store } from '../store/db.ts';
 import { deleteLogRows } from '../store/logs.ts';
-import { buildLog, type LogSummary, type StagedSource } from './build-log.ts';
+import { mergeIntoLog } from './append.ts';
+import { type BadRowPolicy, type LogSummary, type StagedSource, stageEvents, storeLog } from './build-log.ts';
 import { stageCsv } from './csv.ts';
 import { IngestError } from './errors.ts';
 import type { MappingOverrides } from './mapping.ts';
@@ -10,14 +13,42 @@ import { stageXes } from './xes.ts';
 
 export { IngestError } from './errors.ts';
 export type { ColumnMapping, MappingOverrides } from './mapping.ts';
-export type { LogSummary } from './build-log.ts';
+export type { BadRowPolicy, LogSummary } from './build-log.ts';
+
+/**
+ * How a load meets an existing log of the same name: `create` (the default)
+ * refuses unless this very file (same SHA-256) was loaded before, which is then
+ * a no-op; `replace` rebuilds the log from this file alone; `append` adds the
+ * file's events that the log does not hold yet (an event is the same when its
+ * case, activity, timestamp, resource, lifecycle and every attribute are).
+ */
+export type LoadMode = 'create' | 'replace' | 'append';
 
 export interface IngestOptions {
   /** The log's name; default: the file name without its extensions. */
   name?: string;
   mapping?: MappingOverrides;
-  /** Replace an existing log of the same name instead of refusing. */
-  replace?: boolean;
+  mode?: LoadMode;
+  /** Rows without case, activity or readable timestamp: reject the file (default) or load the rest and keep them in quarantine. */
+  onBadRows?: BadRowPolicy;
+  /** Runs inside the load's transaction after the log is stored (a job records its watermark here, so both commit or neither). */
+  inTransaction?: (connection: DuckDBConnection, result: IngestResult) => Promise<void>;
+}
+
+/** What one load did. */
+export interface LoadSummary {
+  loadId: number | null;
+  mode: LoadMode;
+  rowsRead: number;
+  eventsAdded: number;
+  duplicatesSkipped: number;
+  quarantined: number;
+  /** The same file was loaded into this log before: nothing was done. */
+  unchanged: boolean;
+}
+
+export interface IngestResult extends LogSummary {
+  load: LoadSummary;
 }
 
 export type SourceFormat = 'csv' | 'xes';
@@ -35,11 +66,23 @@ export function defaultLogName(file: string): string {
   return basename(file).replace(/\.gz$/i, '').replace(/\.(csv|xes)$/i, '');
 }
 
+/** The SHA-256 of a file's bytes, hex. */
+function sha256File(path: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => done(hash.digest('hex')))
+      .on('error', fail);
+  });
+}
+
 /**
- * Ingests one event-log file as a new log, in one transaction: on any error the
- * store is left exactly as it was, and the error names the file, line and column.
+ * Ingests one event-log file into the log `options.name`, in one transaction:
+ * on any error, or if the process dies midway, the store is left exactly as it
+ * was, and an error names the file, line and column.
  */
-export async function ingestFile(store: Store, file: string, options: IngestOptions = {}): Promise<LogSummary> {
+export async function ingestFile(store: Store, file: string, options: IngestOptions = {}): Promise<IngestResult> {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) throw new IngestError(file, 'no such file');
   const format = detectFormat(path);
@@ -47,20 +90,49 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
   const name = options.name ?? defaultLogName(path);
   if (name.trim() === '') throw new IngestError(file, 'the log name is empty; pass --name');
   const mapping = options.mapping ?? {};
+  const mode = options.mode ?? 'create';
 
   try {
     // Temporary tables live and die with this connection.
     return await withConnection(store, async (connection) => {
-      // Parsing happens before the transaction opens: a slow parse holds no lock.
-      const source: StagedSource =
-        format === 'csv' ? await stageCsv(connection, path, file, mapping) : await stageXes(connection, path, file, mapping);
-      return inTransaction(connection, async () => {
-        const existing = await queryRow<{ log_id: number }>(connection, `SELECT log_id FROM logs WHERE name = $name`, { name });
-        if (existing) {
-          if (!options.replace) throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --replace to load it again, or --name to choose another name`);
-          await deleteLogRows(connection, existing.log_id);
+      // Hashing and parsing happen before the transaction opens: a slow parse holds no lock.
+      const [sha256, source] = await Promise.all([
+        sha256File(path),
+        format === 'csv' ? stageCsv(connection, path, file, mapping) : stageXes(connection, path, file, mapping),
+      ]);
+      const existing = await queryRow<{ log_id: number; events: number; cases: number; activities: number; variants: number }>(
+        connection,
+        `SELECT log_id, events, cases, activities, variants FROM logs WHERE name = $name`,
+        { name },
+      );
+      if (existing && mode !== 'replace') {
+        const loaded = await queryRow<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM loads WHERE log_id = $log AND source_sha256 = $sha256`, { log: existing.log_id, sha256 });
+        if (loaded!.n > 0) {
+          const { log_id: _, ...counts } = existing;
+          return { name, ...counts, load: { loadId: null, mode, rowsRead: 0, eventsAdded: 0, duplicatesSkipped: 0, quarantined: 0, unchanged: true } };
         }
-        return buildLog(connection, name, source, path);
+        if (mode === 'create') throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --append to add this file's new events, --replace to load it again, or --name to choose another name`);
+      }
+      const staged = await stageEvents(connection, source, options.onBadRows ?? 'reject');
+      return inTransaction(connection, async () => {
+        const origin = { source: path, format: source.format, mapping: source.mapping };
+        let summary: LogSummary;
+        let logId: number;
+        let added = staged.rows - staged.quarantined;
+        if (existing && mode === 'append') {
+          logId = existing.log_id;
+          const merged = await mergeIntoLog(connection, logId, source);
+          added = merged.added;
+          summary = merged.added === 0 ? { name, events: existing.events, cases: existing.cases, activities: existing.activities, variants: existing.variants } : await storeLog(connection, logId, name, { ...origin, createdAt: merged.createdAt });
+        } else {
+          if (existing) await deleteLogRows(connection, existing.log_id);
+          logId = (await queryRow<{ id: number }>(connection, `SELECT nextval('log_id_seq')::INTEGER AS id`))!.id;
+          summary = await storeLog(connection, logId, name, origin);
+        }
+        const load = await recordLoad(connection, logId, source, path, sha256, mode, staged.rows, added, staged.rows - staged.quarantined - added, staged.quarantined);
+        const result = { ...summary, load };
+        await options.inTransaction?.(connection, result);
+        return result;
       });
     });
   } catch (error) {
@@ -68,4 +140,31 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
     // Whatever else failed (the database, the disk), say which file it was.
     throw new IngestError(file, `${error instanceof Error ? error.message : String(error)}. Nothing was loaded.`);
   }
+}
+
+/** Records the load and moves its quarantined rows into the store. */
+async function recordLoad(
+  connection: DuckDBConnection,
+  logId: number,
+  source: StagedSource,
+  path: string,
+  sha256: string,
+  mode: LoadMode,
+  rowsRead: number,
+  eventsAdded: number,
+  duplicatesSkipped: number,
+  quarantined: number,
+): Promise<LoadSummary> {
+  const loadId = (await queryRow<{ id: number }>(connection, `SELECT nextval('load_id_seq')::INTEGER AS id`))!.id;
+  await connection.run(
+    `INSERT INTO loads (load_id, log_id, source, source_sha256, mode, rows_read, events_added, duplicates_skipped, quarantined)
+     VALUES ($load, $log, $source, $sha256, $mode, $rows, $added, $duplicates, $quarantined)`,
+    { load: loadId, log: logId, source: path, sha256, mode, rows: rowsRead, added: eventsAdded, duplicates: duplicatesSkipped, quarantined },
+  );
+  await connection.run(
+    `INSERT INTO quarantine SELECT $log, $load, $source, line, column_name, problem, value FROM quarantined ORDER BY line`,
+    { log: logId, load: loadId, source: source.file },
+  );
+  await connection.run(`DROP TABLE quarantined`);
+  return { loadId, mode, rowsRead, eventsAdded, duplicatesSkipped, quarantined, unchanged: false };
 }

@@ -32,7 +32,14 @@ async function expectNothingLoaded(tablesBefore: string[]): Promise<void> {
 describe('CSV ingest', () => {
   it('recognizes the columns, orders events, keeps offsets and types attributes', async () => {
     const summary = await ingestFile(store, writeFixture(dir));
-    expect(summary).toEqual({ name: 'orders', events: 7, cases: 3, activities: 3, variants: 2 });
+    expect(summary).toEqual({
+      name: 'orders',
+      events: 7,
+      cases: 3,
+      activities: 3,
+      variants: 2,
+      load: { loadId: 1, mode: 'create', rowsRead: 7, eventsAdded: 7, duplicatesSkipped: 0, quarantined: 0, unchanged: false },
+    });
     const events = await withConnection(store, (c) =>
       queryRows(
         c,
@@ -102,7 +109,7 @@ describe('CSV ingest', () => {
     expect(error).toBeInstanceOf(IngestError);
     expect((error as IngestError).line).toBe(6);
     expect((error as IngestError).column).toBe('timestamp');
-    expect((error as Error).message).toBe(`${file}, line 6, column "timestamp": cannot read the timestamp. Nothing was loaded. (value "2026-13-45T08:00:00Z")`);
+    expect((error as Error).message).toBe(`${file}, line 6, column "timestamp": cannot read the timestamp. Nothing was loaded (pass --on-bad-rows quarantine to load the good rows and keep these aside). (value "2026-13-45T08:00:00Z")`);
     await expectNothingLoaded(before);
   });
 
@@ -133,11 +140,14 @@ describe('CSV ingest', () => {
     expect(log!.attributes).toEqual([{ name: 'code', type: 'VARCHAR' }]);
   });
 
-  it('refuses a second log of the same name unless asked to replace it', async () => {
+  it('loads the same file twice as a no-op, refuses other content under the same name, and replaces on request', async () => {
     const file = writeFixture(dir);
     await ingestFile(store, file);
-    await expect(ingestFile(store, file)).rejects.toThrow(/a log named "orders" exists; pass --replace/);
-    await ingestFile(store, writeFixture(dir, 'orders.csv', FIXTURE_CSV.split('\n').slice(0, 4).join('\n')), { replace: true });
+    const again = await ingestFile(store, file);
+    expect(again).toMatchObject({ events: 7, load: { unchanged: true, eventsAdded: 0 } });
+    const shorter = writeFixture(dir, 'orders.csv', FIXTURE_CSV.split('\n').slice(0, 4).join('\n'));
+    await expect(ingestFile(store, shorter)).rejects.toThrow(/a log named "orders" exists; pass --append/);
+    await ingestFile(store, shorter, { mode: 'replace' });
     const logs = await listLogs(store);
     expect(logs.map((l) => [l.name, l.events])).toEqual([['orders', 3]]);
     expect((await tables()).filter((t) => t.startsWith('attributes_'))).toHaveLength(1);

@@ -53,10 +53,16 @@ export async function findLog(connection: DuckDBConnection, name: string): Promi
   return row ? toLogRef(row) : undefined;
 }
 
-/** Deletes every row of a log (inside the caller's transaction). */
-export async function deleteLogRows(connection: DuckDBConnection, logId: number): Promise<void> {
+/** Deletes a log's events and everything derived from them, keeping its load history (inside the caller's transaction). */
+export async function deleteLogContent(connection: DuckDBConnection, logId: number): Promise<void> {
   for (const table of ['events', 'cases', 'activities', 'variants', 'variant_activities', 'objects', 'event_objects', 'logs']) {
     await connection.run(`DELETE FROM ${table} WHERE log_id = $log`, { log: logId });
   }
   await connection.run(`DROP TABLE IF EXISTS ${quoteIdent(attributeTable(logId))}`);
+}
+
+/** Deletes every row of a log, its load history included (inside the caller's transaction). */
+export async function deleteLogRows(connection: DuckDBConnection, logId: number): Promise<void> {
+  await deleteLogContent(connection, logId);
+  for (const table of ['loads', 'quarantine']) await connection.run(`DELETE FROM ${table} WHERE log_id = $log`, { log: logId });
 }

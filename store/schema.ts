@@ -13,8 +13,10 @@
  *   keyed by `event_no` (the event's ordinal in the source).
  * - `objects`, `event_objects`: object-centric links (OCEL 2.0); a flat log is the
  *   special case whose single object type is its case notion, so it needs no rows here.
+ * - `loads`: each load of a source into a log (its SHA-256, rows read, events added,
+ *   duplicates skipped); `quarantine`: rows a load set aside, with line, column and why.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
@@ -90,6 +92,34 @@ CREATE TABLE event_objects (
   event_no BIGINT NOT NULL,
   object_id VARCHAR NOT NULL,
   qualifier VARCHAR
+);
+`,
+  },
+  {
+    version: 2,
+    // What each load brought (for idempotent re-runs and the run history) and the rows it set aside.
+    sql: `
+CREATE SEQUENCE IF NOT EXISTS load_id_seq START 1;
+CREATE TABLE loads (
+  load_id INTEGER PRIMARY KEY,
+  log_id INTEGER NOT NULL,
+  source VARCHAR NOT NULL,
+  source_sha256 VARCHAR NOT NULL,
+  mode VARCHAR NOT NULL,
+  rows_read BIGINT NOT NULL,
+  events_added BIGINT NOT NULL,
+  duplicates_skipped BIGINT NOT NULL,
+  quarantined BIGINT NOT NULL,
+  loaded_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE quarantine (
+  log_id INTEGER NOT NULL,
+  load_id INTEGER NOT NULL,
+  source VARCHAR NOT NULL,
+  line BIGINT,
+  column_name VARCHAR,
+  problem VARCHAR NOT NULL,
+  value VARCHAR
 );
 `,
   },

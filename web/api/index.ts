@@ -5,6 +5,7 @@ import {
   FilterError,
   filterFromParams,
   getCaseDurations,
+  getLoadHistory,
   getVariants,
   listLogs,
   OptionError,
@@ -47,6 +48,11 @@ export function createApi(openStore: () => Promise<Store>) {
       const filter = filterOf(c, ['bins']);
       const bins = optionalInteger(c.req.query('bins'), 'bins');
       return c.json(await getCaseDurations(await openStore(), c.req.param('log'), filter, bins === undefined ? {} : { bins }));
+    })
+    .get('/logs/:log/loads', async (c) => {
+      allowOnly(c, ['limit']);
+      const limit = optionalInteger(c.req.query('limit'), 'limit');
+      return c.json(await getLoadHistory(await openStore(), c.req.param('log'), limit === undefined ? {} : { limit }));
     });
 }
 

@@ -1,0 +1,58 @@
+import { queryRows } from '../../store/db.ts';
+import type { Store } from '../../store/db.ts';
+import { runAnalysis } from '../analysis.ts';
+import { checkWholeNumber } from '../errors.ts';
+
+/** One load of a source into a log. */
+export type Load = {
+  load: number;
+  source: string;
+  sha256: string;
+  mode: string;
+  rowsRead: number;
+  eventsAdded: number;
+  duplicatesSkipped: number;
+  quarantined: number;
+  loadedAt: string;
+};
+
+/** A row a load set aside: its source, line and column, what was wrong, and the value. */
+export type QuarantinedRow = {
+  load: number;
+  source: string;
+  line: number | null;
+  column: string | null;
+  problem: string;
+  value: string | null;
+};
+
+/** A log's loads, newest first, and its quarantined rows (the first `limit`, by load and line). */
+export interface LoadHistory {
+  log: string;
+  loads: Load[];
+  quarantined: number;
+  quarantine: QuarantinedRow[];
+}
+
+/** The loads of `logName` and the rows they set aside (at most `limit`, default 1,000, of them). */
+export async function getLoadHistory(store: Store, logName: string, options: { limit?: number } = {}): Promise<LoadHistory> {
+  checkWholeNumber(options.limit, 'limit', 1, 1_000_000);
+  return runAnalysis(store, logName, {}, async ({ connection, log }) => {
+    const params = { log: log.id };
+    const loads = await queryRows<Load>(
+      connection,
+      `SELECT load_id AS load, source, source_sha256 AS sha256, mode, rows_read AS "rowsRead", events_added AS "eventsAdded",
+              duplicates_skipped AS "duplicatesSkipped", quarantined, strftime(loaded_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS "loadedAt"
+       FROM loads WHERE log_id = $log ORDER BY load_id DESC`,
+      params,
+    );
+    const quarantine = await queryRows<QuarantinedRow>(
+      connection,
+      `SELECT load_id AS load, source, line, column_name AS "column", problem, value
+       FROM quarantine WHERE log_id = $log ORDER BY load_id, line LIMIT ${options.limit ?? 1_000}`,
+      params,
+    );
+    const [{ n }] = (await queryRows<{ n: number }>(connection, `SELECT count(*)::BIGINT AS n FROM quarantine WHERE log_id = $log`, params)) as [{ n: number }];
+    return { log: log.name, loads, quarantined: n, quarantine };
+  });
+}
