@@ -44,6 +44,15 @@ export function openStore(path: string): Promise<Store> {
   return store;
 }
 
+/** Closes a store this process opened, releasing DuckDB's lock on the file so another process may open it. */
+export async function closeStore(path: string): Promise<void> {
+  const absolute = resolve(path);
+  const store = opened.get(absolute);
+  if (!store) return;
+  opened.delete(absolute);
+  (await store.catch(() => undefined))?.instance.closeSync();
+}
+
 async function open(absolute: string): Promise<Store> {
   mkdirSync(dirname(absolute), { recursive: true });
   const instance = await DuckDBInstance.fromCache(absolute, {
