@@ -19,6 +19,10 @@ import { IngestError } from './errors.ts';
  */
 export async function mergeIntoLog(connection: DuckDBConnection, logId: number, source: StagedSource): Promise<{ added: number; createdAt?: string }> {
   const table = quoteIdent(attributeTable(logId));
+  // Staging leaves the new attributes as a view over `raw`; the merge changes their types, so it needs a table.
+  await connection.run(`CREATE OR REPLACE TEMP TABLE staged_attributes_copy AS SELECT * FROM staged_attributes`);
+  await connection.run(`DROP VIEW staged_attributes`);
+  await connection.run(`ALTER TABLE staged_attributes_copy RENAME TO staged_attributes`);
   const stored = await columnTypes(connection, attributeTable(logId));
   const incoming = await columnTypes(connection, 'staged_attributes');
   const missing = [...stored.keys()].filter((name) => !incoming.has(name));

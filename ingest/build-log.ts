@@ -104,7 +104,7 @@ export async function stageEvents(connection: DuckDBConnection, source: StagedSo
   const quarantined = await setAsideBadRows(connection, source, policy);
   if (quarantined === rows) throw new IngestError(source.file, `none of its ${rows} rows has a case, an activity and a readable timestamp (see waybill quarantine). Nothing was loaded.`);
   await connection.run(`ALTER TABLE staged DROP COLUMN ts_text`);
-  await stageAttributes(connection, source);
+  await stageAttributes(connection, source, quarantined > 0);
   return { rows, quarantined };
 }
 
@@ -217,14 +217,17 @@ export async function storeLog(connection: DuckDBConnection, logId: number, name
       created: origin.createdAt ?? null,
     },
   );
-  for (const table of ['staged', 'staged_attributes', 'activity_dict', 'case_dict', 'case_facts', 'variant_dict']) {
+  // A view after a first load's staging, a table after an append's merge.
+  const attributesKind = await queryRow<{ kind: string }>(connection, `SELECT table_type AS kind FROM information_schema.tables WHERE table_name = 'staged_attributes'`);
+  await connection.run(`DROP ${attributesKind?.kind === 'VIEW' ? 'VIEW' : 'TABLE'} staged_attributes`);
+  for (const table of ['staged', 'activity_dict', 'case_dict', 'case_facts', 'variant_dict']) {
     await connection.run(`DROP TABLE ${table}`);
   }
   return { name, events: counts!.events, cases: counts!.cases, activities: counts!.activities, variants: counts!.variants };
 }
 
-/** Copies the attribute columns of `raw`, typed, into `staged_attributes` for the rows `staged` kept. */
-async function stageAttributes(connection: DuckDBConnection, source: StagedSource): Promise<void> {
+/** The attribute columns of `raw`, typed, for the rows `staged` kept, as the view `staged_attributes`. */
+async function stageAttributes(connection: DuckDBConnection, source: StagedSource, quarantined: boolean): Promise<void> {
   const mapped = new Set<string>(Object.values(source.mapping));
   const attributes = source.columns.filter((name) => !mapped.has(name));
   const clash = attributes.find((name) => name.toLowerCase() === ATTRIBUTE_KEY);
@@ -245,16 +248,16 @@ async function stageAttributes(connection: DuckDBConnection, source: StagedSourc
     const cast = source.casts?.[name];
     return `${cast ? `CAST(${raw} AS ${cast})` : raw} AS ${quoteIdent(name)}`;
   });
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE staged_attributes AS SELECT rowid AS ${ATTRIBUTE_KEY}${selects.map((s) => `, ${s}`).join('')} FROM raw
-     WHERE rowid IN (SELECT event_no FROM staged)`,
-  );
+  // A view, not a copy: a first load writes the attribute table straight from `raw`.
+  const kept = quarantined ? ' WHERE rowid IN (SELECT event_no FROM staged)' : '';
+  await connection.run(`CREATE OR REPLACE TEMP VIEW staged_attributes AS SELECT rowid AS ${ATTRIBUTE_KEY}${selects.map((s) => `, ${s}`).join('')} FROM raw${kept}`);
 }
 
 /** Stores `staged_attributes` as the log's attribute table, in event order; returns the attribute columns with their types. */
 async function storeAttributes(connection: DuckDBConnection, logId: number): Promise<{ name: string; type: string }[]> {
   const table = quoteIdent(attributeTable(logId));
-  await connection.run(`CREATE TABLE ${table} AS SELECT * FROM staged_attributes ORDER BY ${ATTRIBUTE_KEY}`);
+  // Rows arrive in key order (raw's rowid order, or stored then appended): DuckDB keeps insertion order, so no sort.
+  await connection.run(`CREATE TABLE ${table} AS SELECT * FROM staged_attributes`);
   const typed = await queryRows<{ column_name: string; column_type: string }>(connection, `DESCRIBE ${table}`);
   return typed.filter((c) => c.column_name !== ATTRIBUTE_KEY).map((c) => ({ name: c.column_name, type: c.column_type }));
 }
