@@ -14,7 +14,7 @@ import type { ColumnMapping } from './mapping.ts';
 export interface StagedSource {
   /** The file as the user named it, for messages. */
   file: string;
-  format: 'csv' | 'xes';
+  format: 'csv' | 'xes' | 'parquet';
   /** The source's column names, by position. */
   columns: readonly string[];
   mapping: ColumnMapping;
@@ -22,6 +22,11 @@ export interface StagedSource {
   casts?: Record<string, string>;
   /** The source line of each of these events (ordinals in the source), for error messages. */
   linesOf(eventNos: readonly number[]): Promise<Map<number, number>>;
+  /** The text encoding the file was in (CSV), and whether its first line named the columns. */
+  encoding?: string;
+  header?: boolean;
+  /** Removes what staging left on disk (a UTF-8 copy of the file); called once the load is over. */
+  dispose?: () => Promise<void>;
 }
 
 /** The column of `raw` holding a source column. */

@@ -5,8 +5,11 @@ import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
 import { resolveMapping, type MappingOverrides } from './mapping.ts';
 import { openSource } from './source-file.ts';
+import { sniffEncoding, type TextEncodingName, utf8Copy } from './text-encoding.ts';
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
+/** A cell that is data, not a column name: a date (2026-01-05, 05/01/2026, 5.1.26), a time or a number. */
+const DATA_CELL = /^(\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}:\d{2}(:\d{2})?|[-+]?\d+([.,]\d+)?)([ T].*)?$/;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -23,10 +26,31 @@ const CR = 0x0d;
  * that the attributes stay text.
  */
 export async function stageCsv(connection: DuckDBConnection, path: string, file: string, overrides: MappingOverrides): Promise<StagedSource> {
-  const { names, delimiter } = await readHeader(path, file);
+  const encoding = await sniffEncoding(path);
+  if (encoding === 'utf-8') {
+    try {
+      return await stageUtf8(connection, path, file, overrides, encoding);
+    } catch (error) {
+      // Valid UTF-8 at the start, another encoding further on.
+      if (!(error instanceof IngestError && /not utf-8 encoded|invalid unicode/i.test(error.problem))) throw error;
+    }
+  }
+  const copy = await utf8Copy(path, encoding === 'utf-8' ? 'windows-1252' : encoding);
+  try {
+    const source = await stageUtf8(connection, copy.path, file, overrides, encoding === 'utf-8' ? 'windows-1252' : encoding);
+    return { ...source, dispose: copy.remove };
+  } catch (error) {
+    await copy.remove();
+    throw error;
+  }
+}
+
+/** Stages a UTF-8 file (`encoding` says what the user's file was). */
+async function stageUtf8(connection: DuckDBConnection, path: string, file: string, overrides: MappingOverrides, encoding: TextEncodingName): Promise<StagedSource> {
+  const { names, delimiter, header } = await readHeader(path, file);
   const mapping = resolveMapping(names, overrides, file);
   const mapped = new Set<string>(Object.values(mapping));
-  const dialect = `delim = ${quoteLiteral(delimiter)}, quote = '"', escape = '"', header = true`;
+  const dialect = `delim = ${quoteLiteral(delimiter)}, quote = '"', escape = '"', header = ${header}`;
   const source = quoteLiteral(path);
 
   const sniffTypes = async (sampleAll: boolean): Promise<string[] | undefined> => {
@@ -59,15 +83,21 @@ export async function stageCsv(connection: DuckDBConnection, path: string, file:
       types = attempt === 0 ? ((await sniffTypes(true)) ?? allText) : allText;
     }
   }
-  return { file, format: 'csv', columns: names, mapping, linesOf: (eventNos) => recordLines(path, eventNos) };
+  return { file, format: 'csv', encoding, header, columns: names, mapping, linesOf: (eventNos) => recordLines(path, eventNos, header) };
 }
 
-/** Reads the header line: column names (blank ones named columnN, as DuckDB does) and the delimiter. */
-async function readHeader(path: string, file: string): Promise<{ names: string[]; delimiter: string }> {
+/**
+ * Reads the first line: the delimiter, and the column names — or, when the line
+ * holds data (a date, a time or a number where a name would be), no header:
+ * the columns are then named column1, column2 ….
+ */
+async function readHeader(path: string, file: string): Promise<{ names: string[]; delimiter: string; header: boolean }> {
   const line = await firstLine(path, file);
   if (line.trim() === '') throw new IngestError(file, 'the file is empty or its first line (the header) is blank', 1);
   const delimiter = DELIMITERS.map((d) => ({ d, n: splitCsvLine(line, d).length })).reduce((best, next) => (next.n > best.n ? next : best)).d;
-  const names = splitCsvLine(line, delimiter).map((name, i) => (name.trim() === '' ? `column${i}` : name));
+  const cells = splitCsvLine(line, delimiter);
+  if (cells.some((cell) => DATA_CELL.test(cell.trim()))) return { names: cells.map((_, i) => `column${i + 1}`), delimiter, header: false };
+  const names = cells.map((name, i) => (name.trim() === '' ? `column${i}` : name));
   // DuckDB, like SQL, compares column names without regard to case.
   const seen = new Map<string, string>();
   for (const name of names) {
@@ -77,7 +107,7 @@ async function readHeader(path: string, file: string): Promise<{ names: string[]
     }
     seen.set(name.toLowerCase(), name);
   }
-  return { names, delimiter };
+  return { names, delimiter, header: true };
 }
 
 async function firstLine(path: string, file: string): Promise<string> {
@@ -106,13 +136,13 @@ function stripBom(text: string): string {
  * span lines and blank lines hold no record, so a record's number is not its line:
  * the file is scanned (on error paths only) with the reader's quoting rules.
  */
-export async function recordLines(path: string, eventNos: readonly number[]): Promise<Map<number, number>> {
+export async function recordLines(path: string, eventNos: readonly number[], header = true): Promise<Map<number, number>> {
   const wanted = new Set(eventNos);
   const found = new Map<number, number>();
   if (wanted.size === 0) return found;
   const stream = await openSource(path);
   let line = 1;
-  let record = -1; // the header is record -1, data records count from 0
+  let record = header ? -1 : 0; // the header is record -1, data records count from 0
   let recordLine = 1;
   let hasContent = false;
   let quoted = false;

@@ -7,6 +7,8 @@ import { deleteLogRows } from '../store/logs.ts';
 import { mergeIntoLog } from './append.ts';
 import { type BadRowPolicy, type LogSummary, type StagedSource, stageEvents, storeLog } from './build-log.ts';
 import { stageCsv } from './csv.ts';
+import { stageParquet } from './parquet.ts';
+import { isGzip, unpackedCopy } from './source-file.ts';
 import { IngestError } from './errors.ts';
 import type { MappingOverrides } from './mapping.ts';
 import { stageXes } from './xes.ts';
@@ -51,19 +53,20 @@ export interface IngestResult extends LogSummary {
   load: LoadSummary;
 }
 
-export type SourceFormat = 'csv' | 'xes';
+export type SourceFormat = 'csv' | 'xes' | 'parquet';
 
-/** The format a file name says it has (`.csv`, `.xes`, either with `.gz`). */
+/** The format a file name says it has (`.csv`, `.tsv`, `.txt`, `.xes`, `.parquet`, any with `.gz`). */
 export function detectFormat(file: string): SourceFormat | undefined {
   const lower = file.toLowerCase().replace(/\.gz$/, '');
-  if (lower.endsWith('.csv')) return 'csv';
+  if (/\.(csv|tsv|tab|txt)$/.test(lower)) return 'csv';
   if (lower.endsWith('.xes')) return 'xes';
+  if (lower.endsWith('.parquet')) return 'parquet';
   return undefined;
 }
 
 /** The default log name for a file: its base name without format and compression extensions. */
 export function defaultLogName(file: string): string {
-  return basename(file).replace(/\.gz$/i, '').replace(/\.(csv|xes)$/i, '');
+  return basename(file).replace(/\.gz$/i, '').replace(/\.(csv|tsv|tab|txt|xes|parquet)$/i, '');
 }
 
 /** The SHA-256 of a file's bytes, hex. */
@@ -86,7 +89,7 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) throw new IngestError(file, 'no such file');
   const format = detectFormat(path);
-  if (!format) throw new IngestError(file, 'unknown format: expected .csv or .xes (optionally .gz)');
+  if (!format) throw new IngestError(file, 'unknown format: expected .csv, .tsv, .txt, .xes or .parquet (optionally .gz)');
   const name = options.name ?? defaultLogName(path);
   if (name.trim() === '') throw new IngestError(file, 'the log name is empty; pass --name');
   const mapping = options.mapping ?? {};
@@ -98,47 +101,79 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
       // Hashing and parsing happen before the transaction opens: a slow parse holds no lock.
       const [sha256, source] = await Promise.all([
         sha256File(path),
-        format === 'csv' ? stageCsv(connection, path, file, mapping) : stageXes(connection, path, file, mapping),
+        stageSource(connection, format, path, file, mapping),
       ]);
-      const existing = await queryRow<{ log_id: number; events: number; cases: number; activities: number; variants: number }>(
-        connection,
-        `SELECT log_id, events, cases, activities, variants FROM logs WHERE name = $name`,
-        { name },
-      );
-      if (existing && mode !== 'replace') {
-        const loaded = await queryRow<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM loads WHERE log_id = $log AND source_sha256 = $sha256`, { log: existing.log_id, sha256 });
-        if (loaded!.n > 0) {
-          const { log_id: _, ...counts } = existing;
-          return { name, ...counts, load: { loadId: null, mode, rowsRead: 0, eventsAdded: 0, duplicatesSkipped: 0, quarantined: 0, unchanged: true } };
-        }
-        if (mode === 'create') throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --append to add this file's new events, --replace to load it again, or --name to choose another name`);
+      try {
+        return await loadStaged(connection, source, { path, name, mode, sha256, options });
+      } finally {
+        await source.dispose?.();
       }
-      const staged = await stageEvents(connection, source, options.onBadRows ?? 'reject');
-      return inTransaction(connection, async () => {
-        const origin = { source: path, format: source.format, mapping: source.mapping };
-        let summary: LogSummary;
-        let logId: number;
-        let added = staged.rows - staged.quarantined;
-        if (existing && mode === 'append') {
-          logId = existing.log_id;
-          const merged = await mergeIntoLog(connection, logId, source);
-          added = merged.added;
-          summary = merged.added === 0 ? { name, events: existing.events, cases: existing.cases, activities: existing.activities, variants: existing.variants } : await storeLog(connection, logId, name, { ...origin, createdAt: merged.createdAt });
-        } else {
-          if (existing) await deleteLogRows(connection, existing.log_id);
-          logId = (await queryRow<{ id: number }>(connection, `SELECT nextval('log_id_seq')::INTEGER AS id`))!.id;
-          summary = await storeLog(connection, logId, name, origin);
-        }
-        const load = await recordLoad(connection, logId, source, path, sha256, mode, staged.rows, added, staged.rows - staged.quarantined - added, staged.quarantined);
-        const result = { ...summary, load };
-        await options.inTransaction?.(connection, result);
-        return result;
-      });
     });
   } catch (error) {
     if (error instanceof IngestError) throw error;
     // Whatever else failed (the database, the disk), say which file it was.
     throw new IngestError(file, `${error instanceof Error ? error.message : String(error)}. Nothing was loaded.`);
+  }
+}
+
+interface LoadContext {
+  path: string;
+  name: string;
+  mode: LoadMode;
+  sha256: string;
+  options: IngestOptions;
+}
+
+/** Stores a staged source as `name` per the load mode, in one transaction, and records the load. */
+async function loadStaged(connection: DuckDBConnection, source: StagedSource, { path, name, mode, sha256, options }: LoadContext): Promise<IngestResult> {
+  const file = source.file;
+  const existing = await queryRow<{ log_id: number; events: number; cases: number; activities: number; variants: number }>(
+    connection,
+    `SELECT log_id, events, cases, activities, variants FROM logs WHERE name = $name`,
+    { name },
+  );
+  if (existing && mode !== 'replace') {
+    const loaded = await queryRow<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM loads WHERE log_id = $log AND source_sha256 = $sha256`, { log: existing.log_id, sha256 });
+    if (loaded!.n > 0) {
+      const { log_id: _, ...counts } = existing;
+      return { name, ...counts, load: { loadId: null, mode, rowsRead: 0, eventsAdded: 0, duplicatesSkipped: 0, quarantined: 0, unchanged: true } };
+    }
+    if (mode === 'create') throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --append to add this file's new events, --replace to load it again, or --name to choose another name`);
+  }
+  const staged = await stageEvents(connection, source, options.onBadRows ?? 'reject');
+  return inTransaction(connection, async () => {
+    const origin = { source: path, format: source.format, mapping: source.mapping };
+    let summary: LogSummary;
+    let logId: number;
+    let added = staged.rows - staged.quarantined;
+    if (existing && mode === 'append') {
+      logId = existing.log_id;
+      const merged = await mergeIntoLog(connection, logId, source);
+      added = merged.added;
+      summary = merged.added === 0 ? { name, events: existing.events, cases: existing.cases, activities: existing.activities, variants: existing.variants } : await storeLog(connection, logId, name, { ...origin, createdAt: merged.createdAt });
+    } else {
+      if (existing) await deleteLogRows(connection, existing.log_id);
+      logId = (await queryRow<{ id: number }>(connection, `SELECT nextval('log_id_seq')::INTEGER AS id`))!.id;
+      summary = await storeLog(connection, logId, name, origin);
+    }
+    const load = await recordLoad(connection, logId, source, path, sha256, mode, staged.rows, added, staged.rows - staged.quarantined - added, staged.quarantined);
+    const result = { ...summary, load };
+    await options.inTransaction?.(connection, result);
+    return result;
+  });
+  }
+
+/** Loads the file into the temporary table `raw`. DuckDB reads Parquet from disk only, so a gzipped one is unpacked first. */
+async function stageSource(connection: DuckDBConnection, format: SourceFormat, path: string, file: string, mapping: MappingOverrides): Promise<StagedSource> {
+  if (format === 'csv') return stageCsv(connection, path, file, mapping);
+  if (format === 'xes') return stageXes(connection, path, file, mapping);
+  if (!(await isGzip(path))) return stageParquet(connection, path, file, mapping);
+  const copy = await unpackedCopy(path);
+  try {
+    return { ...(await stageParquet(connection, copy.path, file, mapping)), dispose: copy.remove };
+  } catch (error) {
+    await copy.remove();
+    throw error;
   }
 }
 

@@ -1,5 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
@@ -22,4 +25,17 @@ export async function openSource(path: string): Promise<Readable> {
   raw.on('error', (error) => gunzip.destroy(error));
   gunzip.on('close', () => raw.destroy());
   return raw.pipe(gunzip);
+}
+
+/** The file's bytes, decompressed, in a temporary folder (for readers that need a plain file); `remove` deletes it. */
+export async function unpackedCopy(path: string): Promise<{ path: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'waybill-unpacked-'));
+  const target = join(dir, basename(path).replace(/\.gz$/i, ''));
+  try {
+    await pipeline(await openSource(path), createWriteStream(target));
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { path: target, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -1,0 +1,105 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { discoverProcessMap } from '../mining/index.ts';
+import { queryRows, withConnection, type Store } from '../store/db.ts';
+import { writeFixture } from '../test-support/fixture-log.ts';
+import { tempStore } from '../test-support/temp-store.ts';
+import { ingestFile } from './index.ts';
+
+let store: Store;
+let dir: string;
+let remove: () => void;
+beforeEach(async () => {
+  ({ store, dir, remove } = await tempStore());
+});
+afterEach(() => remove());
+
+/** Every stored event as case, activity and instant, with the note attribute when the log has one. */
+async function rows(name: string): Promise<Record<string, unknown>[]> {
+  return withConnection(store, async (c) => {
+    const [log] = await queryRows<{ id: number }>(c, `SELECT log_id AS id FROM logs WHERE name = $name`, { name });
+    return queryRows(
+      c,
+      `SELECT cs.name AS "case", a.name AS activity, strftime(e.ts, '%Y-%m-%dT%H:%M:%SZ') AS ts, x.* EXCLUDE (waybill_event_no)
+       FROM events e JOIN cases cs USING (log_id, case_id) JOIN activities a USING (log_id, activity_id)
+       JOIN attributes_${log!.id} x ON x.waybill_event_no = e.event_no WHERE e.log_id = $log ORDER BY e.event_no`,
+      { log: log!.id },
+    );
+  });
+}
+
+const cp1252 = (text: string) => Buffer.from([...text].map((ch) => ({ '€': 0x80, '“': 0x93, '”': 0x94 })[ch] ?? ch.charCodeAt(0)));
+
+describe('CSV dialects and encodings', () => {
+  it('reads UTF-8 with a byte-order mark, semicolons, tabs and .tsv/.txt names', async () => {
+    writeFileSync(join(dir, 'bom.csv'), `\uFEFFcase_id;activity;timestamp;note\nA;x;2026-01-01T00:00:00Z;größer\n`);
+    writeFileSync(join(dir, 'tabs.tsv'), 'case_id\tactivity\ttimestamp\tnote\nA\tx\t2026-01-01T00:00:00Z\t"a\tb"\n');
+    writeFileSync(join(dir, 'export.txt'), 'case_id|activity|timestamp|note\nA|x|2026-01-01T00:00:00Z|pipe\n');
+    for (const file of ['bom.csv', 'tabs.tsv', 'export.txt']) await ingestFile(store, join(dir, file));
+    expect(await rows('bom')).toEqual([{ case: 'A', activity: 'x', ts: '2026-01-01T00:00:00Z', note: 'größer' }]);
+    expect(await rows('tabs')).toEqual([{ case: 'A', activity: 'x', ts: '2026-01-01T00:00:00Z', note: 'a\tb' }]);
+    expect(await rows('export')).toEqual([{ case: 'A', activity: 'x', ts: '2026-01-01T00:00:00Z', note: 'pipe' }]);
+  });
+
+  it('reads Windows-1252, also when the first megabyte looked like UTF-8, and UTF-16 with a BOM', async () => {
+    writeFileSync(join(dir, 'legacy.csv'), cp1252('case_id,activity,timestamp,note\nA,Bestellung geprüft,2026-01-01T00:00:00Z,“5 €”\n'));
+    await ingestFile(store, join(dir, 'legacy.csv'));
+    expect(await rows('legacy')).toEqual([{ case: 'A', activity: 'Bestellung geprüft', ts: '2026-01-01T00:00:00Z', note: '“5 €”' }]);
+
+    const plain = Array.from({ length: 40_000 }, (_, i) => `C${i},x,2026-01-01T00:00:00Z,plain`).join('\n');
+    writeFileSync(join(dir, 'late.csv'), Buffer.concat([Buffer.from(`case_id,activity,timestamp,note\n${plain}\n`), cp1252('Z,x,2026-01-02T00:00:00Z,€ late\n')]));
+    const late = await ingestFile(store, join(dir, 'late.csv'));
+    expect(late.events).toBe(40_001);
+    expect((await rows('late')).at(-1)).toEqual({ case: 'Z', activity: 'x', ts: '2026-01-02T00:00:00Z', note: '€ late' });
+
+    // Excel's "Unicode text": UTF-16LE with a byte-order mark, tab-separated.
+    writeFileSync(join(dir, 'excel.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('case_id\tactivity\ttimestamp\tnote\nA\tx\t2026-01-01T00:00:00Z\tÅ\n', 'utf16le')]));
+    await ingestFile(store, join(dir, 'excel.txt'));
+    expect(await rows('excel')).toEqual([{ case: 'A', activity: 'x', ts: '2026-01-01T00:00:00Z', note: 'Å' }]);
+  });
+
+  it('names the line of a bad row in a file it had to convert', async () => {
+    writeFileSync(join(dir, 'bad.csv'), cp1252('case_id,activity,timestamp,note\nA,x,2026-01-01T00:00:00Z,€\nA,y,not a time,€\n'));
+    await expect(ingestFile(store, join(dir, 'bad.csv'))).rejects.toThrow(/bad\.csv, line 3, column "timestamp": cannot read the timestamp/);
+  });
+
+  it('sees when the first line is data, not a header, and names the columns column1 …', async () => {
+    const file = writeFixture(dir, 'nohead.csv', 'A,x,2026-01-01T00:00:00Z,ann\nA,y,2026-01-01T01:00:00Z,bob\n');
+    await expect(ingestFile(store, file)).rejects.toThrow(/columns are "column1", "column2", "column3", "column4"/);
+    const summary = await ingestFile(store, file, { mapping: { case: 'column1', activity: 'column2', timestamp: 'column3', resource: 'column4' } });
+    expect(summary).toMatchObject({ events: 2, cases: 1, activities: 2 });
+  });
+});
+
+describe('Parquet', () => {
+  it('loads a Parquet file (also gzipped) to the same log as its CSV', async () => {
+    const csv = writeFixture(dir);
+    const parquet = join(dir, 'orders.parquet');
+    const duck = await (await DuckDBInstance.create(':memory:')).connect();
+    await duck.run(`COPY (SELECT * FROM read_csv('${csv}', header = true, types = {'timestamp': 'VARCHAR'})) TO '${parquet}' (FORMAT parquet)`);
+    duck.closeSync();
+    writeFileSync(join(dir, 'packed.parquet.gz'), gzipSync(readFileSync(parquet)));
+    await ingestFile(store, csv, { name: 'from-csv' });
+    await ingestFile(store, parquet, { name: 'from-parquet' });
+    await ingestFile(store, join(dir, 'packed.parquet.gz'), { name: 'from-gz' });
+    const map = async (name: string) => {
+      const { log: _, ...rest } = await discoverProcessMap(store, name, {});
+      return rest;
+    };
+    expect(await map('from-parquet')).toEqual(await map('from-csv'));
+    expect(await map('from-gz')).toEqual(await map('from-csv'));
+    expect(await rows('from-parquet')).toEqual(await rows('from-csv'));
+  });
+
+  it('names the row of a bad value', async () => {
+    const parquet = join(dir, 'gaps.parquet');
+    const duck = await (await DuckDBInstance.create(':memory:')).connect();
+    await duck.run(`COPY (SELECT * FROM (VALUES ('A', 'x', TIMESTAMP '2026-01-01 00:00:00'), ('B', NULL, TIMESTAMP '2026-01-01 00:00:00')) t(case_id, activity, timestamp)) TO '${parquet}' (FORMAT parquet)`);
+    duck.closeSync();
+    await expect(ingestFile(store, parquet)).rejects.toThrow(/gaps\.parquet, line 2, column "activity": activity is missing/);
+  });
+});
+
