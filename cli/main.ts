@@ -7,6 +7,7 @@ import {
   getCaseDurations,
   getLoadHistory,
   getVariants,
+  quarantineCsv,
   listLogs,
   openStore,
   OptionError,
@@ -21,7 +22,8 @@ const USAGE = `waybill — process intelligence for distribution businesses
 Usage:
   waybill ingest FILE [--name NAME] [--case COL] [--activity COL] [--timestamp COL] [--resource COL] [--lifecycle COL]
                 [--replace | --append] [--on-bad-rows reject|quarantine]
-  waybill loads --log NAME [--limit N] [--json] a log's loads and the rows they quarantined (line, column, why)
+  waybill loads --log NAME [--limit N] [--json | --csv]
+      a log's loads, and the rows they quarantined (line, column, why); --csv writes those rows for a spreadsheet
   waybill logs [--json]
   waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
       ANALYSIS: process-map | variants [--limit N] | case-durations [--bins N]
@@ -38,6 +40,7 @@ Every command takes --db PATH (or WAYBILL_DB); default ./data/waybill.duckdb.
 const OPTIONS = {
   db: { type: 'string' },
   json: { type: 'boolean' },
+  csv: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   name: { type: 'string' },
   case: { type: 'string' },
@@ -135,6 +138,7 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       const limit = values.limit === undefined ? undefined : Number(values.limit);
       const history = await getLoadHistory(await openStore(dbPath), values.log, limit === undefined ? {} : { limit });
       if (values.json) console.log(JSON.stringify(history));
+      else if (values.csv) process.stdout.write(quarantineCsv(history));
       else printLoadHistory(history);
       return;
     }

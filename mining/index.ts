@@ -5,7 +5,8 @@ export { getCaseDurations, DEFAULT_HISTOGRAM_BINS, type CaseDurations, type Case
 export { filterFromParams, FILTER_PARAMS } from './filter/params.ts';
 export { compileFilter, parseInstant, FilterError, TIMEFRAME_MODES, type Filter, type Timeframe, type TimeframeMode } from './filter/index.ts';
 export { OptionError, UnknownLogError } from './errors.ts';
-export { getLoadHistory, type Load, type LoadHistory, type QuarantinedRow } from './loads/index.ts';
+export { getLoadHistory, quarantineCsv, type Load, type LoadHistory, type QuarantinedRow } from './loads/index.ts';
+export { csvCell, toCsv, type CsvCell } from './export/csv.ts';
 // The store's entry points that every shell needs, so web/ and cli/ depend on mining/ alone.
 export { openStore, resolveDbPath, StoreBusyError, type Store } from '../store/db.ts';
 export { listLogs, type LogInfo } from '../store/logs.ts';

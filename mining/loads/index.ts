@@ -2,6 +2,7 @@ import { queryRows } from '../../store/db.ts';
 import type { Store } from '../../store/db.ts';
 import { runAnalysis } from '../analysis.ts';
 import { checkWholeNumber } from '../errors.ts';
+import { toCsv } from '../export/csv.ts';
 
 /** One load of a source into a log. */
 export type Load = {
@@ -55,4 +56,12 @@ export async function getLoadHistory(store: Store, logName: string, options: { l
     const [{ n }] = (await queryRows<{ n: number }>(connection, `SELECT count(*)::BIGINT AS n FROM quarantine WHERE log_id = $log`, params)) as [{ n: number }];
     return { log: log.name, loads, quarantined: n, quarantine };
   });
+}
+
+/** The quarantined rows of a load history as CSV for a spreadsheet (cells that could run as formulas neutralized). */
+export function quarantineCsv(history: LoadHistory): string {
+  return toCsv(
+    ['load', 'source', 'line', 'column', 'problem', 'value'],
+    history.quarantine.map((q) => [q.load, q.source, q.line, q.column, q.problem, q.value]),
+  );
 }

@@ -8,10 +8,15 @@ import { createApi } from './index.ts';
 let store: Store;
 let remove: () => void;
 let api: ReturnType<typeof createApi>;
+let dirtyFile: string;
 beforeAll(async () => {
   let dir: string;
   ({ store, dir, remove } = await tempStore());
   await ingestFile(store, writeFixture(dir));
+  // A bad row whose value would run as a spreadsheet formula, kept in quarantine.
+  const dirty = writeFixture(dir, 'dirty.csv', 'case_id,activity,timestamp\nA,x,2026-01-01T00:00:00Z\nB,y,"=HYPERLINK(""http://evil"",""click"")"\n');
+  await ingestFile(store, dirty, { onBadRows: 'quarantine' });
+  dirtyFile = dirty;
   api = createApi(async () => store);
 });
 afterAll(() => remove());
@@ -27,6 +32,7 @@ describe('GET /api/logs', () => {
     const { status, body } = await get('/api/logs');
     expect(status).toBe(200);
     expect(body.logs).toEqual([
+      expect.objectContaining({ name: 'dirty', format: 'csv', events: 1, cases: 1 }),
       expect.objectContaining({ name: 'orders', format: 'csv', events: 7, cases: 3, activities: 3, variants: 2, firstTimestamp: '2026-01-05T07:00:00.000Z' }),
     ]);
   });
@@ -139,5 +145,24 @@ describe('GET /api/logs/:log/<analysis>', () => {
   it('treats a log name with SQL or path tricks as just a name', async () => {
     expect((await get(`/api/logs/${encodeURIComponent("orders' OR '1'='1")}/process-map`)).status).toBe(404);
     expect((await get(`/api/logs/${encodeURIComponent('../orders')}/variants`)).status).toBe(404);
+  });
+});
+
+describe('GET /api/logs/:log/loads and quarantine.csv', () => {
+  it('lists loads and quarantined rows, and exports them with formulas neutralized', async () => {
+    const { status, body } = await get('/api/logs/dirty/loads');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      log: 'dirty',
+      loads: [{ load: 2, mode: 'create', rowsRead: 2, eventsAdded: 1, duplicatesSkipped: 0, quarantined: 1 }],
+      quarantined: 1,
+      quarantine: [{ load: 2, source: dirtyFile, line: 3, column: 'timestamp', problem: 'cannot read the timestamp', value: '=HYPERLINK("http://evil","click")' }],
+    });
+    const response = await api.request('/api/logs/dirty/quarantine.csv');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="dirty-quarantine.csv"');
+    expect(await response.text()).toBe(`load,source,line,column,problem,value\r\n2,${dirtyFile},3,timestamp,cannot read the timestamp,"'=HYPERLINK(""http://evil"",""click"")"\r\n`);
+    expect((await get('/api/logs/nope/loads')).status).toBe(404);
   });
 });

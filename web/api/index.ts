@@ -6,6 +6,7 @@ import {
   filterFromParams,
   getCaseDurations,
   getLoadHistory,
+  quarantineCsv,
   getVariants,
   listLogs,
   OptionError,
@@ -53,6 +54,13 @@ export function createApi(openStore: () => Promise<Store>) {
       allowOnly(c, ['limit']);
       const limit = optionalInteger(c.req.query('limit'), 'limit');
       return c.json(await getLoadHistory(await openStore(), c.req.param('log'), limit === undefined ? {} : { limit }));
+    })
+    .get('/logs/:log/quarantine.csv', async (c) => {
+      allowOnly(c, ['limit']);
+      const limit = optionalInteger(c.req.query('limit'), 'limit');
+      const history = await getLoadHistory(await openStore(), c.req.param('log'), limit === undefined ? {} : { limit });
+      c.header('Content-Disposition', `attachment; filename="${history.log.replace(/[^\w.-]+/g, '_')}-quarantine.csv"`);
+      return c.body(quarantineCsv(history), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     });
 }
 
