@@ -1,5 +1,6 @@
+import { statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ingestFile, IngestError, type IngestResult } from '../ingest/index.ts';
+import { ingestFile, IngestError, type IngestProgress, type IngestResult } from '../ingest/index.ts';
 import {
   discoverProcessMap,
   FilterError,
@@ -15,6 +16,7 @@ import {
   StoreBusyError,
   UnknownLogError,
 } from '../mining/index.ts';
+import { startProgress } from './progress.ts';
 import { printCaseDurations, printLoadHistory, printLogs, printProcessMap, printVariants } from './print.ts';
 
 const USAGE = `waybill — process intelligence for distribution businesses
@@ -98,6 +100,30 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** A terminal progress bar for a load: megabytes of the file read, with rate; then a note while the log is stored. */
+function ingestProgress(file: string): { update: (progress: IngestProgress) => void; stop: () => void } {
+  let megabytes = 0;
+  try {
+    megabytes = statSync(file).size / 1e6;
+  } catch {
+    // ingestFile reports a missing file.
+  }
+  const bar = startProgress('Reading', megabytes, 'MB');
+  let storing = false;
+  return {
+    update: ({ phase, fraction }) => {
+      if (phase === 'reading') bar.update(fraction * megabytes);
+      else if (!storing) {
+        storing = true;
+        bar.update(megabytes);
+        bar.stop();
+        if (process.stderr.isTTY && megabytes > 0) process.stderr.write('Storing the log: ordering cases, deriving variants …\n');
+      }
+    },
+    stop: () => bar.stop(),
+  };
+}
+
 /** One line on what a load did. */
 function describeLoad(result: IngestResult, seconds: number): string {
   const n = (x: number) => x.toLocaleString('en-US');
@@ -126,7 +152,8 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       if (onBadRows !== 'reject' && onBadRows !== 'quarantine') throw new UsageError(`--on-bad-rows is reject or quarantine, not ${JSON.stringify(onBadRows)}`);
       const mode = values.replace ? 'replace' : values.append ? 'append' : 'create';
       const started = performance.now();
-      const result = await ingestFile(store, args[0]!, { name: values.name, mapping, mode, onBadRows });
+      const progress = ingestProgress(args[0]!);
+      const result = await ingestFile(store, args[0]!, { name: values.name, mapping, mode, onBadRows, onProgress: progress.update }).finally(progress.stop);
       const seconds = (performance.now() - started) / 1000;
       if (values.json) console.log(JSON.stringify(result));
       else console.log(describeLoad(result, seconds));

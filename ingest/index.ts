@@ -33,9 +33,20 @@ export interface IngestOptions {
   mode?: LoadMode;
   /** Rows without case, activity or readable timestamp: reject the file (default) or load the rest and keep them in quarantine. */
   onBadRows?: BadRowPolicy;
+  /** Told now and then how far the load is: reading the source (fraction of it read), then storing the log. */
+  onProgress?: (progress: IngestProgress) => void;
   /** Runs inside the load's transaction after the log is stored (a job records its watermark here, so both commit or neither). */
   inTransaction?: (connection: DuckDBConnection, result: IngestResult) => Promise<void>;
 }
+
+export interface IngestProgress {
+  phase: 'reading' | 'storing';
+  /** 0–1 of the phase (reading: DuckDB's estimate of the source read; storing: 0 at its start, 1 at its end). */
+  fraction: number;
+}
+
+/** How often a load's progress is polled from DuckDB. */
+const PROGRESS_MS = 200;
 
 /** What one load did. */
 export interface LoadSummary {
@@ -99,10 +110,14 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
     // Temporary tables live and die with this connection.
     return await withConnection(store, async (connection) => {
       // Hashing and parsing happen before the transaction opens: a slow parse holds no lock.
-      const [sha256, source] = await Promise.all([
-        sha256File(path),
-        stageSource(connection, format, path, file, mapping),
-      ]);
+      const onProgress = options.onProgress;
+      // DuckDB reports how far the running query is; reading the source is one long query.
+      const poll = onProgress && setInterval(() => {
+        const { percentage } = connection.progress;
+        if (percentage >= 0) onProgress({ phase: 'reading', fraction: Math.min(1, percentage / 100) });
+      }, PROGRESS_MS);
+      const [sha256, source] = await Promise.all([sha256File(path), stageSource(connection, format, path, file, mapping)]).finally(() => clearInterval(poll));
+      onProgress?.({ phase: 'reading', fraction: 1 });
       try {
         return await loadStaged(connection, source, { path, name, mode, sha256, options });
       } finally {
@@ -141,6 +156,7 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
     if (mode === 'create') throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --append to add this file's new events, --replace to load it again, or --name to choose another name`);
   }
   const staged = await stageEvents(connection, source, options.onBadRows ?? 'reject');
+  options.onProgress?.({ phase: 'storing', fraction: 0 });
   return inTransaction(connection, async () => {
     const origin = { source: path, format: source.format, mapping: source.mapping };
     let summary: LogSummary;
@@ -159,6 +175,7 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
     const load = await recordLoad(connection, logId, source, path, sha256, mode, staged.rows, added, staged.rows - staged.quarantined - added, staged.quarantined);
     const result = { ...summary, load };
     await options.inTransaction?.(connection, result);
+    options.onProgress?.({ phase: 'storing', fraction: 1 });
     return result;
   });
   }
