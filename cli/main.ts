@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ingestFile, IngestError, type IngestProgress, type IngestResult } from '../ingest/index.ts';
+import { ingestFile, IngestError, previewFile, type IngestProgress, type IngestResult } from '../ingest/index.ts';
 import {
   discoverProcessMap,
   FilterError,
@@ -17,13 +17,14 @@ import {
   UnknownLogError,
 } from '../mining/index.ts';
 import { startProgress } from './progress.ts';
-import { printCaseDurations, printLoadHistory, printLogs, printProcessMap, printVariants } from './print.ts';
+import { printCaseDurations, printLoadHistory, printLogs, printPreview, printProcessMap, printVariants } from './print.ts';
 
 const USAGE = `waybill — process intelligence for distribution businesses
 
 Usage:
   waybill ingest FILE [--name NAME] [--case COL] [--activity COL] [--timestamp COL] [--resource COL] [--lifecycle COL]
-                [--replace | --append] [--on-bad-rows reject|quarantine]
+                [--replace | --append] [--on-bad-rows reject|quarantine] [--preview]
+      --preview shows the columns, first rows and mapping without loading anything
   waybill loads --log NAME [--limit N] [--json | --csv]
       a log's loads, and the rows they quarantined (line, column, why); --csv writes those rows for a spreadsheet
   waybill logs [--json]
@@ -52,6 +53,7 @@ const OPTIONS = {
   lifecycle: { type: 'string' },
   replace: { type: 'boolean' },
   append: { type: 'boolean' },
+  preview: { type: 'boolean' },
   'on-bad-rows': { type: 'string' },
   log: { type: 'string' },
   from: { type: 'string' },
@@ -147,6 +149,12 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       const mapping = Object.fromEntries(
         (['case', 'activity', 'timestamp', 'resource', 'lifecycle'] as const).flatMap((role) => (values[role] === undefined ? [] : [[role, values[role]]])),
       );
+      if (values.preview) {
+        const preview = await previewFile(args[0]!, args[0]!, mapping);
+        if (values.json) console.log(JSON.stringify(preview));
+        else printPreview(preview);
+        return;
+      }
       if (values.replace && values.append) throw new UsageError('give --replace or --append, not both');
       const onBadRows = values['on-bad-rows'] ?? 'reject';
       if (onBadRows !== 'reject' && onBadRows !== 'quarantine') throw new UsageError(`--on-bad-rows is reject or quarantine, not ${JSON.stringify(onBadRows)}`);

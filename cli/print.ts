@@ -1,3 +1,4 @@
+import type { SourcePreview } from '../ingest/index.ts';
 import type { CaseDurations, LoadHistory, LogInfo, ProcessMap, Variants } from '../mining/index.ts';
 import { humanizeSeconds } from '../mining/format.ts';
 import { formatNumber, formatTable } from './table.ts';
@@ -84,4 +85,16 @@ export function printLoadHistory(history: LoadHistory): void {
       history.quarantine.map((q) => [q.load, q.source, q.line ?? '', q.column ?? '', q.problem, q.value ?? '']),
     ),
   );
+}
+
+export function printPreview(preview: SourcePreview): void {
+  const how = [preview.format, preview.encoding, preview.header === false ? 'no header line' : ''].filter(Boolean).join(', ');
+  console.log(`${preview.file} (${how}): ${preview.columns.length} columns\n`);
+  console.log(formatTable(preview.columns, preview.sample.map((row) => row.map((v) => (v === null ? '' : v.length > 40 ? `${v.slice(0, 39)}…` : v)))));
+  if (preview.mapping === null) {
+    console.log(`\nNo mapping yet: ${preview.problem}`);
+    return;
+  }
+  const roles = Object.entries(preview.mapping).map(([role, column]) => `${role} = ${JSON.stringify(column)}`);
+  console.log(`\nMapping: ${roles.join(', ')}. Load it with \`waybill ingest ${preview.file}\` and the same flags.`);
 }

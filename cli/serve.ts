@@ -9,7 +9,7 @@ import { listLogs, openStore } from '../mining/index.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HANDLER = join(ROOT, 'build', 'handler.js');
 // What the built server is made of: a change in any of these makes the build stale.
-const SOURCES = ['web', 'mining', 'store', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
+const SOURCES = ['web', 'mining', 'store', 'ingest', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -18,6 +18,8 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
   if (!existsSync(HANDLER)) throw new Error('the web app is not built; run `npm run build` (or `npm start`, which builds when needed)');
   // The server side opens the store from this variable.
   process.env.WAYBILL_DB = options.dbPath;
+  // Uploads stream to disk under Waybill's own limit (WAYBILL_UPLOAD_LIMIT), not SvelteKit's 512 kB default.
+  process.env.BODY_SIZE_LIMIT ??= 'Infinity';
   const { handler } = (await import(pathToFileURL(HANDLER).href)) as { handler: Handler };
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   const port = Number(options.port ?? process.env.PORT ?? 3000);

@@ -3,7 +3,7 @@ import { queryRows } from '../store/db.ts';
 import { quoteLiteral } from '../store/sql.ts';
 import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
-import { resolveMapping, type MappingOverrides } from './mapping.ts';
+import type { ColumnMapper } from './mapping.ts';
 import { openSource } from './source-file.ts';
 import { sniffEncoding, type TextEncodingName, utf8Copy } from './text-encoding.ts';
 
@@ -25,11 +25,11 @@ const CR = 0x0d;
  * guessed from the sample, the types are guessed again from every row, and failing
  * that the attributes stay text.
  */
-export async function stageCsv(connection: DuckDBConnection, path: string, file: string, overrides: MappingOverrides): Promise<StagedSource> {
+export async function stageCsv(connection: DuckDBConnection, path: string, file: string, mapColumns: ColumnMapper): Promise<StagedSource> {
   const encoding = await sniffEncoding(path);
   if (encoding === 'utf-8') {
     try {
-      return await stageUtf8(connection, path, file, overrides, encoding);
+      return await stageUtf8(connection, path, file, mapColumns, encoding);
     } catch (error) {
       // Valid UTF-8 at the start, another encoding further on.
       if (!(error instanceof IngestError && /not utf-8 encoded|invalid unicode/i.test(error.problem))) throw error;
@@ -37,7 +37,7 @@ export async function stageCsv(connection: DuckDBConnection, path: string, file:
   }
   const copy = await utf8Copy(path, encoding === 'utf-8' ? 'windows-1252' : encoding);
   try {
-    const source = await stageUtf8(connection, copy.path, file, overrides, encoding === 'utf-8' ? 'windows-1252' : encoding);
+    const source = await stageUtf8(connection, copy.path, file, mapColumns, encoding === 'utf-8' ? 'windows-1252' : encoding);
     return { ...source, dispose: copy.remove };
   } catch (error) {
     await copy.remove();
@@ -46,9 +46,9 @@ export async function stageCsv(connection: DuckDBConnection, path: string, file:
 }
 
 /** Stages a UTF-8 file (`encoding` says what the user's file was). */
-async function stageUtf8(connection: DuckDBConnection, path: string, file: string, overrides: MappingOverrides, encoding: TextEncodingName): Promise<StagedSource> {
+async function stageUtf8(connection: DuckDBConnection, path: string, file: string, mapColumns: ColumnMapper, encoding: TextEncodingName): Promise<StagedSource> {
   const { names, delimiter, header } = await readHeader(path, file);
-  const mapping = resolveMapping(names, overrides, file);
+  const mapping = mapColumns(names);
   const mapped = new Set<string>(Object.values(mapping));
   const dialect = `delim = ${quoteLiteral(delimiter)}, quote = '"', escape = '"', header = ${header}`;
   const source = quoteLiteral(path);

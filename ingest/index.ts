@@ -1,21 +1,20 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRow, withConnection, type Store } from '../store/db.ts';
 import { deleteLogRows } from '../store/logs.ts';
 import { mergeIntoLog } from './append.ts';
 import { type BadRowPolicy, type LogSummary, type StagedSource, stageEvents, storeLog } from './build-log.ts';
-import { stageCsv } from './csv.ts';
-import { stageParquet } from './parquet.ts';
-import { isGzip, unpackedCopy } from './source-file.ts';
+import { detectFormat, defaultLogName, stageSource, type SourceFormat } from './stage.ts';
 import { IngestError } from './errors.ts';
-import type { MappingOverrides } from './mapping.ts';
-import { stageXes } from './xes.ts';
+import { mapperFor, type MappingOverrides } from './mapping.ts';
 
 export { IngestError } from './errors.ts';
 export type { ColumnMapping, MappingOverrides } from './mapping.ts';
 export type { BadRowPolicy, LogSummary } from './build-log.ts';
+export { defaultLogName, detectFormat, type SourceFormat };
+export { previewFile, type SourcePreview } from './preview.ts';
 
 /**
  * How a load meets an existing log of the same name: `create` (the default)
@@ -64,22 +63,6 @@ export interface IngestResult extends LogSummary {
   load: LoadSummary;
 }
 
-export type SourceFormat = 'csv' | 'xes' | 'parquet';
-
-/** The format a file name says it has (`.csv`, `.tsv`, `.txt`, `.xes`, `.parquet`, any with `.gz`). */
-export function detectFormat(file: string): SourceFormat | undefined {
-  const lower = file.toLowerCase().replace(/\.gz$/, '');
-  if (/\.(csv|tsv|tab|txt)$/.test(lower)) return 'csv';
-  if (lower.endsWith('.xes')) return 'xes';
-  if (lower.endsWith('.parquet')) return 'parquet';
-  return undefined;
-}
-
-/** The default log name for a file: its base name without format and compression extensions. */
-export function defaultLogName(file: string): string {
-  return basename(file).replace(/\.gz$/i, '').replace(/\.(csv|tsv|tab|txt|xes|parquet)$/i, '');
-}
-
 /** The SHA-256 of a file's bytes, hex. */
 function sha256File(path: string): Promise<string> {
   return new Promise((done, fail) => {
@@ -116,7 +99,7 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
         const { percentage } = connection.progress;
         if (percentage >= 0) onProgress({ phase: 'reading', fraction: Math.min(1, percentage / 100) });
       }, PROGRESS_MS);
-      const [sha256, source] = await Promise.all([sha256File(path), stageSource(connection, format, path, file, mapping)]).finally(() => clearInterval(poll));
+      const [sha256, source] = await Promise.all([sha256File(path), stageSource(connection, format, path, file, mapperFor(mapping, file))]).finally(() => clearInterval(poll));
       onProgress?.({ phase: 'reading', fraction: 1 });
       try {
         return await loadStaged(connection, source, { path, name, mode, sha256, options });
@@ -179,20 +162,6 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
     return result;
   });
   }
-
-/** Loads the file into the temporary table `raw`. DuckDB reads Parquet from disk only, so a gzipped one is unpacked first. */
-async function stageSource(connection: DuckDBConnection, format: SourceFormat, path: string, file: string, mapping: MappingOverrides): Promise<StagedSource> {
-  if (format === 'csv') return stageCsv(connection, path, file, mapping);
-  if (format === 'xes') return stageXes(connection, path, file, mapping);
-  if (!(await isGzip(path))) return stageParquet(connection, path, file, mapping);
-  const copy = await unpackedCopy(path);
-  try {
-    return { ...(await stageParquet(connection, copy.path, file, mapping)), dispose: copy.remove };
-  } catch (error) {
-    await copy.remove();
-    throw error;
-  }
-}
 
 /** Records the load and moves its quarantined rows into the store. */
 async function recordLoad(

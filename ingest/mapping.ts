@@ -14,6 +14,14 @@ export interface ColumnMapping {
 
 export type MappingOverrides = Partial<ColumnMapping>;
 
+/** Chooses the mapping once a source's column names are known (staging calls it). */
+export type ColumnMapper = (columns: readonly string[]) => ColumnMapping;
+
+/** The mapper ingest uses: explicit flags, then recognized names; throws naming the columns when a role is not found. */
+export function mapperFor(overrides: MappingOverrides, file: string): ColumnMapper {
+  return (columns) => resolveMapping(columns, overrides, file);
+}
+
 // Checked in order: the first candidate present wins. Compared case-insensitively.
 const CANDIDATES: Record<keyof ColumnMapping, readonly string[]> = {
   case: ['case:concept:name', 'case_id', 'caseid', 'case id', 'case', 'order_id', 'orderid', 'order id', 'order_number', 'order', 'po_id', 'shipment_id', 'trace_id'],

@@ -3,7 +3,7 @@ import { queryRows } from '../store/db.ts';
 import { quoteIdent, quoteLiteral } from '../store/sql.ts';
 import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
-import { resolveMapping, type MappingOverrides } from './mapping.ts';
+import type { ColumnMapper } from './mapping.ts';
 
 /**
  * Loads a Parquet file into the temporary table `raw` with DuckDB's built-in
@@ -11,7 +11,7 @@ import { resolveMapping, type MappingOverrides } from './mapping.ts';
  * sources. Parquet has no lines, so a row's "line" in messages is its 1-based
  * row number.
  */
-export async function stageParquet(connection: DuckDBConnection, path: string, file: string, overrides: MappingOverrides): Promise<StagedSource> {
+export async function stageParquet(connection: DuckDBConnection, path: string, file: string, mapColumns: ColumnMapper): Promise<StagedSource> {
   const source = `read_parquet(${quoteLiteral(path)})`;
   let described: { column_name: string; column_type: string }[];
   try {
@@ -20,7 +20,7 @@ export async function stageParquet(connection: DuckDBConnection, path: string, f
     throw new IngestError(file, `cannot read as Parquet: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}. Nothing was loaded.`);
   }
   const names = described.map((row) => row.column_name);
-  const mapping = resolveMapping(names, overrides, file);
+  const mapping = mapColumns(names);
   await connection.run(`CREATE OR REPLACE TEMP TABLE raw AS SELECT ${names.map((name, i) => `${quoteIdent(name)} AS c${i}`).join(', ')} FROM ${source}`);
   return {
     file,

@@ -3,7 +3,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { queryRows } from '../store/db.ts';
 import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
-import { resolveMapping, type MappingOverrides } from './mapping.ts';
+import type { ColumnMapper } from './mapping.ts';
 import { openSource } from './source-file.ts';
 
 /** XES attribute elements and the DuckDB type each value is stored as. */
@@ -52,7 +52,7 @@ interface PendingEvent {
  * one row per event, trace attributes as `case:<key>` columns (as PM4Py names them),
  * event attributes by key. Every event is kept, whatever its lifecycle transition.
  */
-export async function stageXes(connection: DuckDBConnection, path: string, file: string, overrides: MappingOverrides): Promise<StagedSource> {
+export async function stageXes(connection: DuckDBConnection, path: string, file: string, mapColumns: ColumnMapper): Promise<StagedSource> {
   const buffer = await parseXes(path, file);
   if (buffer.rows === 0) throw new IngestError(file, 'the XES file holds no events');
   const columns = [...buffer.columns.keys()];
@@ -62,7 +62,7 @@ export async function stageXes(connection: DuckDBConnection, path: string, file:
     if (other !== undefined) throw new IngestError(file, `attribute keys ${JSON.stringify(other)} and ${JSON.stringify(key)} differ only in case; Waybill's columns cannot tell them apart`);
     byLower.set(key.toLowerCase(), key);
   }
-  const mapping = resolveMapping(columns, overrides, file);
+  const mapping = mapColumns(columns);
   await connection.run(`CREATE OR REPLACE TEMP TABLE raw (${columns.map((_, i) => `c${i} VARCHAR, `).join('')}source_line INTEGER)`);
   const appender = await connection.createAppender('raw');
   try {

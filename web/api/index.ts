@@ -1,4 +1,8 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
+import { UploadError, Uploads } from '../../ingest/upload.ts';
+import { uploadRoutes } from './uploads.ts';
 import {
   discoverProcessMap,
   FILTER_PARAMS,
@@ -21,17 +25,19 @@ import {
  * response types are mining's own. Errors are `{ error }`: 400 for a bad or unknown
  * parameter, 404 for an unknown log, 503 when another process holds the database.
  */
-export function createApi(openStore: () => Promise<Store>) {
+export function createApi(openStore: () => Promise<Store>, uploads: Uploads = new Uploads(join(tmpdir(), 'waybill-uploads'))) {
   return new Hono()
     .basePath('/api')
     .onError((error, c) => {
       if (error instanceof UnknownLogError) return c.json({ error: error.message }, 404);
       if (error instanceof FilterError || error instanceof OptionError || error instanceof BadParameter) return c.json({ error: error.message }, 400);
       if (error instanceof StoreBusyError) return c.json({ error: error.message }, 503);
+      if (error instanceof UploadError) return c.json({ error: error.message }, error.status);
       console.error(error);
       return c.json({ error: 'internal error; the server log has the details' }, 500);
     })
     .notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404))
+    .route('/', uploadRoutes(openStore, uploads))
     .get('/logs', async (c) => {
       allowOnly(c, []);
       return c.json({ logs: await listLogs(await openStore()) });

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Store } from '../store/db.ts';
+import { type IngestOptions, type IngestProgress, type IngestResult, ingestFile } from './index.ts';
+import { previewFile, type SourcePreview } from './preview.ts';
+import { detectFormat } from './stage.ts';
+
+/**
+ * Uploaded files: streamed to disk (never held in memory) under a size limit,
+ * previewed, and loaded on confirmation in the background with progress a page
+ * can follow. Each upload lives in `<dir>/<id>/<file name>`.
+ */
+
+/** The default upload size limit: 2 GiB. */
+export const DEFAULT_UPLOAD_LIMIT = 2 * 1024 ** 3;
+
+/** An upload the client must fix: 400 (a bad name or format) or 413 (over the size limit). */
+export class UploadError extends Error {
+  override name = 'UploadError';
+  constructor(
+    readonly status: 400 | 404 | 409 | 413,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Checks an upload's file name: a plain name of a format Waybill reads, with no
+ * folder part, no `..`, no control characters and no leading dot, so it can
+ * neither escape the upload folder nor hide in it.
+ */
+export function checkUploadName(name: string): string {
+  if (name === '' || name.length > 255) throw new UploadError(400, 'the file name must be 1 to 255 characters');
+  if (/[/\\\x00-\x1f\x7f]/.test(name) || name.startsWith('.') || name.includes('..')) {
+    throw new UploadError(400, `the file name ${JSON.stringify(name)} may not hold a folder, "..", a leading dot or control characters`);
+  }
+  if (!detectFormat(name)) throw new UploadError(400, `${JSON.stringify(name)} is not a format Waybill reads: .csv, .tsv, .txt, .xes or .parquet (optionally .gz)`);
+  return name;
+}
+
+export type UploadStatus = 'uploaded' | 'loading' | 'loaded' | 'failed';
+
+/** What the API reports of an upload. */
+export interface UploadState {
+  upload: string;
+  file: string;
+  bytes: number;
+  status: UploadStatus;
+  progress: IngestProgress | null;
+  result: IngestResult | null;
+  error: string | null;
+}
+
+interface Upload extends UploadState {
+  path: string;
+  listeners: Set<(state: UploadState) => void>;
+}
+
+/** The uploads of one server process. */
+export class Uploads {
+  private readonly uploads = new Map<string, Upload>();
+
+  constructor(
+    readonly dir: string,
+    readonly limitBytes = DEFAULT_UPLOAD_LIMIT,
+  ) {}
+
+  /**
+   * Streams `body` to disk as `name`; refuses past the size limit (declared or
+   * actual), leaving nothing behind. Returns the upload with its preview.
+   */
+  async receive(name: string, body: ReadableStream<Uint8Array> | null, declaredBytes?: number): Promise<{ state: UploadState; preview: SourcePreview }> {
+    const file = checkUploadName(name);
+    if (body === null) throw new UploadError(400, 'the request has no body: send the file\'s bytes as the body');
+    if (declaredBytes !== undefined && declaredBytes > this.limitBytes) throw this.tooLarge();
+    const id = randomUUID();
+    const folder = join(this.dir, id);
+    const path = join(folder, file);
+    await mkdir(folder, { recursive: true });
+    let bytes = 0;
+    const limit = this.limitBytes;
+    const counter = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        bytes += chunk.length;
+        done(bytes > limit ? new UploadError(413, '') : null, chunk);
+      },
+    });
+    try {
+      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), counter, createWriteStream(path));
+      const preview = await previewFile(path, file);
+      const upload: Upload = { upload: id, file, bytes, status: 'uploaded', progress: null, result: null, error: null, path, listeners: new Set() };
+      this.uploads.set(id, upload);
+      return { state: snapshot(upload), preview };
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true });
+      throw error instanceof UploadError && error.status === 413 ? this.tooLarge() : error;
+    }
+  }
+
+  /** An upload's state; it survives a restart of the server as long as its file is on disk. */
+  async get(id: string): Promise<UploadState> {
+    return snapshot(await this.find(id));
+  }
+
+  /**
+   * Starts loading the upload with `options` and returns at once; progress and
+   * the outcome are in its state (and told to `follow` listeners).
+   */
+  async load(store: Store, id: string, options: Omit<IngestOptions, 'onProgress' | 'inTransaction'>): Promise<UploadState> {
+    const upload = await this.find(id);
+    if (upload.status === 'loading') throw new UploadError(409, 'this upload is being loaded already');
+    if (upload.status === 'loaded') throw new UploadError(409, 'this upload is loaded already');
+    upload.status = 'loading';
+    upload.error = null;
+    upload.progress = { phase: 'reading', fraction: 0 };
+    this.tell(upload);
+    ingestFile(store, upload.path, {
+      name: options.name ?? upload.file.replace(/\.gz$/i, '').replace(/\.[^.]+$/, ''),
+      ...options,
+      onProgress: (progress) => {
+        upload.progress = progress;
+        this.tell(upload);
+      },
+    }).then(
+      (result) => {
+        upload.status = 'loaded';
+        upload.result = result;
+        this.tell(upload);
+      },
+      (error: unknown) => {
+        upload.status = 'failed';
+        upload.error = error instanceof Error ? error.message : String(error);
+        this.tell(upload);
+      },
+    );
+    return snapshot(upload);
+  }
+
+  /** Calls `listener` with each change of the upload's state until the returned function is called. */
+  async follow(id: string, listener: (state: UploadState) => void): Promise<() => void> {
+    const upload = await this.find(id);
+    upload.listeners.add(listener);
+    return () => upload.listeners.delete(listener);
+  }
+
+  private tell(upload: Upload): void {
+    const state = snapshot(upload);
+    for (const listener of upload.listeners) listener(state);
+  }
+
+  private async find(id: string): Promise<Upload> {
+    const known = this.uploads.get(id);
+    if (known) return known;
+    // Uploaded before a restart: the file is still there, waiting to be loaded.
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw new UploadError(404, `no upload ${JSON.stringify(id)}`);
+    const folder = join(this.dir, id);
+    const [file] = await readdir(folder).catch(() => []);
+    if (file === undefined) throw new UploadError(404, `no upload ${JSON.stringify(id)}`);
+    const path = join(folder, file);
+    const upload: Upload = { upload: id, file, bytes: (await stat(path)).size, status: 'uploaded', progress: null, result: null, error: null, path, listeners: new Set() };
+    this.uploads.set(id, upload);
+    return upload;
+  }
+
+  private tooLarge(): UploadError {
+    return new UploadError(413, `the file is larger than the upload limit of ${this.limitBytes.toLocaleString('en-US')} bytes (WAYBILL_UPLOAD_LIMIT sets it)`);
+  }
+}
+
+function snapshot({ upload, file, bytes, status, progress, result, error }: Upload): UploadState {
+  return { upload, file, bytes, status, progress, result, error };
+}

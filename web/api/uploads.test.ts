@@ -1,0 +1,111 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Uploads, type UploadState } from '../../ingest/upload.ts';
+import type { Store } from '../../store/db.ts';
+import { listLogs } from '../../store/logs.ts';
+import { FIXTURE_CSV } from '../../test-support/fixture-log.ts';
+import { tempStore } from '../../test-support/temp-store.ts';
+import { createApi } from './index.ts';
+
+let store: Store;
+let dir: string;
+let remove: () => void;
+let api: ReturnType<typeof createApi>;
+beforeAll(async () => {
+  ({ store, dir, remove } = await tempStore());
+  api = createApi(async () => store, new Uploads(join(dir, 'uploads'), 64 * 1024));
+});
+afterAll(() => remove());
+
+/** A request body that arrives in several chunks, as a browser's upload does. */
+function chunked(text: string, size = 100): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(offset, offset + size));
+      offset += size;
+    },
+  });
+}
+
+async function upload(file: string, body: string | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) {
+  const response = await api.request(`/api/logs?file=${encodeURIComponent(file)}`, { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function until(id: string, done: (state: UploadState) => boolean): Promise<UploadState> {
+  for (let i = 0; i < 200; i++) {
+    const state = (await (await api.request(`/api/uploads/${id}`)).json()) as UploadState;
+    if (done(state)) return state;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the upload did not finish');
+}
+
+describe('POST /api/logs (upload) and the confirm call', () => {
+  it('streams the file to disk, previews it, and loads it on confirmation with progress', async () => {
+    const sent = await upload('orders.csv', chunked(FIXTURE_CSV));
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({
+      file: 'orders.csv',
+      bytes: Buffer.byteLength(FIXTURE_CSV),
+      status: 'uploaded',
+      preview: { format: 'csv', columns: ['case_id', 'activity', 'timestamp', 'resource', 'amount', 'note'], mapping: { case: 'case_id', activity: 'activity', timestamp: 'timestamp', resource: 'resource' } },
+    });
+    expect((sent.body.preview as { sample: unknown[] }).sample).toHaveLength(7);
+    const id = sent.body.upload as string;
+
+    const events = await api.request(`/api/uploads/${id}/events`);
+    expect(events.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const confirmed = await api.request(`/api/uploads/${id}/load`, { method: 'POST', body: JSON.stringify({ name: 'uploaded orders' }), headers: { 'content-type': 'application/json' } });
+    expect(confirmed.status).toBe(202);
+    const done = await until(id, (s) => s.status !== 'loading');
+    expect(done).toMatchObject({ status: 'loaded', progress: { phase: 'storing', fraction: 1 }, result: { name: 'uploaded orders', events: 7, cases: 3 }, error: null });
+    // The event stream told every state up to the end, then closed.
+    const told = (await events.text()).split('\n').filter((line) => line.startsWith('data: ')).map((line) => JSON.parse(line.slice(6)) as UploadState);
+    expect(told[0]!.status).toBe('uploaded');
+    expect(told.at(-1)).toMatchObject({ status: 'loaded', result: { events: 7 } });
+    expect(told.some((s) => s.progress?.phase === 'reading')).toBe(true);
+    expect((await listLogs(store)).map((l) => l.name)).toContain('uploaded orders');
+
+    const again = await api.request(`/api/uploads/${id}/load`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(again.status).toBe(409);
+  });
+
+  it('refuses names with path tricks and unknown formats, leaving nothing on disk', async () => {
+    for (const name of ['../escape.csv', 'a/b.csv', '..\\x.csv', '.hidden.csv', 'nul\u0000.csv', 'report.exe']) {
+      const { status, body } = await upload(name, 'x');
+      expect(status, name).toBe(400);
+      expect(body.error).toEqual(expect.any(String));
+    }
+    const missing = await api.request('/api/logs', { method: 'POST', body: 'x' });
+    expect(missing.status).toBe(400);
+  });
+
+  it('refuses a file over the size limit, declared or streamed, and keeps nothing of it', async () => {
+    const before = readdirSync(join(dir, 'uploads'));
+    const big = 'x'.repeat(70 * 1024);
+    const declared = await upload('big.csv', big);
+    expect(declared.status).toBe(413);
+    const streamed = await upload('big.csv', chunked(big, 4096));
+    expect(streamed.status).toBe(413);
+    expect(streamed.body.error).toMatch(/larger than the upload limit of 65,536 bytes/);
+    expect(readdirSync(join(dir, 'uploads'))).toEqual(before);
+  });
+
+  it('reports a failed load with its reason, and validates the confirm body', async () => {
+    const sent = await upload('bad.csv', 'case_id,activity,timestamp\nA,x,not a time\n');
+    const id = sent.body.upload as string;
+    const wrong = await api.request(`/api/uploads/${id}/load`, { method: 'POST', body: JSON.stringify({ mode: 'merge' }), headers: { 'content-type': 'application/json' } });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: string }).error).toMatch(/^mode: /);
+    await api.request(`/api/uploads/${id}/load`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const failed = await until(id, (s) => s.status !== 'loading');
+    expect(failed).toMatchObject({ status: 'failed', result: null });
+    expect(failed.error).toMatch(/bad\.csv, line 2, column "timestamp": cannot read the timestamp/);
+    expect((await api.request('/api/uploads/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+  });
+});
