@@ -3,7 +3,8 @@
  * overrides), then times in one run CSV ingest, process map, variants and case
  * durations through Waybill's functions and the same steps as plain DuckDB SQL
  * (the floor). Query times are warm: the median of several runs after one warm-up.
- * It also times the distributor simulation at 1M and 10M events, with peak memory.
+ * It also times CSV ingest at 1M and 10M events against plain read_csv, and the
+ * distributor simulation at 1M and 10M events, each in a child process with its peak memory.
  * Writes bench/results/<date>.json and prints a table with the ratios to the floor.
  */
 import { execFileSync } from 'node:child_process';
@@ -26,6 +27,29 @@ const SEED = 42;
 const WARM_RUNS = 5;
 // The distributor simulation's speed and memory at these sizes (BENCH_GENERATE=1000000 for one size).
 const GENERATE_SIZES = (process.env.BENCH_GENERATE ?? '1000000,10000000').split(',').filter(Boolean).map(Number);
+// CSV ingest at scale, Waybill against the floor (BENCH_INGEST=1000000 for one size).
+const INGEST_SIZES = (process.env.BENCH_INGEST ?? '1000000,10000000').split(',').filter(Boolean).map(Number);
+
+interface IngestRun {
+  targetEvents: number;
+  events: number;
+  waybill: { ms: number; eventsPerSecond: number; peakRssMiB: number };
+  floor: { ms: number; eventsPerSecond: number; peakRssMiB: number };
+}
+
+/** Loads a generated order-to-cash CSV of about `targetEvents` events through Waybill and as the floor, each in a child process. */
+async function benchIngest(targetEvents: number): Promise<IngestRun> {
+  const csv = join(DATA, `orders-${targetEvents}.csv`);
+  if (!existsSync(csv)) await writeOrderToCashCsv(csv, { seed: SEED, events: targetEvents });
+  const child = (how: 'waybill' | 'floor') => {
+    const output = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'ingest.ts'), how, csv, join(DATA, `ingest-${how}.duckdb`)], { cwd: ROOT, encoding: 'utf8' });
+    const { events, ms, peakRssMiB } = JSON.parse(output.trim().split('\n').at(-1)!) as { events: number; ms: number; peakRssMiB: number };
+    return { events, run: { ms, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMiB } };
+  };
+  const waybill = child('waybill');
+  const floor = child('floor');
+  return { targetEvents, events: waybill.events, waybill: waybill.run, floor: floor.run };
+}
 
 interface GenerateRun {
   targetEvents: number;
@@ -114,6 +138,12 @@ async function main(): Promise<void> {
   connection.closeSync();
   floor.closeSync();
 
+  const ingestRuns: IngestRun[] = [];
+  for (const size of INGEST_SIZES) {
+    console.log(`Ingesting about ${size.toLocaleString('en-US')} events, Waybill and the floor, each in its own process…`);
+    ingestRuns.push(await benchIngest(size));
+  }
+
   const distributorRuns = GENERATE_SIZES.map((size) => {
     console.log(`Simulating the distributor: about ${size.toLocaleString('en-US')} events…`);
     return benchGenerate(size);
@@ -138,6 +168,7 @@ async function main(): Promise<void> {
     floorIngestEventsPerSecond: Math.round(events / (floorIngestMs / 1000)),
     filteredProcessMapMs: filteredMs,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    ingestAtScale: ingestRuns,
     distributorGenerate: distributorRuns,
     steps: rows.map((r) => ({ ...r, ratioToFloor: r.waybillMs / r.floorMs })),
   };
@@ -152,6 +183,12 @@ async function main(): Promise<void> {
   for (const r of result.steps) console.log(`${pad(r.step, 28)}${ms(r.waybillMs)}${ms(r.floorMs)}   ${r.ratioToFloor.toFixed(2)}×`);
   console.log(`ingest: ${result.ingestEventsPerSecond.toLocaleString('en-US')} events/s (floor read_csv ${result.floorIngestEventsPerSecond.toLocaleString('en-US')} events/s)`);
   console.log(`process map with a two-week filter: ${filteredMs.toFixed(1)} ms; peak RSS ${result.peakRssMiB} MiB`);
+  for (const r of ingestRuns) {
+    console.log(
+      `CSV ingest ${r.events.toLocaleString('en-US')} events: Waybill ${(r.waybill.ms / 1000).toFixed(1)} s = ${r.waybill.eventsPerSecond.toLocaleString('en-US')} events/s, ` +
+        `peak RSS ${r.waybill.peakRssMiB} MiB; floor ${(r.floor.ms / 1000).toFixed(1)} s = ${r.floor.eventsPerSecond.toLocaleString('en-US')} events/s, peak RSS ${r.floor.peakRssMiB} MiB`,
+    );
+  }
   for (const g of distributorRuns) {
     console.log(
       `distributor simulation: ${g.events.toLocaleString('en-US')} events in ${(g.ms / 1000).toFixed(1)} s = ` +
