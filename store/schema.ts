@@ -15,8 +15,10 @@
  *   special case whose single object type is its case notion, so it needs no rows here.
  * - `loads`: each load of a source into a log (its SHA-256, rows read, events added,
  *   duplicates skipped); `quarantine`: rows a load set aside, with line, column and why.
+ * - `job_runs`: every run of a pull job (ingest/jobs), written when it starts and
+ *   updated when it ends; `job_state`: each job's watermark, saved in its load's transaction.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
@@ -120,6 +122,37 @@ CREATE TABLE quarantine (
   column_name VARCHAR,
   problem VARCHAR NOT NULL,
   value VARCHAR
+);
+`,
+  },
+  {
+    version: 3,
+    // Pull jobs: the run history (a run is recorded before its load starts, so a failed
+    // or interrupted run stays visible) and each job's watermark, as the source's own text.
+    sql: `
+CREATE SEQUENCE IF NOT EXISTS job_run_id_seq START 1;
+CREATE TABLE job_runs (
+  run_id INTEGER NOT NULL,
+  job VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL,
+  log VARCHAR NOT NULL,
+  trigger VARCHAR NOT NULL,
+  started_at TIMESTAMPTZ NOT NULL,
+  finished_at TIMESTAMPTZ,
+  status VARCHAR NOT NULL,
+  rows_read BIGINT,
+  events_added BIGINT,
+  duplicates_skipped BIGINT,
+  quarantined BIGINT,
+  files_loaded INTEGER,
+  files_failed INTEGER,
+  watermark VARCHAR,
+  error VARCHAR
+);
+CREATE TABLE job_state (
+  job VARCHAR PRIMARY KEY,
+  watermark VARCHAR,
+  updated_at TIMESTAMPTZ NOT NULL
 );
 `,
   },
