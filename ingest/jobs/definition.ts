@@ -231,6 +231,11 @@ export function findJob(jobs: readonly Job[], name: string, dir: string): Job {
   throw new UnknownJobError(`no job named ${JSON.stringify(name)}: ${known}`);
 }
 
+/** An ingest message reworded for a job, whose options are set in its file rather than by CLI flags. */
+export function inJobTerms(message: string): string {
+  return message.replaceAll('pass --on-bad-rows quarantine', 'set "onBadRows": "quarantine" in the job file');
+}
+
 /** A path as the user most likely typed it: relative to the working folder when inside it. */
 export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
