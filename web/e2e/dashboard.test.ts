@@ -102,3 +102,44 @@ describe('process map in the browser', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toContain('There is no log named “no-such-log”');
   });
 });
+
+describe('uploading a log in the browser', () => {
+  it('previews a CSV, takes the chosen mapping and name, shows progress and opens the new log', async () => {
+    const csv = [
+      'Ticket;Step;When;Agent',
+      'T-1;Opened;2026-01-05 08:00;ann',
+      'T-1;Closed;2026-01-05 09:30;bob',
+      'T-2;Opened;2026-01-06 10:00;ann',
+      'T-2;Escalated;2026-01-06 10:20;cat',
+      'T-2;Closed;2026-01-07 16:00;bob',
+    ].join('\n');
+    await page.goto(`${server!.url}/`);
+    await page.getByRole('link', { name: 'Upload a log' }).click();
+    await page.locator('input[type=file]').setInputFiles({ name: 'tickets.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}\n`) });
+    await page.getByRole('heading', { name: 'tickets.csv' }).waitFor();
+    // The preview shows the rows; the names are not ones Waybill recognizes, so the user picks the roles.
+    expect(await page.locator('table.data tbody tr').count()).toBe(5);
+    await page.getByLabel('Case').selectOption('Ticket');
+    await page.getByLabel('Activity').selectOption('Step');
+    await page.getByLabel('Timestamp').selectOption('When');
+    await page.getByLabel('Resource').selectOption('Agent');
+    await page.getByLabel('Log name').fill('help desk');
+    await page.screenshot({ path: 'test-results/upload-preview.png', fullPage: true });
+    await page.getByRole('button', { name: 'Load “help desk”' }).click();
+    await page.getByRole('heading', { name: 'Loaded “help desk”' }).waitFor();
+    expect(await page.locator('section.card').textContent()).toContain('5 events, 2 cases, 3 activities');
+    await page.getByRole('link', { name: 'Open its process map' }).click();
+    await page.locator(CHART_TEXT).first().waitFor();
+    expect(drawn(await chartTexts(), 'Escalated')).toBe(true);
+  });
+
+  it('says why a file cannot be loaded, and stores nothing', async () => {
+    await page.goto(`${server!.url}/upload`);
+    await page.locator('input[type=file]').setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('case_id,activity,timestamp\nA,x,not a time\n') });
+    await page.getByRole('button', { name: 'Load “broken”' }).click();
+    await page.getByRole('heading', { name: 'The load failed' }).waitFor();
+    expect(await page.locator('.problem-text').textContent()).toMatch(/line 2, column "timestamp": cannot read the timestamp/);
+    const logs = (await (await fetch(`${server!.url}/api/logs`)).json()) as { logs: { name: string }[] };
+    expect(logs.logs.map((l) => l.name)).not.toContain('broken');
+  });
+});
