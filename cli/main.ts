@@ -36,6 +36,11 @@ Usage:
       parquet writes .parquet files instead, ocel2-json one OCEL 2.0 log, ocel.json
   waybill serve [--host HOST] [--port PORT]
   waybill demo [--host HOST] [--port PORT]     build if needed, load the demo log, serve
+  waybill jobs list [--json]                   the pull jobs in the jobs folder, with last run and watermark
+  waybill jobs run [NAME] [--json]             run one job, or all, once (exit 1 if a run fails)
+  waybill jobs history [NAME] [--limit N] [--json]   runs: start, end, rows, status, error
+  waybill schedule                             run the jobs on their cron schedules until Ctrl-C
+      jobs take --jobs DIR (or WAYBILL_JOBS); default ./jobs, one JSON file per job
 
 Every command takes --db PATH (or WAYBILL_DB); default ./data/waybill.duckdb.
 --json prints exactly the JSON the API returns.`;
@@ -71,6 +76,7 @@ const OPTIONS = {
   scenario: { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
+  jobs: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -238,6 +244,13 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       const { serve, prepareDemo } = await import('./serve.ts');
       if (command === 'demo') await prepareDemo(dbPath);
       await serve({ dbPath, host: values.host, port: values.port });
+      return;
+    }
+    case 'jobs':
+    case 'schedule': {
+      const { jobsCommand, scheduleCommand } = await import('./jobs.ts');
+      const context = { dbPath, jobsDir: values.jobs, json: values.json === true, limit: integerOption(values.limit, '--limit'), usage: (message: string) => new UsageError(message) };
+      await (command === 'jobs' ? jobsCommand(args, context) : scheduleCommand(args, context));
       return;
     }
     default:

@@ -7,6 +7,7 @@ export { cronProblem, findJob, JobFileError, loadJobs, resolveJobsDir, UnknownJo
 export type { FolderJob, Job, JobKind, PostgresJob } from './definition.ts';
 export { JobBusyError, runJob, runJobs } from './run.ts';
 export { describeJobs, getJobRuns } from './runs.ts';
+export { getJobHistory, listJobs } from './read.ts';
 export type { JobInfo, JobRun, JobRuns, RunStatus, RunTrigger } from './runs.ts';
 export { nextRunTimes, scheduleJobs } from './schedule.ts';
 export type { Scheduler, ScheduleEvents } from './schedule.ts';

@@ -19,6 +19,7 @@ import {
   type Filter,
   type Store,
 } from '../../mining/index.ts';
+import { getJobHistory, JobFileError, listJobs, resolveJobsDir, UnknownJobError } from '../../ingest/jobs/index.ts';
 
 /**
  * The HTTP API, mounted at /api. It validates, calls mining/, and returns JSON; the
@@ -67,7 +68,48 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
       const history = await getLoadHistory(await openStore(), c.req.param('log'), limit === undefined ? {} : { limit });
       c.header('Content-Disposition', `attachment; filename="${history.log.replace(/[^\w.-]+/g, '_')}-quarantine.csv"`);
       return c.body(quarantineCsv(history), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    })
+    // Pull jobs, from the jobs folder named by WAYBILL_JOBS (default ./jobs), with their run history.
+    .get('/jobs', async (c) => {
+      allowOnly(c, []);
+      try {
+        return c.json(await listJobs(await openStore(), resolveJobsDir()));
+      } catch (error) {
+        return jobError(c, error);
+      }
+    })
+    .get('/jobs/runs', async (c) => {
+      allowOnly(c, ['limit']);
+      const limit = runLimit(c.req.query('limit'));
+      try {
+        return c.json(await getJobHistory(await openStore(), resolveJobsDir(), { limit }));
+      } catch (error) {
+        return jobError(c, error);
+      }
+    })
+    .get('/jobs/:name/runs', async (c) => {
+      allowOnly(c, ['limit']);
+      const limit = runLimit(c.req.query('limit'));
+      try {
+        return c.json(await getJobHistory(await openStore(), resolveJobsDir(), { job: c.req.param('name'), limit }));
+      } catch (error) {
+        return jobError(c, error);
+      }
     });
+}
+
+/** An unknown job is 404; invalid job files are the server's configuration problem, 500 with what is wrong. */
+function jobError(c: Context, error: unknown) {
+  if (error instanceof UnknownJobError) return c.json({ error: error.message }, 404);
+  if (error instanceof JobFileError) return c.json({ error: error.message }, 500);
+  throw error;
+}
+
+/** How many runs to return: a whole number of at least 1; default 50. */
+function runLimit(text: string | undefined): number | undefined {
+  const limit = optionalInteger(text, 'limit');
+  if (limit !== undefined && limit < 1) throw new BadParameter(`limit must be at least 1, not ${limit}`);
+  return limit;
 }
 
 export type Api = ReturnType<typeof createApi>;
