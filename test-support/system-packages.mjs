@@ -1,11 +1,20 @@
 // Installs the Debian packages the test suite uses, when missing: Chromium for the
-// browser tests. Run by `npm test` so one command sets up a fresh machine.
+// browser tests, PostgreSQL for the pull-job tests (they start their own throwaway
+// server; the package's own cluster is not used). Run by `npm test` so one command
+// sets up a fresh machine.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
-const NEEDED = [{ pkg: 'chromium', binary: '/usr/bin/chromium' }];
+/** Debian puts each PostgreSQL major version's server under /usr/lib/postgresql/<major>/bin. */
+const postgresInstalled = () =>
+  existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((version) => existsSync(`/usr/lib/postgresql/${version}/bin/initdb`));
 
-const missing = NEEDED.filter(({ binary }) => !existsSync(binary)).map(({ pkg }) => pkg);
+const NEEDED = [
+  { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
+  { pkg: 'postgresql', present: postgresInstalled },
+];
+
+const missing = NEEDED.filter(({ present }) => !present()).map(({ pkg }) => pkg);
 if (missing.length > 0) {
   const root = process.getuid?.() === 0;
   const sudo = !root && existsSync('/usr/bin/sudo');
