@@ -89,6 +89,17 @@ describe('a drop-folder job', () => {
     expect(run.error).toBe(`${join(dir, 'jobs', 'gone.json')}: path: the drop folder ${join(dir, 'jobs', 'no-such-folder')} does not exist; create it or correct "path"`);
     expect(existsSync(join(dir, 'jobs', 'no-such-folder'))).toBe(false);
   });
+
+  it('marks a run left running by a process that died as failed when the job next runs', async () => {
+    // What a run's row looks like if its process is killed mid-load: started, never finished.
+    await withConnection(store, (c) =>
+      c.run(`INSERT INTO job_runs (run_id, job, kind, log, trigger, started_at, status) VALUES (nextval('job_run_id_seq'), 'scans', 'folder', 'warehouse-scans', 'schedule', now(), 'running')`),
+    );
+    const next = await runJob(store, job);
+    const [latest, interrupted] = (await getJobRuns(store, { job: 'scans', limit: 2 })).runs;
+    expect(latest).toMatchObject({ runId: next.runId, status: 'succeeded' });
+    expect(interrupted).toMatchObject({ runId: next.runId - 1, status: 'failed', finishedAt: null, error: 'interrupted: the process running it stopped before the run ended' });
+  });
 });
 
 describe('file-name patterns', () => {

@@ -57,6 +57,7 @@ export async function pullPostgres(store: Store, job: PostgresJob): Promise<Pull
       // UTC and ISO dates, so timestamps arrive with their offset and the watermark's text reads back the same.
       await client.query(`SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'`);
       // One snapshot for both statements: the new watermark is the largest value among exactly the rows copied.
+      // The query thus runs twice (count and max, then COPY); an index on the watermark column keeps both cheap.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const stats = await client.query<{ rows: string; watermark: string | null }>(
         `SELECT count(*)::text AS rows, max(pulled.${column})::text AS watermark FROM (${query}) AS pulled`,
