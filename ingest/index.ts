@@ -32,6 +32,8 @@ export interface IngestOptions {
   mode?: LoadMode;
   /** Rows without case, activity or readable timestamp: reject the file (default) or load the rest and keep them in quarantine. */
   onBadRows?: BadRowPolicy;
+  /** What the log and this load record as their source; default the file's absolute path (a job names its query, an upload its file). */
+  source?: string;
   /** Told now and then how far the load is: reading the source (fraction of it read), then storing the log. */
   onProgress?: (progress: IngestProgress) => void;
   /** Runs inside the load's transaction after the log is stored (a job records its watermark here, so both commit or neither). */
@@ -141,7 +143,7 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
   const staged = await stageEvents(connection, source, options.onBadRows ?? 'reject');
   options.onProgress?.({ phase: 'storing', fraction: 0 });
   return inTransaction(connection, async () => {
-    const origin = { source: path, format: source.format, mapping: source.mapping };
+    const origin = { source: options.source ?? path, format: source.format, mapping: source.mapping };
     let summary: LogSummary;
     let logId: number;
     let added = staged.rows - staged.quarantined;
@@ -155,7 +157,7 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
       logId = (await queryRow<{ id: number }>(connection, `SELECT nextval('log_id_seq')::INTEGER AS id`))!.id;
       summary = await storeLog(connection, logId, name, origin);
     }
-    const load = await recordLoad(connection, logId, source, path, sha256, mode, staged.rows, added, staged.rows - staged.quarantined - added, staged.quarantined);
+    const load = await recordLoad(connection, logId, source, origin.source, sha256, mode, staged.rows, added, staged.rows - staged.quarantined - added, staged.quarantined);
     const result = { ...summary, load };
     await options.inTransaction?.(connection, result);
     options.onProgress?.({ phase: 'storing', fraction: 1 });
@@ -168,7 +170,8 @@ async function recordLoad(
   connection: DuckDBConnection,
   logId: number,
   source: StagedSource,
-  path: string,
+  /** What the load records as its source. */
+  label: string,
   sha256: string,
   mode: LoadMode,
   rowsRead: number,
@@ -180,7 +183,7 @@ async function recordLoad(
   await connection.run(
     `INSERT INTO loads (load_id, log_id, source, source_sha256, mode, rows_read, events_added, duplicates_skipped, quarantined)
      VALUES ($load, $log, $source, $sha256, $mode, $rows, $added, $duplicates, $quarantined)`,
-    { load: loadId, log: logId, source: path, sha256, mode, rows: rowsRead, added: eventsAdded, duplicates: duplicatesSkipped, quarantined },
+    { load: loadId, log: logId, source: label, sha256, mode, rows: rowsRead, added: eventsAdded, duplicates: duplicatesSkipped, quarantined },
   );
   await connection.run(
     `INSERT INTO quarantine SELECT $log, $load, $source, line, column_name, problem, value FROM quarantined ORDER BY line`,

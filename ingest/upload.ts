@@ -121,6 +121,7 @@ export class Uploads {
     this.tell(upload);
     ingestFile(store, upload.path, {
       name: options.name ?? upload.file.replace(/\.gz$/i, '').replace(/\.[^.]+$/, ''),
+      source: `upload ${upload.file}`,
       ...options,
       onProgress: (progress) => {
         upload.progress = progress;

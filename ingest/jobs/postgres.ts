@@ -83,6 +83,8 @@ export async function pullPostgres(store: Store, job: PostgresJob): Promise<Pull
         mapping: job.mapping,
         mode: 'append',
         onBadRows: job.onBadRows ?? 'reject',
+        // The pulled file is temporary: name the job and the pull instead.
+        source: `postgres job ${job.name} (${job.watermark.column} >= ${watermark})`,
         inTransaction: (connection) => saveWatermark(connection, job.name, next),
       });
       // The same bytes were loaded before (only rows at the last watermark came back): nothing loaded, nothing to commit with.
