@@ -1,4 +1,4 @@
-import { findJob, getJobHistory, listJobs, loadJobs, resolveJobsDir, runJobs, scheduleJobs, type JobInfo, type JobRun } from '../ingest/jobs/index.ts';
+import { findJob, getJobHistory, listJobs, loadJobs, resolveJobsDir, runJobs, scheduleJobs, type JobInfo, type JobRun, type Scheduler } from '../ingest/jobs/index.ts';
 import { openStore } from '../store/db.ts';
 import { formatNumber, formatTable } from './table.ts';
 
@@ -57,26 +57,39 @@ export async function jobsCommand(args: readonly string[], context: JobsContext)
  */
 export async function scheduleCommand(args: readonly string[], context: JobsContext): Promise<void> {
   if (args.length > 0) throw context.usage(`schedule: unexpected argument ${JSON.stringify(args[0])}`);
-  const dir = resolveJobsDir(context.jobsDir);
-  const jobs = loadJobs(dir).filter((job) => job.schedule !== undefined);
-  if (jobs.length === 0) throw new Error(`no job in ${dir} has a "schedule": nothing to run`);
-  const store = await openStore(context.dbPath);
-  const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
-  const scheduler = scheduleJobs(store, jobs, {
-    onStart: (job) => log(`${job.name}: started`),
-    onEnd: (_, run) => log(describeRun(run)),
-    onError: (job, error) => log(`${job.name}: could not run: ${error instanceof Error ? error.message : String(error)}`),
-  });
-  console.log(`Scheduling ${jobs.length} job${jobs.length === 1 ? '' : 's'} from ${dir} (Ctrl-C to stop):`);
-  const next = new Map(scheduler.next().map((n) => [n.job, n.at]));
-  console.log(formatTable(['job', 'schedule', 'time zone', 'log', 'next run'], jobs.map((job) => [job.name, job.schedule!, job.timezone ?? 'local', job.log, next.get(job.name)?.toISOString() ?? '–'])));
+  const scheduler = await startSchedule(context.dbPath, context.jobsDir);
   const signal = await new Promise<NodeJS.Signals>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
-  log(`${signal}: stopping; waiting for runs under way to end`);
+  logLine(`${signal}: stopping; waiting for runs under way to end`);
   await scheduler.stop();
-  log('stopped');
+  logLine('stopped');
+}
+
+function logLine(line: string): void {
+  console.log(`${new Date().toISOString()} ${line}`);
+}
+
+/**
+ * Starts running the jobs of `jobsDir` that have a schedule, in this process
+ * (`waybill schedule`, or `waybill serve --schedule` so the dashboard and API see
+ * the store and the run history while jobs run), logging each run to stdout.
+ */
+export async function startSchedule(dbPath: string, jobsDir?: string): Promise<Scheduler> {
+  const dir = resolveJobsDir(jobsDir);
+  const jobs = loadJobs(dir).filter((job) => job.schedule !== undefined);
+  if (jobs.length === 0) throw new Error(`no job in ${dir} has a "schedule": nothing to run`);
+  const store = await openStore(dbPath);
+  const scheduler = scheduleJobs(store, jobs, {
+    onStart: (job) => logLine(`${job.name}: started`),
+    onEnd: (_, run) => logLine(describeRun(run)),
+    onError: (job, error) => logLine(`${job.name}: could not run: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  console.log(`Scheduling ${jobs.length} job${jobs.length === 1 ? '' : 's'} from ${dir} (Ctrl-C to stop):`);
+  const next = new Map(scheduler.next().map((n) => [n.job, n.at]));
+  console.log(formatTable(['job', 'schedule', 'time zone', 'log', 'next run'], jobs.map((job) => [job.name, job.schedule!, job.timezone ?? 'local', job.log, next.get(job.name)?.toISOString() ?? '–'])));
+  return scheduler;
 }
 
 /** One line on how a run ended. */

@@ -34,7 +34,8 @@ Usage:
   waybill generate --out DIR [--seed N] [--orders N | --events N] [--start DATE] [--days N] [--format csv|parquet|ocel2-json] [--scenario FILE]
       writes orders.csv, purchasing.csv, shipments.csv (three linked streams) and ground-truth.json;
       parquet writes .parquet files instead, ocel2-json one OCEL 2.0 log, ocel.json
-  waybill serve [--host HOST] [--port PORT]
+  waybill serve [--host HOST] [--port PORT] [--schedule [--jobs DIR]]
+      --schedule also runs the scheduled jobs in the server, so the dashboard and API see their runs
   waybill demo [--host HOST] [--port PORT]     build if needed, load the demo log, serve
   waybill jobs list [--json]                   the pull jobs in the jobs folder, with last run and watermark
   waybill jobs run [NAME] [--json]             run one job, or all, once (exit 1 if a run fails)
@@ -77,6 +78,7 @@ const OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
   jobs: { type: 'string' },
+  schedule: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -243,7 +245,7 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       noArgs(command, args);
       const { serve, prepareDemo } = await import('./serve.ts');
       if (command === 'demo') await prepareDemo(dbPath);
-      await serve({ dbPath, host: values.host, port: values.port });
+      await serve({ dbPath, host: values.host, port: values.port, schedule: values.schedule, jobsDir: values.jobs });
       return;
     }
     case 'jobs':

@@ -14,8 +14,8 @@ const SOURCES = ['web', 'mining', 'store', 'ingest', 'svelte.config.js', 'vite.c
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** Serves the dashboard and the API from the built SvelteKit app, in this process. */
-export async function serve(options: { dbPath: string; host?: string; port?: string }): Promise<void> {
-  if (!existsSync(HANDLER)) throw new Error('the web app is not built; run `npm run build` (or `npm start`, which builds when needed)');
+export async function serve(options: { dbPath: string; host?: string; port?: string; schedule?: boolean; jobsDir?: string }): Promise<void> {
+  ensureBuilt();
   // The server side opens the store from this variable.
   process.env.WAYBILL_DB = options.dbPath;
   // Uploads stream to disk under Waybill's own limit (WAYBILL_UPLOAD_LIMIT), not SvelteKit's 512 kB default.
@@ -35,20 +35,20 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
   });
   const shown = host.includes(':') ? `[${host}]` : host;
   console.log(`Waybill is serving ${options.dbPath} at http://${shown}:${port}`);
-  const stop = () => server.close(() => process.exit(0));
+  // Jobs run in the server's process: DuckDB lets one process hold the file, and so the API shows their runs.
+  if (options.jobsDir !== undefined) process.env.WAYBILL_JOBS = options.jobsDir;
+  const scheduler = options.schedule ? await (await import('./jobs.ts')).startSchedule(options.dbPath, options.jobsDir) : undefined;
+  const stop = () => {
+    void (scheduler?.stop() ?? Promise.resolve()).then(() => server.close(() => process.exit(0)));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await new Promise<void>((resolve) => server.once('close', resolve));
 }
 
-/** Builds the web app when missing or stale, and loads the demo distributor's three logs on first run. */
+/** Loads the demo distributor's three logs on first run (building the web app when missing or stale). */
 export async function prepareDemo(dbPath: string): Promise<void> {
-  if (buildIsStale()) {
-    console.log('Building the web app…');
-    const vite = join(ROOT, 'node_modules', '.bin', 'vite');
-    const result = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-    if (result.status !== 0) throw new Error('the web app build failed (see above)');
-  }
+  ensureBuilt();
   const { DEMO_LOGS, DEMO_OPTIONS, generateDistributor } = await import('./demo.ts');
   const store = await openStore(dbPath);
   const existing = new Set((await listLogs(store)).map((log) => log.name));
@@ -61,6 +61,15 @@ export async function prepareDemo(dbPath: string): Promise<void> {
     const summary = await ingestFile(store, join(dir, file), { name });
     console.log(`Loaded "${name}": ${summary.events.toLocaleString('en-US')} events, ${summary.cases.toLocaleString('en-US')} cases.`);
   }
+}
+
+/** Builds the web app when it is missing or older than its sources, so a server never runs stale code. */
+function ensureBuilt(): void {
+  if (!buildIsStale()) return;
+  console.log('Building the web app…');
+  const vite = join(ROOT, 'node_modules', '.bin', 'vite');
+  const result = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('the web app build failed (see above)');
 }
 
 function buildIsStale(): boolean {
