@@ -12,9 +12,11 @@ export const ORDER_COLUMNS = [
   'promised_date', 'shipment_id',
 ] as const;
 
+/** Besides POs, the inventory side's stream holds cycle-count adjustments (case_id `CC-…`, no po_id), signed in `quantity_adjusted`. */
 export const PURCHASING_COLUMNS = [
   'case_id', 'po_id', 'activity', 'timestamp', 'resource', 'po_line_id', 'supplier', 'sku', 'warehouse',
   'quantity_ordered', 'quantity_received', 'quantity_invoiced', 'unit_cost', 'discrepancy', 'approval_path', 'promised_date',
+  'quantity_adjusted',
 ] as const;
 
 export const SHIPMENT_COLUMNS = [

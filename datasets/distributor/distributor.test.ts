@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/index.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { type GroundTruth, STREAM_FILES, writeDistributorCsv } from './index.ts';
+import { OTIF_DRIVERS } from './sim/truth.ts';
 
 /**
  * The generated files checked with plain SQL: determinism, internal
@@ -137,19 +138,42 @@ describe('internal consistency', () => {
     expect(overInvoiced).toBe(0);
   });
 
-  it('books exactly the put-away and allocated quantities the files show (stock ledger)', async () => {
-    const ledger = await rows<{ warehouse: string; putAway: number; allocated: number }>(`
+  it('books exactly the put-away, allocated and cycle-count quantities the files show (stock ledger)', async () => {
+    const ledger = await rows<{ warehouse: string; putAway: number; allocated: number; cycleCountAdjustments: number; cycleCountShrinkage: number; cycleCountFound: number }>(`
       SELECT w.warehouse,
         coalesce((SELECT sum(quantity_received) FROM purchasing p WHERE p.activity = 'Put Away' AND p.warehouse = w.warehouse), 0) AS putAway,
-        coalesce((SELECT sum(quantity_allocated) FROM orders o WHERE o.activity IN ('Line Allocated', 'Backorder Allocated') AND o.warehouse = w.warehouse), 0) AS allocated
+        coalesce((SELECT sum(quantity_allocated) FROM orders o WHERE o.activity IN ('Line Allocated', 'Backorder Allocated') AND o.warehouse = w.warehouse), 0) AS allocated,
+        coalesce((SELECT sum(quantity_adjusted) FROM purchasing p WHERE p.activity = 'Cycle Count Adjusted' AND p.warehouse = w.warehouse), 0) AS cycleCountAdjustments,
+        coalesce((SELECT -sum(quantity_adjusted) FROM purchasing p WHERE p.activity = 'Cycle Count Adjusted' AND p.quantity_adjusted < 0 AND p.warehouse = w.warehouse), 0) AS cycleCountShrinkage,
+        coalesce((SELECT sum(quantity_adjusted) FROM purchasing p WHERE p.activity = 'Cycle Count Adjusted' AND p.quantity_adjusted > 0 AND p.warehouse = w.warehouse), 0) AS cycleCountFound
       FROM (SELECT DISTINCT warehouse FROM orders) w ORDER BY 1`);
     const expected = truth.claims.stockLedger.warehouses;
-    expect(ledger).toEqual(expected.map((w) => ({ warehouse: w.warehouse, putAway: w.putAway, allocated: w.allocated })).sort((a, b) => (a.warehouse < b.warehouse ? -1 : 1)));
-    for (const w of expected) expect(w.initial + w.putAway - w.allocated).toBe(w.endingOnHand);
-    // Each short pick finds at least one unit missing: the count adjustments cover them.
+    expect(ledger).toEqual(
+      expected
+        .map((w) => ({ warehouse: w.warehouse, putAway: w.putAway, allocated: w.allocated, cycleCountAdjustments: w.cycleCountAdjustments, cycleCountShrinkage: w.cycleCountShrinkage, cycleCountFound: w.cycleCountFound }))
+        .sort((a, b) => (a.warehouse < b.warehouse ? -1 : 1)),
+    );
+    for (const w of expected) {
+      expect(w.initial + w.putAway - w.allocated + w.cycleCountAdjustments, w.warehouse).toBe(w.endingOnHand);
+      expect(w.cycleCountAdjustments).toBe(w.cycleCountFound - w.cycleCountShrinkage);
+      expect(w.countAdjustments).toBe(w.cycleCountAdjustments - w.shortPickUnits);
+      // Both kinds of discrepancy are planted in every warehouse.
+      expect(w.cycleCountShrinkage, w.warehouse).toBeGreaterThan(0);
+      expect(w.cycleCountFound, w.warehouse).toBeGreaterThan(0);
+    }
+    // Each adjustment is a case of its own with a nonzero quantity, and no PO.
+    const { adjustments, cases, zero, withPo } = await one<{ adjustments: number; cases: number; zero: number; withPo: number }>(`
+      SELECT count(*) AS adjustments, count(DISTINCT case_id) AS cases, count(*) FILTER (WHERE coalesce(quantity_adjusted, 0) = 0) AS zero,
+             count(*) FILTER (WHERE po_id IS NOT NULL OR NOT starts_with(case_id, 'CC-')) AS withPo
+      FROM purchasing WHERE activity = 'Cycle Count Adjusted'`);
+    expect(adjustments).toBe(cases);
+    expect({ zero, withPo }).toEqual({ zero: 0, withPo: 0 });
+    const { stray } = await one<{ stray: number }>(`SELECT count(*) AS stray FROM purchasing WHERE quantity_adjusted IS NOT NULL AND activity <> 'Cycle Count Adjusted'`);
+    expect(stray).toBe(0);
+    // Each short pick finds at least one unit missing.
     const shortPicks = await rows<{ warehouse: string; n: number }>(`SELECT warehouse, count(*) AS n FROM orders WHERE activity = 'Short Pick' GROUP BY ALL`);
     expect(shortPicks.length).toBeGreaterThan(0);
-    for (const { warehouse, n } of shortPicks) expect(expected.find((w) => w.warehouse === warehouse)!.countAdjustments).toBeGreaterThanOrEqual(n);
+    for (const { warehouse, n } of shortPicks) expect(expected.find((w) => w.warehouse === warehouse)!.shortPickUnits).toBeGreaterThanOrEqual(n);
     // Accepted = received − damaged: damaged lines put away less than they received.
     const { bad } = await one<{ bad: number }>(`
       SELECT count(*) AS bad FROM purchasing g JOIN purchasing p ON g.po_line_id = p.po_line_id AND g.activity = 'Goods Received' AND p.activity = 'Put Away'
@@ -172,7 +196,9 @@ describe('internal consistency', () => {
     expect(poLines).toBeGreaterThan(50);
     expect(missingCells).toBe(0);
     const { keyMismatch } = await one<{ keyMismatch: number }>(
-      `SELECT (SELECT count(*) FROM orders WHERE case_id <> order_id AND NOT (starts_with(case_id, 'RMA-') AND activity IN ('Return Requested', 'Return Received', 'Return Inspected', 'Return Disposition', 'Credit Memo'))) + (SELECT count(*) FROM purchasing WHERE case_id <> po_id) + (SELECT count(*) FROM shipments WHERE case_id <> shipment_id) AS keyMismatch`,
+      `SELECT (SELECT count(*) FROM orders WHERE case_id <> order_id AND NOT (starts_with(case_id, 'RMA-') AND activity IN ('Return Requested', 'Return Received', 'Return Inspected', 'Return Disposition', 'Credit Memo')))
+         + (SELECT count(*) FROM purchasing WHERE case_id IS DISTINCT FROM po_id AND NOT (starts_with(case_id, 'CC-') AND po_id IS NULL AND activity = 'Cycle Count Adjusted'))
+         + (SELECT count(*) FROM shipments WHERE case_id <> shipment_id) AS keyMismatch`,
     );
     expect(keyMismatch).toBe(0);
   });
@@ -309,6 +335,62 @@ describe('ground truth', () => {
       FROM (SELECT case_id, list(activity ORDER BY rn) AS list FROM orders WHERE starts_with(case_id, 'RMA-') GROUP BY ALL)`);
     expect(cases).toBe(claim.requested);
     expect(complete).toBeGreaterThan(0.8 * cases);
+  });
+
+  it('the OTIF and perfect orders are the stated counts, lower where a planted driver touches them', async () => {
+    const claim = truth.claims.otif;
+    const perfect = truth.claims.perfectOrders;
+    const list = truth.definitions.exceptionActivities.map((v) => `'${v}'`).join(', ');
+    // One row per judged order with what decides OTIF and perfection (see definitions.otif, definitions.perfectOrder) and the drivers that touch it.
+    const orderFacts = `
+      WITH judged AS (
+        SELECT order_id, max(promised_date)::DATE AS promised, any_value(warehouse) AS warehouse,
+               coalesce(sum(quantity_shipped), 0) AS shipped, coalesce(sum(quantity_invoiced), 0) AS invoiced,
+               bool_or(activity IN (${list})) AS exception
+        FROM orders WHERE case_id = order_id GROUP BY ALL HAVING max(promised_date)::DATE <= '${claim.judgedPromisedBy}'::DATE),
+      lines AS (
+        SELECT order_id, bool_and(shipped = ordered) AS inFull FROM (
+          SELECT order_id, order_line_id, max(quantity_ordered) AS ordered, coalesce(sum(quantity_shipped), 0) AS shipped
+          FROM orders WHERE case_id = order_id AND order_line_id IS NOT NULL GROUP BY ALL) GROUP BY ALL),
+      ships AS (
+        SELECT order_id, min(ms) FILTER (WHERE activity = 'Delivered') AS delivered, bool_or(activity = 'Delivery Failed') AS failed
+        FROM shipments GROUP BY order_id, shipment_id),
+      lateSkus AS (SELECT DISTINCT sku FROM purchasing WHERE supplier = '${truth.scenario.suppliers.lateSupplier}')
+      SELECT j.order_id,
+        coalesce(l.inFull, false) AND NOT EXISTS (
+          SELECT 1 FROM ships s WHERE s.order_id = j.order_id AND (s.delivered IS NULL OR s.delivered >= epoch_ms(j.promised + INTERVAL 1 DAY))) AS otif,
+        j.exception, j.invoiced = j.shipped AS invoicedInFull,
+        EXISTS (SELECT 1 FROM ships s WHERE s.order_id = j.order_id AND s.failed) AS deliveryFailed,
+        EXISTS (SELECT 1 FROM orders r WHERE r.order_id = j.order_id AND starts_with(r.case_id, 'RMA-')) AS returned,
+        EXISTS (SELECT 1 FROM orders b WHERE b.case_id = j.order_id AND b.activity = 'Backordered' AND b.sku IN (SELECT sku FROM lateSkus)) AS lateSupplierBackorder,
+        j.warehouse = '${truth.scenario.picking.slowWarehouse}' AS slowWarehouse
+      FROM judged j LEFT JOIN lines l USING (order_id)`;
+    const got = await one<Record<string, number>>(`
+      SELECT count(*) AS judged, count(*) FILTER (WHERE otif) AS otif,
+             count(*) FILTER (WHERE otif AND NOT exception AND NOT deliveryFailed AND invoicedInFull AND NOT returned) AS perfect,
+             ${OTIF_DRIVERS.map((d) => `count(*) FILTER (WHERE ${d}) AS "${d}Judged", count(*) FILTER (WHERE ${d} AND otif) AS "${d}Otif"`).join(', ')}
+      FROM (${orderFacts})`);
+    expect(got).toEqual({
+      judged: claim.judged,
+      otif: claim.otif,
+      perfect: perfect.perfect,
+      ...Object.fromEntries(OTIF_DRIVERS.flatMap((d) => [[`${d}Judged`, claim.drivers[d].judged], [`${d}Otif`, claim.drivers[d].otif]])),
+    });
+    expect(perfect.judged).toBe(claim.judged);
+    expect(claim.rate).toBeCloseTo(claim.otif / claim.judged, 4);
+    expect(perfect.rate).toBeCloseTo(perfect.perfect / perfect.judged, 4);
+    // A realistic service level, with room below it for the drivers to show.
+    expect(claim.rate).toBeGreaterThan(0.7);
+    expect(claim.rate).toBeLessThan(0.97);
+    expect(perfect.perfect).toBeLessThan(claim.otif);
+    for (const d of OTIF_DRIVERS) {
+      const group = claim.drivers[d];
+      expect(group.othersRate, d).toBeCloseTo((claim.otif - group.otif) / (claim.judged - group.judged), 4);
+      expect(group.rate <= group.othersRate - claim.driverMargin, d).toBe(claim.lowerFor.includes(d));
+    }
+    // The late supplier's backorders and failed deliveries clearly cost OTIF with the default scenario.
+    expect(claim.lowerFor).toEqual(expect.arrayContaining(['lateSupplierBackorder', 'deliveryFailed']));
+    expect(claim.drivers.lateSupplierBackorder.judged).toBeGreaterThan(30);
   });
 
   it('the fill rate is the stated share of ordered units allocated at promise', async () => {

@@ -35,6 +35,11 @@ export interface Scenario {
   carriers: { failureRate: number };
   /** Inventory policy: days of demand held above the lead time (reorder point), days ordered per PO, at least `minimumUnits` per PO. */
   inventory: { safetyDays: number; reviewDays: number; initialDays: number; minimumUnits: number; substitutionRate: number };
+  /**
+   * Cycle counts: each weekday at `hour` (UTC) a warehouse counts `skusPerDay` SKUs (fast movers more often);
+   * a count finds a discrepancy with chance `discrepancyRate`, found stock in `foundShare` of those and shrinkage otherwise.
+   */
+  cycleCounts: { hour: number; skusPerDay: number; discrepancyRate: number; foundShare: number };
 }
 
 export const DEFAULT_SCENARIO: Scenario = {
@@ -48,6 +53,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   returns: { rate: 0.03, requestDays: 1.5 },
   carriers: { failureRate: 0.04 },
   inventory: { safetyDays: 3, reviewDays: 10, initialDays: 14, minimumUnits: 40, substitutionRate: 0.3 },
+  cycleCounts: { hour: 7, skusPerDay: 20, discrepancyRate: 0.08, foundShare: 0.25 },
 };
 
 /** A scenario that cannot be used: names the file and the offending key. */

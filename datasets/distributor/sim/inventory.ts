@@ -27,13 +27,23 @@ export interface Backorder {
   readonly allocate: (units: number) => void;
 }
 
-/** Book totals per warehouse, for the ground truth's stock ledger. */
+/**
+ * Book totals per warehouse, for the ground truth's stock ledger. On hand
+ * balances as initial + put away − allocated + cycle-count adjustments.
+ */
 export interface Ledger {
   initial: number;
   putAway: number;
   allocated: number;
-  /** Units found missing at picking (short picks): booked as allocated but never shipped. */
+  /** Signed units of all count adjustments: cycle counts' minus the units short picks found missing. */
   countAdjustments: number;
+  /** Units found missing at picking (short picks): already off the book as allocated, so they leave on hand alone. */
+  shortPickUnits: number;
+  /** Signed units cycle counts booked into on hand: found stock minus shrinkage. */
+  cycleCountAdjustments: number;
+  /** Units cycle counts found missing (shrinkage) and found in excess (found stock). */
+  cycleCountShrinkage: number;
+  cycleCountFound: number;
 }
 
 /** A warehouse's book totals with its ending on-hand. */
@@ -56,7 +66,7 @@ export class Inventory {
     initialFactor: (item: Item, warehouse: string) => number,
   ) {
     for (const warehouse of warehouses) {
-      const ledger: Ledger = { initial: 0, putAway: 0, allocated: 0, countAdjustments: 0 };
+      const ledger: Ledger = { initial: 0, putAway: 0, allocated: 0, countAdjustments: 0, shortPickUnits: 0, cycleCountAdjustments: 0, cycleCountShrinkage: 0, cycleCountFound: 0 };
       this.ledgers.set(warehouse, ledger);
       const row: Cell[] = [];
       this.cells.set(warehouse, row);
@@ -119,6 +129,29 @@ export class Inventory {
       if (head.units === 0) cell.queue.shift();
       head.allocate(taken);
     }
+  }
+
+  /** Records `units` a short pick found missing in `cell`: the allocation already took them off the book. */
+  shortPicked(cell: Cell, units: number): void {
+    cell.ledger.shortPickUnits += units;
+    cell.ledger.countAdjustments -= units;
+  }
+
+  /**
+   * Books what a cycle count found: `units` more (found stock) or fewer
+   * (shrinkage) than the book. Shrinkage is capped at on hand, as a count
+   * cannot find fewer than none; returns the units booked. The caller serves
+   * waiting backorders from found stock once it has written the count's row.
+   */
+  adjust(cell: Cell, units: number): number {
+    const booked = Math.max(units, -cell.onHand);
+    cell.onHand += booked;
+    const { ledger } = cell;
+    ledger.cycleCountAdjustments += booked;
+    ledger.countAdjustments += booked;
+    if (booked < 0) ledger.cycleCountShrinkage -= booked;
+    else ledger.cycleCountFound += booked;
+    return booked;
   }
 
   /** Whether the stock position (on hand + on order − backordered) is at or below the reorder point. */

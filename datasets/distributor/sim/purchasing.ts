@@ -1,4 +1,5 @@
-import { DAY_MS, HOUR_MS, OFFICE, WAREHOUSE } from '../../order-to-cash/calendar.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, OFFICE, WAREHOUSE } from '../../order-to-cash/calendar.ts';
+import { pool } from '../../order-to-cash/master-data.ts';
 import type { Supplier } from './catalogue.ts';
 import { record } from '../columns.ts';
 import type { Cell } from './inventory.ts';
@@ -13,6 +14,8 @@ import { openAt } from './teams.ts';
  * for the planted supplier), received with over/short/damaged discrepancies,
  * checked, put away into stock — which releases backorders — and matched
  * three ways against the supplier's invoice, which bills the ordered quantity.
+ *
+ * The same stream holds the warehouse's cycle counts (see `CycleCounts`).
  */
 
 interface PoLine {
@@ -35,13 +38,18 @@ export class Purchasing {
   /** Per supplier, the running fraction of a late PO owed (see `ship`). */
   private readonly lateness = new Map<string, number>();
   private count = 0;
+  private readonly cycleCounts: CycleCounts;
 
-  constructor(private readonly sim: Simulation) {}
+  constructor(private readonly sim: Simulation) {
+    this.cycleCounts = new CycleCounts(sim, this);
+  }
 
   /** Schedules the first purchasing run. */
   start(): void {
     this.sim.agenda.at(this.nextRun(this.sim.options.start), () => this.run());
+    this.cycleCounts.start();
   }
+
 
   private nextRun(after: number): number {
     return openAt(after, { ...OFFICE, openHour: MRP_HOUR, closeHour: MRP_HOUR + 0.001 });
@@ -88,7 +96,7 @@ export class Purchasing {
         record([
           po, po, activity, sim.format.format(sim.clock), resource, line?.id ?? '', supplier.id, line?.cell.item.id ?? '', warehouse,
           line === undefined ? total : String(line.ordered), received, invoiced, line?.cell.item.unitCost.toFixed(2) ?? '',
-          line?.discrepancy ?? '', path, promised,
+          line?.discrepancy ?? '', path, promised, '',
         ]),
       );
     row('PO Created', 'mrp.run');
@@ -197,5 +205,67 @@ export class Purchasing {
         sim.agenda.at(openAt(due, OFFICE), () => row('PO Paid', 'payments.run'));
       });
     });
+  }
+}
+
+/** Largest share of on hand a cycle-count discrepancy amounts to (at least one unit). */
+const COUNT_DISCREPANCY_SHARE = 0.05;
+/** Median minutes between two counts of a day's round. */
+const COUNT_MINUTES = 12;
+
+/**
+ * Cycle counts: each weekday the warehouse counts a few SKUs, drawn by
+ * popularity as fast movers are counted more often. A count that disagrees
+ * with the book is booked as an adjustment (shrinkage or found stock) and
+ * written to the purchasing stream as `Cycle Count Adjusted`, a case of its
+ * own (`CC-…`) with the signed units in `quantity_adjusted`; counts that
+ * agree leave no row.
+ */
+class CycleCounts {
+  private count = 0;
+  private readonly counters: readonly string[];
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly purchasing: Purchasing,
+  ) {
+    this.counters = pool(`wh-${sim.warehouse.code}.counter`, 2);
+  }
+
+  start(): void {
+    this.sim.agenda.at(this.nextRound(this.sim.options.start), () => this.round());
+  }
+
+  private nextRound(after: number): number {
+    const { hour } = this.sim.options.scenario.cycleCounts;
+    return openAt(after, { ...OFFICE, openHour: hour, closeHour: hour + 0.001 });
+  }
+
+  private round(): void {
+    const { sim } = this;
+    let at = sim.clock;
+    for (let k = 0; k < sim.options.scenario.cycleCounts.skusPerDay; k++) {
+      const cell = sim.inventory.cell(sim.catalogue.popularity.draw(sim.rng), sim.warehouse.code);
+      at += Math.round(sim.rng.lognormal(COUNT_MINUTES * MINUTE_MS, 0.5) / 1000) * 1000;
+      sim.agenda.at(at, () => this.countCell(cell));
+    }
+    sim.agenda.at(this.nextRound(sim.clock + HOUR_MS), () => this.round());
+  }
+
+  private countCell(cell: Cell): void {
+    const { sim } = this;
+    const { discrepancyRate, foundShare } = sim.options.scenario.cycleCounts;
+    if (!sim.rng.chance(discrepancyRate)) return;
+    const size = 1 + sim.rng.int(Math.max(1, Math.round(cell.onHand * COUNT_DISCREPANCY_SHARE)));
+    const booked = sim.inventory.adjust(cell, sim.rng.chance(foundShare) ? size : -size);
+    // An empty bin cannot be short: the count agrees with the book after all.
+    if (booked === 0) return;
+    this.count += 1;
+    const id = `CC-${800000 + sim.serial(this.count)}`;
+    sim.sinks.purchasing.append(
+      record([id, '', 'Cycle Count Adjusted', sim.format.format(sim.clock), sim.rng.pick(this.counters), '', '', cell.item.id, cell.warehouse, '', '', '', '', '', '', '', String(booked)]),
+    );
+    if (booked > 0) sim.inventory.serveBackorders(cell);
+    else this.purchasing.check(cell);
   }
 }

@@ -62,10 +62,35 @@ interface SalesOrder {
   /** Units not yet invoiced; the order is paid once this reaches zero. */
   toInvoice: number;
   touched: boolean;
+  /** OTIF and perfect-order state (see `OTIF_HORIZON_DAYS` and `resolveDelivery`). */
+  readonly outcome: OrderOutcome;
   lastActivity: string;
   /** The row's `channel,customer,customer_tier` columns. */
   readonly partyText: string;
   readonly site: Site;
+}
+
+/**
+ * What decides whether a sales order is OTIF and perfect, kept as it happens
+ * so each is counted the moment it is settled instead of by scanning orders.
+ */
+interface OrderOutcome {
+  /** Promised at least `OTIF_HORIZON_DAYS` before the period ends, so judged for OTIF. */
+  judged: boolean;
+  /** Epoch ms of the end (midnight UTC) of the promised date. */
+  promisedEnd: number;
+  readonly unitsOrdered: number;
+  unitsShipped: number;
+  /** Shipments picked up and not yet delivered. */
+  inTransit: number;
+  /** Every unit delivered by the end of the promised date. */
+  otif: boolean;
+  exception: boolean;
+  deliveryFailed: boolean;
+  lateSupplierBackorder: boolean;
+  returned: boolean;
+  /** Whether the order is counted in `Truth.otif.perfect` now. */
+  perfect: boolean;
 }
 
 /** A warehouse's teams and names, looked up once per order instead of per task. */
@@ -88,6 +113,11 @@ const EXCEPTION_ACTIVITIES: ReadonlySet<string> = new Set(['Pricing Discrepancy'
 
 /** Activities that are exceptions in the order stream (they make an order not touchless). */
 export const ORDER_EXCEPTIONS = ['Pricing Discrepancy', 'Credit Hold', 'Backordered', 'Substitution', 'Short Pick'] as const;
+/**
+ * Orders promised at least this many days before the period ends are judged
+ * on time in full: a late delivery has had a week to show up.
+ */
+export const OTIF_HORIZON_DAYS = 7;
 /** Resource prefixes of office people whose touch makes an order manual. */
 export const MANUAL_RESOURCES = ['sales.rep', 'orderdesk.clerk', 'pricing.analyst', 'credit.analyst'] as const;
 
@@ -295,7 +325,11 @@ export class Simulation {
     if (parties === undefined) site.partyTexts.set(customer, (parties = new Map()));
     let partyText = parties.get(channel);
     if (partyText === undefined) parties.set(channel, (partyText = `${channel},${customer.id},${customer.tier}`));
-    return { id, number: 1000001 + index, capturedAt: this.now, channel, customer, warehouse, lines, promised: '', toInvoice: units, touched: false, lastActivity: '', partyText, site };
+    const outcome: OrderOutcome = {
+      judged: false, promisedEnd: 0, unitsOrdered: units, unitsShipped: 0, inTransit: 0,
+      otif: false, exception: false, deliveryFailed: false, lateSupplierBackorder: false, returned: false, perfect: false,
+    };
+    return { id, number: 1000001 + index, capturedAt: this.now, channel, customer, warehouse, lines, promised: '', toInvoice: units, touched: false, outcome, lastActivity: '', partyText, site };
   }
 
   /**
@@ -317,7 +351,8 @@ export class Simulation {
     // A return is its own case (RMA-…) in the orders file, linked by order_id: it leaves the order's state alone.
     if (caseId === order.id) {
       order.lastActivity = activity;
-      if (!order.touched && (EXCEPTION_ACTIVITIES.has(activity) || isManual(resource))) order.touched = true;
+      if (!order.outcome.exception && EXCEPTION_ACTIVITIES.has(activity)) order.outcome.exception = order.touched = true;
+      if (!order.touched && isManual(resource)) order.touched = true;
     }
     // The fields go straight to the writer's bytes: no row string (a template would leave a rope of some thirty pieces per row to collect).
     const row = this.orderRow;
@@ -425,8 +460,10 @@ export class Simulation {
       }
       // Promise from stock in two days, or after the slowest backordered item's lead time.
       const lead = Math.max(0, ...allocations.filter((a) => a.backordered > 0).map((a) => a.line.item.supplier.leadDays));
-      const days = short ? Math.ceil(lead) + 4 : 2;
-      order.promised = this.format.format(Math.floor((this.now + days * DAY_MS) / DAY_MS) * DAY_MS).slice(0, 10);
+      const days = short ? Math.ceil(lead) + 4 : 5;
+      const promisedDay = Math.floor((this.now + days * DAY_MS) / DAY_MS) * DAY_MS;
+      order.promised = this.format.format(promisedDay).slice(0, 10);
+      this.judge(order, promisedDay, allocations.some((a) => a.backordered > 0 && a.line.item.supplier.id === this.options.scenario.suppliers.lateSupplier));
       this.orderEvent(order, 'Order Promised', 'atp.engine');
       for (const { line, units, substitute, backordered } of allocations) {
         if (substitute !== undefined) {
@@ -447,6 +484,54 @@ export class Simulation {
       }
       if (picks.length > 0) this.release(order, picks);
     });
+  }
+
+  /** Sets the order's promised date (midnight UTC) and counts it as judged for OTIF when promised early enough. */
+  private judge(order: SalesOrder, promisedDay: number, lateSupplierBackorder: boolean): void {
+    const { outcome } = order;
+    outcome.promisedEnd = promisedDay + DAY_MS;
+    outcome.lateSupplierBackorder = lateSupplierBackorder;
+    outcome.judged = promisedDay <= this.options.end - OTIF_HORIZON_DAYS * DAY_MS;
+    if (!outcome.judged) return;
+    const { otif } = this.truth;
+    otif.judged += 1;
+    if (lateSupplierBackorder) otif.drivers.lateSupplierBackorder.judged += 1;
+    if (order.warehouse.code === this.options.scenario.picking.slowWarehouse) otif.drivers.slowWarehouse.judged += 1;
+  }
+
+  /** A shipment of `order` is delivered: once every unit is, the order is OTIF if this is by the end of its promised date. */
+  private delivered(order: SalesOrder): void {
+    const { outcome } = order;
+    outcome.inTransit -= 1;
+    if (!outcome.judged || outcome.inTransit > 0 || outcome.unitsShipped < outcome.unitsOrdered || this.now >= outcome.promisedEnd) return;
+    // Every earlier delivery of the order came before this one, so all were on time.
+    outcome.otif = true;
+    const { otif } = this.truth;
+    otif.otif += 1;
+    if (outcome.lateSupplierBackorder) otif.drivers.lateSupplierBackorder.otif += 1;
+    if (outcome.deliveryFailed) otif.drivers.deliveryFailed.otif += 1;
+    if (order.warehouse.code === this.options.scenario.picking.slowWarehouse) otif.drivers.slowWarehouse.otif += 1;
+    this.recountPerfect(order);
+  }
+
+  private deliveryFailed(order: SalesOrder): void {
+    const { outcome } = order;
+    if (outcome.deliveryFailed) return;
+    outcome.deliveryFailed = true;
+    if (outcome.judged) this.truth.otif.drivers.deliveryFailed.judged += 1;
+  }
+
+  /**
+   * Keeps `Truth.otif.perfect` up to date with the order: OTIF, no exception,
+   * no failed delivery, invoiced in full and not returned. Called whenever the
+   * last two can change after the order became OTIF (invoicing, a return).
+   */
+  private recountPerfect(order: SalesOrder): void {
+    const { outcome } = order;
+    const perfect = outcome.otif && !outcome.exception && !outcome.deliveryFailed && !outcome.returned && order.toInvoice === 0;
+    if (perfect === outcome.perfect) return;
+    outcome.perfect = perfect;
+    this.truth.otif.perfect += perfect ? 1 : -1;
   }
 
   /** Queues `units` of `line` for the next receipt of its item; on allocation a new pick wave starts. */
@@ -479,7 +564,7 @@ export class Simulation {
             const missing = 1 + this.rng.int(units - 1);
             units -= missing;
             pick.line.unshipped -= missing;
-            this.inventory.ledgers.get(order.warehouse.code)!.countAdjustments += missing;
+            this.inventory.shortPicked(this.inventory.cell(pick.line.shipItem, order.warehouse.code), missing);
             this.orderEvent(order, 'Short Pick', picker, pick.line, units);
             this.backorder(order, pick.line, missing);
           }
@@ -527,6 +612,8 @@ export class Simulation {
     }
     this.agenda.at(pickup, () => {
       row('Picked Up', `${carrier.id}.driver`);
+      order.outcome.unitsShipped += units;
+      order.outcome.inTransit += 1;
       for (const { line, units: shipped } of lines) {
         line.unshipped -= shipped;
         this.orderEvent(order, 'Shipped', order.site.dock, line, undefined, shipped, undefined, shipment);
@@ -536,15 +623,18 @@ export class Simulation {
       this.agenda.at(nextWorkingTime(arrival, DELIVERY, this.rng), () => {
         if (this.rng.chance(this.options.scenario.carriers.failureRate)) {
           row('Delivery Failed', carrier.id);
+          this.deliveryFailed(order);
           this.system(2 * 3600, () => {
             row('Delivery Rescheduled', carrier.id);
             this.agenda.at(nextWorkingTime(this.now + DAY_MS, DELIVERY, this.rng), () => {
               row('Delivered', carrier.id);
+              this.delivered(order);
               this.maybeReturn(order, lines);
             });
           });
         } else {
           row('Delivered', carrier.id);
+          this.delivered(order);
           this.maybeReturn(order, lines);
         }
       });
@@ -552,7 +642,10 @@ export class Simulation {
       this.agenda.at(nextWorkingTime(this.now + MIN, BILLING_RUN, this.rng), () => {
         this.orderEvent(order, 'Invoiced', 'billing.batch', undefined, undefined, undefined, units, shipment);
         order.toInvoice -= units;
-        if (order.toInvoice === 0) this.awaitPayment(order);
+        if (order.toInvoice === 0) {
+          this.recountPerfect(order);
+          this.awaitPayment(order);
+        }
       });
     });
   }
@@ -578,6 +671,8 @@ export class Simulation {
       const event = (activity: string, resource: string, invoiced?: number): void =>
         this.orderEvent(order, activity, resource, line, undefined, undefined, invoiced, '', rma);
       event('Return Requested', 'customer.portal');
+      order.outcome.returned = true;
+      this.recountPerfect(order);
       const transit = Math.round(this.rng.lognormal(DAY_MS, 0.4) / 1000) * 1000;
       this.agenda.at(this.now + transit, () =>
         this.task(site.packer, 10, (receiver) => {

@@ -11,6 +11,16 @@ export interface OpenOrder {
   ageSeconds: number;
 }
 
+/** Judged orders of a group and how many of them were on time in full. */
+export interface OtifCount {
+  judged: number;
+  otif: number;
+}
+
+/** The planted effects that may keep an order from being OTIF (see `Truth.otif`). */
+export const OTIF_DRIVERS = ['lateSupplierBackorder', 'deliveryFailed', 'slowWarehouse'] as const;
+export type OtifDriver = (typeof OTIF_DRIVERS)[number];
+
 /** How many of the oldest open orders the manifest lists. */
 const OLDEST_OPEN = 10;
 
@@ -37,6 +47,18 @@ export class Truth {
 
   returns = 0;
   creditMemoUnits = 0;
+  /**
+   * Sales orders judged for OTIF (see `OTIF_HORIZON_DAYS`), those on time in
+   * full and those perfect; and the same for the orders each planted driver
+   * touches: a backordered line of the late supplier's, a failed delivery,
+   * the slow warehouse.
+   */
+  otif: { judged: number; otif: number; perfect: number; drivers: Record<OtifDriver, OtifCount> } = {
+    judged: 0,
+    otif: 0,
+    perfect: 0,
+    drivers: { lateSupplierBackorder: { judged: 0, otif: 0 }, deliveryFailed: { judged: 0, otif: 0 }, slowWarehouse: { judged: 0, otif: 0 } },
+  };
 
   closeOrder(number: number, touched: boolean): void {
     this.completed += 1;
@@ -95,6 +117,11 @@ export class Truth {
     for (const period of ['before', 'after'] as const) {
       this.pricing[period].orders += other.pricing[period].orders;
       this.pricing[period].discrepancies += other.pricing[period].discrepancies;
+    }
+    for (const key of ['judged', 'otif', 'perfect'] as const) this.otif[key] += other.otif[key];
+    for (const driver of OTIF_DRIVERS) {
+      this.otif.drivers[driver].judged += other.otif.drivers[driver].judged;
+      this.otif.drivers[driver].otif += other.otif.drivers[driver].otif;
     }
     for (const [id, s] of other.suppliers) {
       const mine = this.supplier(id);
