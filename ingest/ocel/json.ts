@@ -201,9 +201,9 @@ async function parseElements(connection: DuckDBConnection, file: string): Promis
   await connection.run(`
     INSERT INTO ocel_event_attributes
     SELECT x.id, x.a.name, x.a.value->>'$', coalesce(d.type, ${valueType('x.a.value')})
-    FROM (SELECT e.id, e.type, unnest(e.attributes) AS a FROM ocel_json_events) x
+    FROM (SELECT e.id, e.type, unnest(e.attributes) AS a, ordinal FROM ocel_json_events) x
     LEFT JOIN ocel_declared d ON d.kind = 'eventTypes' AND d.owner_type = x.type AND d.name = x.a.name
-    WHERE x.a.value IS NOT NULL AND json_type(x.a.value) <> 'NULL'`);
+    WHERE x.a.value IS NOT NULL AND json_type(x.a.value) <> 'NULL' ORDER BY x.ordinal`);
   await connection.run(`
     INSERT INTO ocel_e2o
     SELECT id, r.objectId, r.qualifier FROM (SELECT e.id, unnest(e.relationships) AS r, ordinal FROM ocel_json_events) ORDER BY ordinal`);
@@ -211,9 +211,9 @@ async function parseElements(connection: DuckDBConnection, file: string): Promis
   await connection.run(`
     INSERT INTO ocel_object_attributes_raw
     SELECT x.id, x.a.name, x.a.value->>'$', coalesce(d.type, ${valueType('x.a.value')}), x.a.time
-    FROM (SELECT o.id, o.type, unnest(o.attributes) AS a FROM ocel_json_objects) x
+    FROM (SELECT o.id, o.type, unnest(o.attributes) AS a, ordinal FROM ocel_json_objects) x
     LEFT JOIN ocel_declared d ON d.kind = 'objectTypes' AND d.owner_type = x.type AND d.name = x.a.name
-    WHERE x.a.value IS NOT NULL AND json_type(x.a.value) <> 'NULL'`);
+    WHERE x.a.value IS NOT NULL AND json_type(x.a.value) <> 'NULL' ORDER BY x.ordinal`);
   await connection.run(`
     INSERT INTO ocel_o2o
     SELECT id, r.objectId, r.qualifier FROM (SELECT o.id, unnest(o.relationships) AS r, ordinal FROM ocel_json_objects) ORDER BY ordinal`);
