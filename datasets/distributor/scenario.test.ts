@@ -34,12 +34,15 @@ describe('scenario', () => {
 
   it('reads a scenario file, and the manifest follows it', async () => {
     const file = join(dir, 'scenario.json');
-    await writeFile(file, JSON.stringify({ receipts: { shortSku: 'SKU-100002' }, pricing: { stepWeek: 2 } }));
+    await writeFile(file, JSON.stringify({ receipts: { shortSku: 'SKU-100002' }, pricing: { stepWeek: 2 }, cycleCounts: { discrepancyRate: 0 } }));
     const scenario = await loadScenario(file);
     await writeDistributorCsv(join(dir, 'out'), { seed: 9, orders: 1500, days: 21, scenario });
     const truth = JSON.parse(await readFile(join(dir, 'out', 'ground-truth.json'), 'utf8')) as GroundTruth;
     expect(truth.claims.shortSkuInvoiceMismatch.sku).toBe('SKU-100002');
     expect(truth.claims.pricingDiscrepancyStep.weekStarts).toBe('2026-01-12T00:00:00.000Z');
+    // Counts that never disagree with the book adjust nothing and write no row.
+    expect(truth.claims.stockLedger.warehouses.map((w) => w.cycleCountAdjustments + w.cycleCountShrinkage + w.cycleCountFound)).toEqual([0, 0, 0]);
+    expect(await readFile(join(dir, 'out', 'purchasing.csv'), 'utf8')).not.toContain('Cycle Count Adjusted');
     await writeFile(file, '{ nope');
     await expect(loadScenario(file)).rejects.toThrow(/cannot read scenario .*scenario\.json/);
   });
