@@ -292,9 +292,12 @@ export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[])
   const { timestamp, startTimestamp } = chooseTimestamps(timeRanked);
   for (const t of [timestamp, startTimestamp]) t?.columns.forEach((c) => used.add(c));
 
-  // Resource and lifecycle are set aside first by strong names, so that they are not taken for activities.
-  const strongName = (role: Role, p: Profile): boolean => nameCue(role, p.columns[0]!).score >= 0.8;
-  const activitySingles = singles.filter(free).filter((p) => !strongName('resource', p) && !strongName('lifecycle', p));
+  // The lifecycle (by name or by its start/complete values) and strongly named resources are set aside
+  // first, so that they are not taken for activities.
+  const lifecycleRanked = rank(singles.filter(free).map(scoreLifecycle));
+  const lifecycleChoice = lifecycleRanked[0] && lifecycleRanked[0].score >= 0.5 ? lifecycleRanked[0] : undefined;
+  lifecycleChoice?.columns.forEach((c) => used.add(c));
+  const activitySingles = singles.filter(free).filter((p) => nameCue('resource', p.columns[0]!).score < 0.8);
   const activitySinglesScored = activitySingles.map((p) => scoreActivity(p, nameCue('activity', p.columns[0]!), cases));
   const bestSingle = rank(activitySinglesScored)[0];
   // Pairs of categorical columns whose combination tells more events apart than either column alone.
@@ -318,10 +321,6 @@ export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[])
   const resourceRanked = rank(singles.filter(free).map((p) => scoreResource(p, cases)));
   const resourceChoice = resourceRanked[0] && resourceRanked[0].score >= 0.3 ? resourceRanked[0] : undefined;
   resourceChoice?.columns.forEach((c) => used.add(c));
-
-  const lifecycleRanked = rank(singles.filter(free).map(scoreLifecycle));
-  const lifecycleChoice = lifecycleRanked[0] && lifecycleRanked[0].score >= 0.5 ? lifecycleRanked[0] : undefined;
-  lifecycleChoice?.columns.forEach((c) => used.add(c));
 
   const attributes = columns.filter((c) => !used.has(c)).map((column): AttributeProposal => {
     const type = typeOf.get(column)!;
