@@ -322,6 +322,8 @@ describe('broken logs', () => {
     expect((await failure(await fixture('cut.jsonocel', log('[{"id":"e1","type":"a","time":"2024-01-01"}]').slice(0, -3)))).problem).toBe(
       'the JSON ends before the log does (a truncated file?)',
     );
+    const nullObject = await failure(await fixture('null.jsonocel', log('[]', '[\n{"id":"o1","type":"order"},\nnull]')));
+    expect([nullObject.problem, nullObject.line]).toEqual(['an element of objects is not a JSON object but a string, number, boolean or null', 3]);
     expect((await failure(await fixture('bad.xmlocel', '<log><object-types/><events><event id="e1" type="a"></log>'))).problem).toMatch(/^not well-formed XML/);
     expect((await failure(join(REAL, 'running-example.csv'))).problem).toMatch(/^is not an object-centric event log Waybill reads/);
   });

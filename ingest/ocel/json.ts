@@ -26,7 +26,8 @@ class ElementSplitter {
   private elementLine = 0;
   line = 1;
 
-  constructor(private readonly emit: (section: Section, text: string, line: number) => void) {}
+  /** `emit` gets each element's text, or null for an element that is not an object or array. */
+  constructor(private readonly emit: (section: Section, text: string | null, line: number) => void) {}
 
   write(chunk: string): void {
     const n = chunk.length;
@@ -43,6 +44,10 @@ class ElementSplitter {
           }
         }
         continue;
+      }
+      // Between the elements of a section only separators may stand: anything else is a string, number, true, false or null.
+      if (this.depth === 2 && this.section && !this.element && c !== 44 && c !== 123 && c !== 91 && c !== 93 && c !== 32 && c !== 10 && c !== 13 && c !== 9) {
+        this.emit(this.section, null, this.line);
       }
       switch (c) {
         case 10:
@@ -129,6 +134,10 @@ export async function stageOcelJson(connection: DuckDBConnection, path: string, 
   const counts = { objects: 0, events: 0 };
   let failure: IngestError | undefined;
   const splitter = new ElementSplitter((section, text, line) => {
+    if (text === null) {
+      failure ??= new IngestError(file, `an element of ${section} is not a JSON object but a string, number, boolean or null`, line);
+      return;
+    }
     if (section === 'objects' || section === 'events') {
       writer.add(section, counts[section], line, text);
       counts[section] += 1;
