@@ -62,7 +62,7 @@ interface SalesOrder {
   /** Units not yet invoiced; the order is paid once this reaches zero. */
   toInvoice: number;
   touched: boolean;
-  /** OTIF and perfect-order state (see `OTIF_HORIZON_DAYS` and `resolveDelivery`). */
+  /** OTIF and perfect-order state (see `OTIF_HORIZON_DAYS` and `delivered`). */
   readonly outcome: OrderOutcome;
   lastActivity: string;
   /** The row's `channel,customer,customer_tier` columns. */
@@ -458,7 +458,7 @@ export class Simulation {
         this.truth.unitsOrdered += line.ordered;
         this.truth.unitsAllocatedAtPromise += units;
       }
-      // Promise from stock in two days, or after the slowest backordered item's lead time.
+      // Promise from stock in five days (picking, the carrier's next pickup and two or three days in transit), or after the slowest backordered item's lead time.
       const lead = Math.max(0, ...allocations.filter((a) => a.backordered > 0).map((a) => a.line.item.supplier.leadDays));
       const days = short ? Math.ceil(lead) + 4 : 5;
       const promisedDay = Math.floor((this.now + days * DAY_MS) / DAY_MS) * DAY_MS;
