@@ -313,7 +313,7 @@ export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[])
   // A pair must beat the best single column clearly: one column is simpler to read.
   const activityRanked = rank([
     ...activitySinglesScored,
-    ...pairScores.filter((pair) => !bestSingle || bestSingle.score < 0.5 || pair.score >= bestSingle.score + 0.1),
+    ...pairScores.filter((pair) => !bestSingle || bestSingle.score < 0.5 || pair.score >= bestSingle.score + 0.05),
   ]);
   const activityChoice = activityRanked[0] && activityRanked[0].score >= 0.25 ? activityRanked[0] : undefined;
   activityChoice?.columns.forEach((c) => used.add(c));
