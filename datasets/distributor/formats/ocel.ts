@@ -57,6 +57,7 @@ const CSV_TYPES: Record<StreamName, Record<string, string>> = {
     case_id: 'VARCHAR', po_id: 'VARCHAR', activity: 'VARCHAR', timestamp: 'VARCHAR', resource: 'VARCHAR', po_line_id: 'VARCHAR',
     supplier: 'VARCHAR', sku: 'VARCHAR', warehouse: 'VARCHAR', quantity_ordered: 'INTEGER', quantity_received: 'INTEGER',
     quantity_invoiced: 'INTEGER', unit_cost: 'DOUBLE', discrepancy: 'VARCHAR', approval_path: 'VARCHAR', promised_date: 'VARCHAR',
+    quantity_adjusted: 'INTEGER',
   },
   shipments: {
     case_id: 'VARCHAR', shipment_id: 'VARCHAR', activity: 'VARCHAR', timestamp: 'VARCHAR', resource: 'VARCHAR', carrier: 'VARCHAR',
@@ -100,6 +101,7 @@ const EVENTS: EventSpec[] = [
       { name: 'unit_cost', type: 'float', sql: 'unit_cost' },
       { name: 'discrepancy', type: 'string', sql: 'discrepancy' },
       { name: 'promised_date', type: 'time', sql: isoTime('promised_date') },
+      { name: 'quantity_adjusted', type: 'integer', sql: 'quantity_adjusted' },
     ],
     relationships: [
       { sql: 'po_id', qualifier: 'purchase order' },
@@ -149,7 +151,7 @@ const OBJECTS: ObjectSpec[] = [
   {
     type: 'purchase order',
     from: `(SELECT po_id AS id, min(timestamp) AS time, min(approval_path) AS approval_path, min(supplier) AS supplier, min(warehouse) AS warehouse
-      FROM purchasing GROUP BY po_id)`,
+      FROM purchasing WHERE po_id IS NOT NULL GROUP BY po_id)`,
     attributes: [{ name: 'approval_path', type: 'string', sql: 'approval_path' }],
     relationships: [{ sql: 'supplier', qualifier: 'supplier' }, { sql: 'warehouse', qualifier: 'warehouse' }],
   },
