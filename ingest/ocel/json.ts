@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IngestError } from '../errors.ts';
 import { openSource } from '../source-file.ts';
-import { type DeclaredTypes, finishStaging, type OcelSummary, RowWriter } from './tables.ts';
+import { finishStaging, type OcelSummary, RowWriter } from './tables.ts';
 
 type Section = 'objectTypes' | 'eventTypes' | 'objects' | 'events';
 const SECTIONS = new Set<string>(['objectTypes', 'eventTypes', 'objects', 'events']);
