@@ -5,6 +5,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRow, withConnection, type Store } from '../store/db.ts';
 import { deleteLogRows } from '../store/logs.ts';
 import { mergeIntoLog } from './append.ts';
+import { storeObjectLog } from './object-log.ts';
+import { detectOcelFormat, stageOcel } from './ocel/index.ts';
 import { type BadRowPolicy, type LogSummary, type StagedSource, stageEvents, storeLog } from './build-log.ts';
 import { detectFormat, defaultLogName, stageSource, type SourceFormat } from './stage.ts';
 import { IngestError } from './errors.ts';
@@ -63,6 +65,9 @@ export interface LoadSummary {
 
 export interface IngestResult extends LogSummary {
   load: LoadSummary;
+  /** An object-centric log: its object types, and the child log flattened on each (analyse those). */
+  objectTypes?: string[];
+  caseNotions?: (LogSummary & { objectType: string })[];
 }
 
 /** The SHA-256 of a file's bytes, hex. */
@@ -84,6 +89,7 @@ function sha256File(path: string): Promise<string> {
 export async function ingestFile(store: Store, file: string, options: IngestOptions = {}): Promise<IngestResult> {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) throw new IngestError(file, 'no such file');
+  if ((await detectOcelFormat(path).catch(() => undefined)) !== undefined) return ingestObjectFile(store, path, file, options);
   const format = detectFormat(path);
   if (!format) throw new IngestError(file, 'unknown format: expected .csv, .tsv, .txt, .xes or .parquet (optionally .gz)');
   const name = options.name ?? defaultLogName(path);
@@ -157,7 +163,7 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
       logId = (await queryRow<{ id: number }>(connection, `SELECT nextval('log_id_seq')::INTEGER AS id`))!.id;
       summary = await storeLog(connection, logId, name, origin);
     }
-    const load = await recordLoad(connection, logId, source, origin.source, sha256, mode, staged.rows, added, staged.rows - staged.quarantined - added, staged.quarantined);
+    const load = await recordLoad(connection, logId, source.file, origin.source, sha256, mode, staged.rows, added, staged.rows - staged.quarantined - added, staged.quarantined);
     const result = { ...summary, load };
     await options.inTransaction?.(connection, result);
     options.onProgress?.({ phase: 'storing', fraction: 1 });
@@ -165,11 +171,57 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
   });
   }
 
+/**
+ * Ingests an object-centric log (OCEL 2.0 JSON, XML or SQLite; OCEL 1.0 CSV) as
+ * `options.name`: the log with its objects, and one flattened child log per
+ * object type (see `storeObjectLog`). One transaction, like every load.
+ */
+async function ingestObjectFile(store: Store, path: string, file: string, options: IngestOptions): Promise<IngestResult> {
+  const name = options.name ?? defaultLogName(path).replace(/\.(jsonocel|xmlocel|json|xml|sqlite|sqlite3|db)$/i, '');
+  const mode = options.mode ?? 'create';
+  if (mode === 'append') throw new IngestError(file, 'appending to an object-centric log is not supported yet; load it with --replace');
+  try {
+    return await withConnection(store, async (connection) => {
+      const [sha256, staged] = await Promise.all([sha256File(path), stageOcel(connection, path, file)]);
+      const existing = await queryRow<{ log_id: number; events: number; cases: number; activities: number; variants: number }>(
+        connection,
+        `SELECT log_id, events, cases, activities, variants FROM logs WHERE name = $name`,
+        { name },
+      );
+      if (existing && mode === 'create') {
+        const loaded = await queryRow<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM loads WHERE log_id = $log AND source_sha256 = $sha256`, { log: existing.log_id, sha256 });
+        if (loaded!.n > 0) {
+          const { log_id: _, ...counts } = existing;
+          return { name, ...counts, load: { loadId: null, mode, rowsRead: 0, eventsAdded: 0, duplicatesSkipped: 0, quarantined: 0, unchanged: true } };
+        }
+        throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --replace to load it again, or --name to choose another name`);
+      }
+      options.onProgress?.({ phase: 'storing', fraction: 0 });
+      return inTransaction(connection, async () => {
+        if (existing) await deleteLogRows(connection, existing.log_id);
+        const label = options.source ?? path;
+        const stored = await storeObjectLog(connection, name, { source: label, format: staged.format, mapping: { case: 'object', activity: 'event type', timestamp: 'time' } });
+        const logId = (await queryRow<{ id: number }>(connection, `SELECT log_id AS id FROM logs WHERE name = $name`, { name }))!.id;
+        await connection.run(`CREATE OR REPLACE TEMP TABLE quarantined (line BIGINT, column_name VARCHAR, problem VARCHAR, value VARCHAR)`);
+        const load = await recordLoad(connection, logId, file, label, sha256, mode, staged.events, staged.events, 0, 0);
+        const result: IngestResult = { name, events: stored.events, cases: stored.objects, activities: staged.eventTypes.length, variants: 0, load, objectTypes: stored.objectTypes, caseNotions: stored.caseNotions };
+        await options.inTransaction?.(connection, result);
+        options.onProgress?.({ phase: 'storing', fraction: 1 });
+        return result;
+      });
+    });
+  } catch (error) {
+    if (error instanceof IngestError) throw error;
+    throw new IngestError(file, `${error instanceof Error ? error.message : String(error)}. Nothing was loaded.`);
+  }
+}
+
 /** Records the load and moves its quarantined rows into the store. */
 async function recordLoad(
   connection: DuckDBConnection,
   logId: number,
-  source: StagedSource,
+  /** The file as the user named it (quarantined rows name it). */
+  file: string,
   /** What the load records as its source. */
   label: string,
   sha256: string,
@@ -187,7 +239,7 @@ async function recordLoad(
   );
   await connection.run(
     `INSERT INTO quarantine SELECT $log, $load, $source, line, column_name, problem, value FROM quarantined ORDER BY line`,
-    { log: logId, load: loadId, source: source.file },
+    { log: logId, load: loadId, source: file },
   );
   await connection.run(`DROP TABLE quarantined`);
   return { loadId, mode, rowsRead, eventsAdded, duplicatesSkipped, quarantined, unchanged: false };

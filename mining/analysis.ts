@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, withConnection, type Params, type Store } from '../store/db.ts';
 import { findLog, type LogRef } from '../store/logs.ts';
-import { UnknownLogError } from './errors.ts';
+import { OptionError, UnknownLogError } from './errors.ts';
 import { compileFilter, type Filter } from './filter/index.ts';
 
 /** What an analysis runs against: an open connection, the log, and its compiled filter. */
@@ -27,6 +27,11 @@ export async function runAnalysis<T>(store: Store, logName: string, filter: Filt
   return withConnection(store, async (connection) => {
     const log = await findLog(connection, logName);
     if (!log) throw new UnknownLogError(logName);
+    if (log.objectTypes !== null) {
+      // An object-centric log has no single case: its analyses run on a case notion, a child log flattened on one object type.
+      const notions = log.objectTypes.map((type) => JSON.stringify(`${log.name}@${type}`)).join(', ');
+      throw new OptionError(`${JSON.stringify(log.name)} is object-centric: analyse it by a case notion, one of the logs ${notions}`);
+    }
     const params: Params = { log: log.id, ...compiled.params };
     const caseWhere = `c.log_id = $log AND ${compiled.caseWhere}`;
     let names: Promise<string[]> | undefined;

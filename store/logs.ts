@@ -16,6 +16,11 @@ export interface LogInfo {
   lastTimestamp: string | null;
   createdAt: string;
   attributes: { name: string; type: string }[];
+  /** An object-centric log's object types (each a case notion); null for a classic log. */
+  objectTypes: string[] | null;
+  /** A log flattened from an object-centric one: that log and the object type that is its case. */
+  parent: string | null;
+  caseNotion: string | null;
 }
 
 /** A log's internal id with its public description; what every analysis starts from. */
@@ -25,6 +30,9 @@ export interface LogRef extends LogInfo {
 
 const LOG_COLUMNS = `
   log_id AS id, name, source, format, events, cases, activities, variants,
+  (SELECT list(DISTINCT o.object_type ORDER BY o.object_type) FROM objects o WHERE o.log_id = logs.log_id) AS "objectTypes",
+  (SELECT p.name FROM logs p WHERE p.log_id = logs.parent_log_id) AS parent,
+  case_notion AS "caseNotion",
   strftime(first_ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS "firstTimestamp",
   strftime(last_ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS "lastTimestamp",
   strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS "createdAt",
@@ -53,9 +61,11 @@ export async function findLog(connection: DuckDBConnection, name: string): Promi
   return row ? toLogRef(row) : undefined;
 }
 
-/** Deletes a log's events and everything derived from them, keeping its load history (inside the caller's transaction). */
+/** Deletes a log's events and everything derived from them, its flattened child logs too, keeping its load history (inside the caller's transaction). */
 export async function deleteLogContent(connection: DuckDBConnection, logId: number): Promise<void> {
-  for (const table of ['events', 'cases', 'activities', 'variants', 'variant_activities', 'objects', 'event_objects', 'logs']) {
+  const children = await queryRows<{ id: number }>(connection, `SELECT log_id AS id FROM logs WHERE parent_log_id = $log`, { log: logId });
+  for (const child of children) await deleteLogRows(connection, child.id);
+  for (const table of ['events', 'cases', 'activities', 'variants', 'variant_activities', 'objects', 'event_objects', 'object_events', 'object_relations', 'object_attributes', 'logs']) {
     await connection.run(`DELETE FROM ${table} WHERE log_id = $log`, { log: logId });
   }
   await connection.run(`DROP TABLE IF EXISTS ${quoteIdent(attributeTable(logId))}`);

@@ -13,12 +13,15 @@
  *   keyed by `event_no` (the event's ordinal in the source).
  * - `objects`, `event_objects`: object-centric links (OCEL 2.0); a flat log is the
  *   special case whose single object type is its case notion, so it needs no rows here.
+ * - `object_events`, `object_relations`, `object_attributes`: an object-centric log's
+ *   events, object-to-object links and object attributes; its object types are stored
+ *   flattened as child logs (`logs.parent_log_id`, `logs.case_notion`).
  * - `loads`: each load of a source into a log (its SHA-256, rows read, events added,
  *   duplicates skipped); `quarantine`: rows a load set aside, with line, column and why.
  * - `job_runs`: every run of a pull job (ingest/jobs), written when it starts and
  *   updated when it ends; `job_state`: each job's watermark, saved in its load's transaction.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
@@ -153,6 +156,40 @@ CREATE TABLE job_state (
   job VARCHAR PRIMARY KEY,
   watermark VARCHAR,
   updated_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
+  {
+    version: 4,
+    // Object-centric logs (OCEL 2.0, or CSV streams linked by their keys): the events
+    // with their objects, object-to-object relations and object attributes over time.
+    // Each object type is also stored flattened as a classic log (case notion), a
+    // child of the object-centric one.
+    sql: `
+ALTER TABLE logs ADD COLUMN parent_log_id INTEGER;
+ALTER TABLE logs ADD COLUMN case_notion VARCHAR;
+CREATE TABLE object_events (
+  log_id INTEGER NOT NULL,
+  event_no BIGINT NOT NULL,
+  event_id VARCHAR NOT NULL,
+  activity VARCHAR NOT NULL,
+  ts TIMESTAMPTZ NOT NULL,
+  utc_offset_minutes SMALLINT,
+  resource VARCHAR
+);
+CREATE TABLE object_relations (
+  log_id INTEGER NOT NULL,
+  source_id VARCHAR NOT NULL,
+  target_id VARCHAR NOT NULL,
+  qualifier VARCHAR
+);
+CREATE TABLE object_attributes (
+  log_id INTEGER NOT NULL,
+  object_id VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  value VARCHAR,
+  type VARCHAR,
+  ts TIMESTAMPTZ
 );
 `,
   },
