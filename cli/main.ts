@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ingestFile, IngestError, previewFile, type IngestProgress, type IngestResult } from '../ingest/index.ts';
+import { ingestFile, IngestError, ingestLinkedFiles, parseObjectKeys, previewFile, type IngestProgress, type IngestResult } from '../ingest/index.ts';
 import {
   discoverProcessMap,
   FilterError,
@@ -25,6 +25,9 @@ Usage:
   waybill ingest FILE [--name NAME] [--case COL] [--activity COL] [--timestamp COL] [--resource COL] [--lifecycle COL]
                 [--replace | --append] [--on-bad-rows reject|quarantine] [--preview]
       --preview shows the columns, first rows and mapping without loading anything
+  waybill ingest FILE… --name NAME --object TYPE=COLUMN[[]] …
+      links event streams into one object-centric log by business keys, e.g. --object order=order_id
+      --object \"order line=order_line_ids[]\" (a column of ;-separated ids); OCEL 2.0 / 1.0 files load as such
   waybill loads --log NAME [--limit N] [--json | --csv]
       a log's loads, and the rows they quarantined (line, column, why); --csv writes those rows for a spreadsheet
   waybill logs [--json]
@@ -60,6 +63,7 @@ const OPTIONS = {
   replace: { type: 'boolean' },
   append: { type: 'boolean' },
   preview: { type: 'boolean' },
+  object: { type: 'string', multiple: true },
   'on-bad-rows': { type: 'string' },
   log: { type: 'string' },
   from: { type: 'string' },
@@ -134,6 +138,13 @@ function ingestProgress(file: string): { update: (progress: IngestProgress) => v
   };
 }
 
+/** What loading an object-centric log did: its objects, and the case notions to analyse it by. */
+function describeObjectLoad(result: IngestResult, seconds: number): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const notions = (result.caseNotions ?? []).map((c) => `  ${JSON.stringify(c.name)}: ${n(c.events)} events, ${n(c.cases)} cases, ${n(c.variants)} variants`);
+  return [`Loaded ${JSON.stringify(result.name)}: ${n(result.events)} events, ${n(result.cases)} objects of ${(result.objectTypes ?? []).length} types in ${seconds.toFixed(2)} s. Analyse it by a case notion:`, ...notions].join('\n');
+}
+
 /** One line on what a load did. */
 function describeLoad(result: IngestResult, seconds: number): string {
   const n = (x: number) => x.toLocaleString('en-US');
@@ -152,11 +163,21 @@ async function run(command: string, args: string[], values: Values): Promise<voi
   const dbPath = resolveDbPath(values.db);
   switch (command) {
     case 'ingest': {
-      if (args.length !== 1) throw new UsageError('ingest takes one FILE');
-      const store = await openStore(dbPath);
+      if (args.length === 0) throw new UsageError('ingest takes a FILE (or several with --object)');
       const mapping = Object.fromEntries(
         (['case', 'activity', 'timestamp', 'resource', 'lifecycle'] as const).flatMap((role) => (values[role] === undefined ? [] : [[role, values[role]]])),
       );
+      if (values.object !== undefined) {
+        if (values.name === undefined) throw new UsageError('linked files need --name NAME for the object-centric log');
+        if (values.append) throw new UsageError('--append does not apply to linked files; use --replace to load them again');
+        const started = performance.now();
+        const result = await ingestLinkedFiles(await openStore(dbPath), args, { name: values.name, objects: parseObjectKeys(values.object), mapping, mode: values.replace ? 'replace' : 'create' });
+        if (values.json) console.log(JSON.stringify(result));
+        else console.log(describeObjectLoad(result, (performance.now() - started) / 1000));
+        return;
+      }
+      if (args.length !== 1) throw new UsageError('ingest takes one FILE; to link several streams into one object-centric log, name their keys with --object TYPE=COLUMN');
+      const store = await openStore(dbPath);
       if (values.preview) {
         const preview = await previewFile(args[0]!, args[0]!, mapping);
         if (values.json) console.log(JSON.stringify(preview));
@@ -172,7 +193,7 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       const result = await ingestFile(store, args[0]!, { name: values.name, mapping, mode, onBadRows, onProgress: progress.update }).finally(progress.stop);
       const seconds = (performance.now() - started) / 1000;
       if (values.json) console.log(JSON.stringify(result));
-      else console.log(describeLoad(result, seconds));
+      else console.log(result.caseNotions ? describeObjectLoad(result, seconds) : describeLoad(result, seconds));
       return;
     }
     case 'loads': {

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRow, withConnection, type Store } from '../store/db.ts';
@@ -9,6 +8,7 @@ import { storeObjectLog } from './object-log.ts';
 import { detectOcelFormat, stageOcel } from './ocel/index.ts';
 import { type BadRowPolicy, type LogSummary, type StagedSource, stageEvents, storeLog } from './build-log.ts';
 import { detectFormat, defaultLogName, stageSource, type SourceFormat } from './stage.ts';
+import { sha256File } from './source-file.ts';
 import { IngestError } from './errors.ts';
 import { mapperFor, type MappingOverrides } from './mapping.ts';
 
@@ -17,6 +17,7 @@ export type { ColumnMapping, MappingOverrides } from './mapping.ts';
 export type { BadRowPolicy, LogSummary } from './build-log.ts';
 export { defaultLogName, detectFormat, type SourceFormat };
 export { previewFile, type SourcePreview } from './preview.ts';
+export { ingestLinkedFiles, parseObjectKeys, type LinkedOptions, type ObjectKey } from './linked.ts';
 
 /**
  * How a load meets an existing log of the same name: `create` (the default)
@@ -68,17 +69,6 @@ export interface IngestResult extends LogSummary {
   /** An object-centric log: its object types, and the child log flattened on each (analyse those). */
   objectTypes?: string[];
   caseNotions?: (LogSummary & { objectType: string })[];
-}
-
-/** The SHA-256 of a file's bytes, hex. */
-function sha256File(path: string): Promise<string> {
-  return new Promise((done, fail) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => done(hash.digest('hex')))
-      .on('error', fail);
-  });
 }
 
 /**

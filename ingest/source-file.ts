@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,3 +40,15 @@ export async function unpackedCopy(path: string): Promise<{ path: string; remove
   }
   return { path: target, remove: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** The SHA-256 of a file's bytes, hex. */
+export function sha256File(path: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => done(hash.digest('hex')))
+      .on('error', fail);
+  });
+}
+
