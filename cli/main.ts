@@ -23,8 +23,10 @@ const USAGE = `waybill — process intelligence for distribution businesses
 
 Usage:
   waybill ingest FILE [--name NAME] [--case COL] [--activity COL] [--timestamp COL] [--resource COL] [--lifecycle COL]
-                [--replace | --append] [--on-bad-rows reject|quarantine] [--preview]
-      --preview shows the columns, first rows and mapping without loading anything
+                [--replace | --append] [--on-bad-rows reject|quarantine] [--timezone ZONE] [--preview]
+      --preview shows the columns, first rows and mapping without loading anything; --timezone (IANA, e.g.
+      Europe/Berlin) is where naive timestamps were written (default UTC). Dates may be ISO, day- or
+      month-first (told from the data), epoch seconds or milliseconds, or Excel serial days
   waybill ingest FILE… --name NAME --object TYPE=COLUMN[[]] …
       links event streams into one object-centric log by business keys, e.g. --object order=order_id
       --object \"order line=order_line_ids[]\" (a column of ;-separated ids); OCEL 2.0 / 1.0 files load as such
@@ -63,6 +65,7 @@ const OPTIONS = {
   replace: { type: 'boolean' },
   append: { type: 'boolean' },
   preview: { type: 'boolean' },
+  timezone: { type: 'string' },
   object: { type: 'string', multiple: true },
   'on-bad-rows': { type: 'string' },
   log: { type: 'string' },
@@ -190,7 +193,7 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       const mode = values.replace ? 'replace' : values.append ? 'append' : 'create';
       const started = performance.now();
       const progress = ingestProgress(args[0]!);
-      const result = await ingestFile(store, args[0]!, { name: values.name, mapping, mode, onBadRows, onProgress: progress.update }).finally(progress.stop);
+      const result = await ingestFile(store, args[0]!, { name: values.name, mapping, mode, onBadRows, timeZone: values.timezone, onProgress: progress.update }).finally(progress.stop);
       const seconds = (performance.now() - started) / 1000;
       if (values.json) console.log(JSON.stringify(result));
       else console.log(result.caseNotions ? describeObjectLoad(result, seconds) : describeLoad(result, seconds));

@@ -3,6 +3,7 @@ import { queryRow, queryRows } from '../store/db.ts';
 import { attributeTable } from '../store/schema.ts';
 import { quoteIdent } from '../store/sql.ts';
 import { IngestError } from './errors.ts';
+import { detectTimestampFormat, timestampSql } from './infer/index.ts';
 import type { ColumnMapping } from './mapping.ts';
 
 /**
@@ -90,16 +91,17 @@ export interface StagedEvents {
  * `quarantine` go to the temp table `quarantined` (line, column_name, problem,
  * value) and are left out.
  */
-export async function stageEvents(connection: DuckDBConnection, source: StagedSource, policy: BadRowPolicy): Promise<StagedEvents> {
+export async function stageEvents(connection: DuckDBConnection, source: StagedSource, policy: BadRowPolicy, timeZone?: string): Promise<StagedEvents> {
   const { mapping } = source;
   const text = (column: string | undefined) => (column === undefined ? 'NULL::VARCHAR' : `CAST(${rawColumn(source, column)} AS VARCHAR)`);
+  const timestamp = await timestampReader(connection, source, timeZone);
   await connection.run(`
     CREATE OR REPLACE TEMP TABLE staged AS
     SELECT rowid AS event_no,
            ${text(mapping.case)} AS case_name,
            ${text(mapping.activity)} AS activity,
            ${text(mapping.timestamp)} AS ts_text,
-           TRY_CAST(${rawColumn(source, mapping.timestamp)} AS TIMESTAMPTZ) AS ts,
+           ${timestamp} AS ts,
            ${utcOffsetMinutesSql(text(mapping.timestamp))} AS utc_offset_minutes,
            ${text(mapping.resource)} AS resource,
            ${text(mapping.lifecycle)} AS lifecycle
@@ -111,6 +113,30 @@ export async function stageEvents(connection: DuckDBConnection, source: StagedSo
   await connection.run(`ALTER TABLE staged DROP COLUMN ts_text`);
   await stageAttributes(connection, source, quarantined > 0);
   return { rows, quarantined };
+}
+
+/** Values sampled from across the timestamp column to tell its format. */
+const TIMESTAMP_SAMPLE = 5_000;
+
+/**
+ * The SQL that reads the timestamp column. ISO 8601 in UTC (the common case) is
+ * DuckDB's own cast; other text — day-first or month-first dates, epoch seconds
+ * or milliseconds, Excel serial days — and naive times in another zone go
+ * through the format told from a sample spread over the whole column (see
+ * ingest/infer). A value the format does not read is NULL, reported as a bad row.
+ */
+async function timestampReader(connection: DuckDBConnection, source: StagedSource, timeZone: string | undefined): Promise<string> {
+  const column = rawColumn(source, source.mapping.timestamp);
+  const cast = `TRY_CAST(${column} AS TIMESTAMPTZ)`;
+  const typed = await queryRow<{ type: string }>(connection, `SELECT typeof(${column}) AS type FROM raw LIMIT 1`);
+  if (typed !== undefined && typed.type !== 'VARCHAR') return timeZone === undefined || !typed.type.startsWith('TIMESTAMP') || typed.type.includes('TIME ZONE') ? cast : timestampSql({ kind: 'iso' }, column, timeZone);
+  const sample = await queryRows<{ value: string }>(
+    connection,
+    `SELECT ${column} AS value FROM raw WHERE ${column} IS NOT NULL AND trim(${column}) <> '' USING SAMPLE reservoir(${TIMESTAMP_SAMPLE} ROWS) REPEATABLE (7)`,
+  );
+  const format = detectTimestampFormat(sample.map((row) => row.value));
+  if (format === undefined || (format.kind === 'iso' && (timeZone === undefined || timeZone === 'UTC'))) return cast;
+  return timestampSql(format, column, timeZone);
 }
 
 /** Where a log's stored rows came from, for its `logs` row. */

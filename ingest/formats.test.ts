@@ -74,6 +74,40 @@ describe('CSV dialects and encodings', () => {
   });
 });
 
+describe('timestamp formats', () => {
+  const ts = async (name: string) => (await rows(name)).map((r) => r.ts);
+
+  it('reads day-first and month-first dates, told apart by the data, wherever the telling value is', async () => {
+    // Only the last row has a day above 12: the sample drawn from the whole column still sees day-first dates.
+    const ambiguous = Array.from({ length: 3_000 }, (_, i) => `C${i},x,0${1 + (i % 9)}/01/2026 08:00`);
+    writeFileSync(join(dir, 'days.csv'), `case_id,activity,timestamp\n${[...ambiguous, ...Array.from({ length: 200 }, (_, i) => `D${i},x,23/04/2026 17:45`)].join('\n')}\n`);
+    await ingestFile(store, join(dir, 'days.csv'));
+    expect((await ts('days'))[0]).toBe('2026-01-01T08:00:00Z');
+    expect((await ts('days')).at(-1)).toBe('2026-04-23T17:45:00Z');
+    writeFileSync(join(dir, 'months.csv'), 'case_id,activity,timestamp\nA,x,04/23/2026 5:45 PM\nA,y,12/31/2026 11:00 AM\n');
+    await ingestFile(store, join(dir, 'months.csv'));
+    expect(await ts('months')).toEqual(['2026-04-23T17:45:00Z', '2026-12-31T11:00:00Z']);
+  });
+
+  it('reads epoch seconds, epoch milliseconds and Excel serial days', async () => {
+    writeFileSync(join(dir, 'seconds.csv'), 'case_id,activity,timestamp\nA,x,1767225600\nA,y,1767229200\n');
+    writeFileSync(join(dir, 'millis.csv'), 'case_id,activity,timestamp\nA,x,1767225600000\nA,y,1767225600500\n');
+    writeFileSync(join(dir, 'excel.csv'), 'case_id,activity,timestamp\nA,x,46023.5\nA,y,46023.75\n');
+    for (const f of ['seconds', 'millis', 'excel']) await ingestFile(store, join(dir, `${f}.csv`));
+    expect(await ts('seconds')).toEqual(['2026-01-01T00:00:00Z', '2026-01-01T01:00:00Z']);
+    expect(await ts('millis')).toEqual(['2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z']);
+    expect(await ts('excel')).toEqual(['2026-01-01T12:00:00Z', '2026-01-01T18:00:00Z']);
+  });
+
+  it('reads naive times in the time zone given, and keeps stated offsets', async () => {
+    writeFileSync(join(dir, 'ny.csv'), 'case_id,activity,timestamp\nA,x,2026-01-15 09:00:00\nA,y,2026-07-15 09:00:00\nA,z,2026-07-15 09:00:00+02:00\n');
+    await ingestFile(store, join(dir, 'ny.csv'), { timeZone: 'America/New_York' });
+    // Winter is UTC−5, summer UTC−4; the third value states its own offset.
+    expect(await ts('ny')).toEqual(['2026-01-15T14:00:00Z', '2026-07-15T13:00:00Z', '2026-07-15T07:00:00Z']);
+    await expect(ingestFile(store, join(dir, 'ny.csv'), { name: 'nowhere', timeZone: 'Mars/Olympus' })).rejects.toThrow(/Mars\/Olympus/);
+  });
+});
+
 describe('Parquet', () => {
   it('loads a Parquet file (also gzipped) to the same log as its CSV', async () => {
     const csv = writeFixture(dir);

@@ -35,6 +35,8 @@ export interface IngestOptions {
   mode?: LoadMode;
   /** Rows without case, activity or readable timestamp: reject the file (default) or load the rest and keep them in quarantine. */
   onBadRows?: BadRowPolicy;
+  /** The IANA time zone naive timestamps are read in (default UTC); values with an offset keep it. */
+  timeZone?: string;
   /** What the log and this load record as their source; default the file's absolute path (a job names its query, an upload its file). */
   source?: string;
   /** Told now and then how far the load is: reading the source (fraction of it read), then storing the log. */
@@ -136,7 +138,7 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
     }
     if (mode === 'create') throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --append to add this file's new events, --replace to load it again, or --name to choose another name`);
   }
-  const staged = await stageEvents(connection, source, options.onBadRows ?? 'reject');
+  const staged = await stageEvents(connection, source, options.onBadRows ?? 'reject', options.timeZone);
   options.onProgress?.({ phase: 'storing', fraction: 0 });
   return inTransaction(connection, async () => {
     const origin = { source: options.source ?? path, format: source.format, mapping: source.mapping };

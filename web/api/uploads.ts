@@ -15,6 +15,7 @@ const LoadRequest = z
       .optional(),
     mode: z.enum(['create', 'replace', 'append']).optional(),
     onBadRows: z.enum(['reject', 'quarantine']).optional(),
+    timeZone: z.string().min(1).max(64).optional(),
   })
   .strict();
 
