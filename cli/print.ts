@@ -91,8 +91,17 @@ export function printPreview(preview: SourcePreview): void {
   const how = [preview.format, preview.encoding, preview.header === false ? 'no header line' : ''].filter(Boolean).join(', ');
   console.log(`${preview.file} (${how}): ${preview.columns.length} columns\n`);
   console.log(formatTable(preview.columns, preview.sample.map((row) => row.map((v) => (v === null ? '' : v.length > 40 ? `${v.slice(0, 39)}…` : v)))));
+  const { proposal } = preview;
+  const suggested = [['case', proposal.case], ['activity', proposal.activity], ['timestamp', proposal.timestamp], ['start timestamp', proposal.startTimestamp], ['resource', proposal.resource], ['lifecycle', proposal.lifecycle]] as const;
+  console.log('\nWhat the values suggest:');
+  console.log(
+    formatTable(
+      ['role', 'columns', 'confidence', 'why'],
+      suggested.filter(([, p]) => p !== null).map(([role, p]) => [role, p!.columns.join(' + '), `${Math.round(p!.confidence * 100)} %`, p!.reason]),
+    ),
+  );
   if (preview.mapping === null) {
-    console.log(`\nNo mapping yet: ${preview.problem}`);
+    console.log(`\nNo mapping by name: ${preview.problem}`);
     return;
   }
   const roles = Object.entries(preview.mapping).map(([role, column]) => `${role} = ${JSON.stringify(column)}`);

@@ -1,6 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { queryRows } from '../store/db.ts';
 import type { StagedSource } from './build-log.ts';
+import { type MappingProposal, proposeMapping } from './infer/index.ts';
 import { IngestError } from './errors.ts';
 import { type ColumnMapping, mapperFor, type MappingOverrides } from './mapping.ts';
 import { detectFormat, stageSource } from './stage.ts';
@@ -14,12 +15,16 @@ export interface SourcePreview {
   columns: string[];
   /** The first rows, every value as text (null when missing). */
   sample: (string | null)[][];
-  /** The mapping a load would use, or null when it cannot be told (see `problem`). */
+  /** The mapping a load would use, or null when it cannot be told by the names (see `problem`). */
   mapping: ColumnMapping | null;
   problem: string | null;
+  /** What the values suggest for each role, with a confidence and a reason, and the runner-ups (see ingest/infer). */
+  proposal: MappingProposal;
 }
 
 const SAMPLE_ROWS = 20;
+/** Rows the proposal looks at: enough for cases to repeat. */
+const PROPOSAL_ROWS = 1_000;
 
 /**
  * Reads a source the way ingest does, in a throwaway in-memory DuckDB, and
@@ -48,17 +53,19 @@ export async function previewFile(path: string, file = path, overrides: MappingO
     try {
       const rows = await queryRows<Record<string, string | null>>(
         connection,
-        `SELECT ${source.columns.map((_, i) => `CAST(c${i} AS VARCHAR) AS c${i}`).join(', ')} FROM raw ORDER BY rowid LIMIT ${SAMPLE_ROWS}`,
+        `SELECT ${source.columns.map((_, i) => `CAST(c${i} AS VARCHAR) AS c${i}`).join(', ')} FROM raw ORDER BY rowid LIMIT ${PROPOSAL_ROWS}`,
       );
+      const values = rows.map((row) => source.columns.map((_, i) => row[`c${i}`] ?? null));
       return {
         file,
         format: source.format,
         encoding: source.encoding ?? null,
         header: source.header ?? null,
         columns: [...source.columns],
-        sample: rows.map((row) => source.columns.map((_, i) => row[`c${i}`] ?? null)),
+        sample: values.slice(0, SAMPLE_ROWS),
         mapping: problem === null ? source.mapping : null,
         problem,
+        proposal: proposeMapping({ columns: source.columns, rows: values }),
       };
     } finally {
       await source.dispose?.();

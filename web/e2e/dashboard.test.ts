@@ -117,8 +117,10 @@ describe('uploading a log in the browser', () => {
     await page.getByRole('link', { name: 'Upload a log' }).click();
     await page.locator('input[type=file]').setInputFiles({ name: 'tickets.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}\n`) });
     await page.getByRole('heading', { name: 'tickets.csv' }).waitFor();
-    // The preview shows the rows; the names are not ones Waybill recognizes, so the user picks the roles.
+    // The preview shows the rows; no column has a name Waybill knows, so the roles come from the values, and the user can change them.
     expect(await page.locator('table.data tbody tr').count()).toBe(5);
+    expect(await page.getByLabel('Case').inputValue()).toBe('Ticket');
+    expect(await page.getByLabel('Timestamp').inputValue()).toBe('When');
     await page.getByLabel('Case').selectOption('Ticket');
     await page.getByLabel('Activity').selectOption('Step');
     await page.getByLabel('Timestamp').selectOption('When');
