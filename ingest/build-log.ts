@@ -64,7 +64,7 @@ function isBlankSql(column: string): string {
  * minutes; NULL when it states none. The offset must follow a time (":MM" or
  * ":SS"), so the day of a bare date ("2026-01-05") is never read as one.
  */
-function utcOffsetMinutesSql(textSql: string): string {
+export function utcOffsetMinutesSql(textSql: string): string {
   const parts = `regexp_extract(${textSql}, ':[0-9]{2}(?:[.,][0-9]+)?([+-])([0-9]{2})(?::?([0-9]{2}))?$', ['sign', 'h', 'm'])`;
   return `(CASE WHEN ${parts}.sign <> ''
        THEN (CASE WHEN ${parts}.sign = '-' THEN -1 ELSE 1 END)

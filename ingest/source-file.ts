@@ -52,3 +52,20 @@ export function sha256File(path: string): Promise<string> {
   });
 }
 
+
+/** The first `bytes` bytes of the file, decompressed when it is gzip (for sniffing formats and encodings). */
+export async function readHead(path: string, bytes: number): Promise<{ head: Buffer; more: boolean }> {
+  const stream = await openSource(path);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size > bytes) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return { head: Buffer.concat(chunks).subarray(0, bytes), more: size > bytes };
+}

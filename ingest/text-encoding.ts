@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { openSource } from './source-file.ts';
+import { openSource, readHead } from './source-file.ts';
 
 /**
  * Text encodings a CSV export arrives in. DuckDB reads UTF-8 only (other
@@ -22,25 +22,13 @@ const SAMPLE_BYTES = 1 << 20;
  * A stray non-UTF-8 byte later in the file is caught when DuckDB reads it.
  */
 export async function sniffEncoding(path: string): Promise<TextEncodingName> {
-  const stream = await openSource(path);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of stream) {
-      chunks.push(chunk as Buffer);
-      size += (chunk as Buffer).length;
-      if (size >= SAMPLE_BYTES) break;
-    }
-  } finally {
-    stream.destroy();
-  }
-  const sample = Buffer.concat(chunks).subarray(0, SAMPLE_BYTES);
+  const { head: sample, more } = await readHead(path, SAMPLE_BYTES);
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf-8';
   if (sample[0] === 0xff && sample[1] === 0xfe) return 'utf-16le';
   if (sample[0] === 0xfe && sample[1] === 0xff) return 'utf-16be';
   try {
     // A multi-byte character cut by the sample's end is not an error.
-    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: size > SAMPLE_BYTES });
+    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: more });
     return 'utf-8';
   } catch {
     return 'windows-1252';

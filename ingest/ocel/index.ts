@@ -6,7 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IngestError } from '../errors.ts';
-import { openSource } from '../source-file.ts';
+import { readHead } from '../source-file.ts';
 import { stageOcelCsv } from './csv.ts';
 import { stageOcelJson } from './json.ts';
 import { stageOcelSqlite } from './sqlite.ts';
@@ -17,22 +17,6 @@ export { OCEL_TABLES, type OcelFormat, type OcelSummary } from './tables.ts';
 
 const SNIFF_BYTES = 64 * 1024;
 
-/** The first bytes of the file, decompressed when it is gzip. */
-async function head(path: string): Promise<Buffer> {
-  const stream = await openSource(path);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of stream) {
-      chunks.push(chunk as Buffer);
-      size += (chunk as Buffer).length;
-      if (size >= SNIFF_BYTES) break;
-    }
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
-}
 
 /**
  * Which object-centric format a file holds, from its content (behind gzip too),
@@ -42,7 +26,7 @@ async function head(path: string): Promise<Buffer> {
  * CSV whose header has `ocel:eid` and `ocel:type:*` columns. Undefined otherwise.
  */
 export async function detectOcelFormat(path: string): Promise<OcelFormat | undefined> {
-  const bytes = await head(path);
+  const { head: bytes } = await readHead(path, SNIFF_BYTES);
   if (bytes.subarray(0, 16).toString('latin1') === 'SQLite format 3\u0000') return 'ocel2-sqlite';
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   const extension = /\.([a-z]+)(?:\.gz)?$/i.exec(path)?.[1]?.toLowerCase();

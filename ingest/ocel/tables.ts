@@ -1,5 +1,6 @@
 import { DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { queryRow, queryRows } from '../../store/db.ts';
+import { utcOffsetMinutesSql } from '../build-log.ts';
 import { IngestError } from '../errors.ts';
 
 /** The object-centric formats Waybill reads. */
@@ -39,19 +40,6 @@ const RAW_TABLES: Record<string, string> = {
 export async function createStagingTables(connection: DuckDBConnection): Promise<void> {
   for (const table of [...OCEL_TABLES, ...Object.keys(RAW_TABLES)]) await connection.run(`DROP TABLE IF EXISTS temp.${table}`);
   for (const [table, columns] of Object.entries(RAW_TABLES)) await connection.run(`CREATE TEMP TABLE ${table} (${columns})`);
-}
-
-/**
- * The UTC offset a timestamp's text states (`+02:00`, `-0500`, `+01`, `Z`), in
- * minutes; NULL when it states none. Same rule as the CSV path's
- * `utcOffsetMinutesSql` in `ingest/build-log.ts` (not exported there).
- */
-export function utcOffsetMinutesSql(textSql: string): string {
-  const parts = `regexp_extract(${textSql}, ':[0-9]{2}(?:[.,][0-9]+)?([+-])([0-9]{2})(?::?([0-9]{2}))?$', ['sign', 'h', 'm'])`;
-  return `(CASE WHEN ${parts}.sign <> ''
-       THEN (CASE WHEN ${parts}.sign = '-' THEN -1 ELSE 1 END)
-            * (CAST(${parts}.h AS INTEGER) * 60 + CAST(coalesce(nullif(${parts}.m, ''), '0') AS INTEGER))
-       WHEN ${textSql} LIKE '%Z' THEN 0 END)::SMALLINT`;
 }
 
 /** A timestamp's text as an instant: its stated offset honoured, a naive time read as UTC whatever the session's zone; NULL if unreadable. */
