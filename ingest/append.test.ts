@@ -107,3 +107,28 @@ describe('quarantine', () => {
     expect(await listLogs(store)).toEqual([]);
   });
 });
+
+describe('malformed rows', () => {
+  const messy = ['case_id,activity,timestamp', 'A,x,2026-01-01T00:00:00Z', 'A,y,2026-01-01T01:00:00Z,extra', 'B,x,2026-01-01T02:00:00Z', 'B,y', 'C,x,not a time', 'C,y,2026-01-01T03:00:00Z'].join('\n');
+
+  it('are all reported with their lines under the default policy, and nothing loads', async () => {
+    const file = writeFixture(dir, 'messy.csv', `${messy}\n`);
+    const error = await ingestFile(store, file).catch((e: unknown) => e as Error);
+    expect(error.message).toBe(
+      `${file}, line 3: cannot read as CSV: more fields than the header has; 2 malformed rows in all, also line 5 (fewer fields than the header has). Nothing was loaded (pass --on-bad-rows quarantine to load the good rows and keep these aside). (value "A,y,2026-01-01T01:00:00Z,extra")`,
+    );
+    expect(await listLogs(store)).toEqual([]);
+  });
+
+  it('go to quarantine with the other bad rows, and later rows keep their true lines', async () => {
+    const file = writeFixture(dir, 'messy.csv', `${messy}\n`);
+    const result = await ingestFile(store, file, { onBadRows: 'quarantine' });
+    expect(result).toMatchObject({ events: 3, cases: 3, load: { rowsRead: 6, eventsAdded: 3, quarantined: 3 } });
+    const history = await getLoadHistory(store, 'messy');
+    expect(history.quarantine.map(({ line, column, problem, value }) => ({ line, column, problem, value }))).toEqual([
+      { line: 3, column: null, problem: 'more fields than the header has', value: 'A,y,2026-01-01T01:00:00Z,extra' },
+      { line: 5, column: null, problem: 'fewer fields than the header has', value: 'B,y' },
+      { line: 6, column: 'timestamp', problem: 'cannot read the timestamp', value: 'not a time' },
+    ]);
+  });
+});

@@ -26,6 +26,8 @@ export interface StagedSource {
   /** The text encoding the file was in (CSV), and whether its first line named the columns. */
   encoding?: string;
   header?: boolean;
+  /** Rows that could not be read at all, set aside when bad rows go to quarantine (CSV). */
+  rejected?: readonly { line: number; problem: string; value: string }[];
   /** Removes what staging left on disk (a UTF-8 copy of the file); called once the load is over. */
   dispose?: () => Promise<void>;
 }
@@ -106,9 +108,10 @@ export async function stageEvents(connection: DuckDBConnection, source: StagedSo
            ${text(mapping.resource)} AS resource,
            ${text(mapping.lifecycle)} AS lifecycle
     FROM raw`);
-  const rows = (await queryRow<{ n: number }>(connection, `SELECT count(*)::BIGINT AS n FROM staged`))!.n;
+  const unreadable = source.rejected?.length ?? 0;
+  const rows = (await queryRow<{ n: number }>(connection, `SELECT count(*)::BIGINT AS n FROM staged`))!.n + unreadable;
   if (rows === 0) throw new IngestError(source.file, 'the file holds no events. Nothing was loaded.');
-  const quarantined = await setAsideBadRows(connection, source, policy);
+  const quarantined = (await setAsideBadRows(connection, source, policy)) + unreadable;
   if (quarantined === rows) throw new IngestError(source.file, `none of its ${rows} rows has a case, an activity and a readable timestamp (see waybill quarantine). Nothing was loaded.`);
   await connection.run(`ALTER TABLE staged DROP COLUMN ts_text`);
   await stageAttributes(connection, source, quarantined > 0);
@@ -336,6 +339,17 @@ async function setAsideBadRows(connection: DuckDBConnection, source: StagedSourc
     );
   }
   await connection.run(`CREATE OR REPLACE TEMP TABLE quarantined (line BIGINT, column_name VARCHAR, problem VARCHAR, value VARCHAR)`);
+  if (source.rejected !== undefined && source.rejected.length > 0) {
+    const rejects = await connection.createAppender('quarantined');
+    for (const row of source.rejected) {
+      rejects.appendBigInt(BigInt(row.line));
+      rejects.appendNull();
+      rejects.appendVarchar(row.problem);
+      rejects.appendVarchar(row.value);
+      rejects.endRow();
+    }
+    rejects.closeSync();
+  }
   if (total === 0) return 0;
   const bad = await queryRows<{ event_no: number; role: string; value: string | null }>(connection, `SELECT * FROM bad_rows ORDER BY event_no`);
   const lines = await source.linesOf(bad.map((row) => row.event_no));

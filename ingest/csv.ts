@@ -25,11 +25,11 @@ const CR = 0x0d;
  * guessed from the sample, the types are guessed again from every row, and failing
  * that the attributes stay text.
  */
-export async function stageCsv(connection: DuckDBConnection, path: string, file: string, mapColumns: ColumnMapper): Promise<StagedSource> {
+export async function stageCsv(connection: DuckDBConnection, path: string, file: string, mapColumns: ColumnMapper, keepBadRows = false): Promise<StagedSource> {
   const encoding = await sniffEncoding(path);
   if (encoding === 'utf-8') {
     try {
-      return await stageUtf8(connection, path, file, mapColumns, encoding);
+      return await stageUtf8(connection, path, file, mapColumns, encoding, keepBadRows);
     } catch (error) {
       // Valid UTF-8 at the start, another encoding further on.
       if (!(error instanceof IngestError && /not utf-8 encoded|invalid unicode/i.test(error.problem))) throw error;
@@ -37,7 +37,7 @@ export async function stageCsv(connection: DuckDBConnection, path: string, file:
   }
   const copy = await utf8Copy(path, encoding === 'utf-8' ? 'windows-1252' : encoding);
   try {
-    const source = await stageUtf8(connection, copy.path, file, mapColumns, encoding === 'utf-8' ? 'windows-1252' : encoding);
+    const source = await stageUtf8(connection, copy.path, file, mapColumns, encoding === 'utf-8' ? 'windows-1252' : encoding, keepBadRows);
     return { ...source, dispose: copy.remove };
   } catch (error) {
     await copy.remove();
@@ -46,7 +46,7 @@ export async function stageCsv(connection: DuckDBConnection, path: string, file:
 }
 
 /** Stages a UTF-8 file (`encoding` says what the user's file was). */
-async function stageUtf8(connection: DuckDBConnection, path: string, file: string, mapColumns: ColumnMapper, encoding: TextEncodingName): Promise<StagedSource> {
+async function stageUtf8(connection: DuckDBConnection, path: string, file: string, mapColumns: ColumnMapper, encoding: TextEncodingName, keepBadRows: boolean): Promise<StagedSource> {
   const { names, delimiter, header } = await readHeader(path, file);
   const mapping = mapColumns(names);
   const mapped = new Set<string>(Object.values(mapping));
@@ -79,11 +79,88 @@ async function stageUtf8(connection: DuckDBConnection, path: string, file: strin
       break;
     } catch (error) {
       const conversion = /could not convert|conversion error/i.test(message(error));
-      if (!conversion || attempt === 2) throw csvError(file, error);
-      types = attempt === 0 ? ((await sniffTypes(true)) ?? allText) : allText;
+      if (conversion && attempt < 2) {
+        types = attempt === 0 ? ((await sniffTypes(true)) ?? allText) : allText;
+        continue;
+      }
+      // A malformed row (wrong number of fields, a stray quote): read the file again, setting such rows aside, to report them all.
+      const rejected = await loadSettingAside(connection, `read_csv(${source}, ${dialect}, auto_detect = false, columns = {${allText.map((type, i) => `'c${i}': ${quoteLiteral(type)}`).join(', ')}}`, file, error);
+      if (!keepBadRows) throw malformedRows(file, rejected);
+      const records = await recordsOfLines(path, rejected.map((r) => r.line), header);
+      const skipped = [...records.values()].sort((a, b) => a - b);
+      // raw's rowid counts the rows kept: shift it past the records set aside to find a row's line.
+      const recordOf = (eventNo: number) => skipped.reduce((record, rejectedRecord) => (rejectedRecord <= record ? record + 1 : record), eventNo);
+      return {
+        file,
+        format: 'csv',
+        encoding,
+        header,
+        columns: names,
+        mapping,
+        rejected,
+        linesOf: async (eventNos) => {
+          const lines = await recordLines(path, eventNos.map(recordOf), header);
+          return new Map(eventNos.map((n) => [n, lines.get(recordOf(n))!]));
+        },
+      };
     }
   }
   return { file, format: 'csv', encoding, header, columns: names, mapping, linesOf: (eventNos) => recordLines(path, eventNos, header) };
+}
+
+/** Rows of a source that cannot be read at all (wrong number of fields, a broken quote): their line, what is wrong, and the line's text. */
+export interface RejectedRow {
+  line: number;
+  problem: string;
+  value: string;
+}
+
+/**
+ * Loads `raw` from `reader` (a read_csv call without its closing parenthesis)
+ * keeping malformed rows aside in DuckDB's rejects table, and returns those rows.
+ * `cause` is the strict load's error, rethrown if this finds nothing to set aside.
+ */
+async function loadSettingAside(connection: DuckDBConnection, reader: string, file: string, cause: unknown): Promise<RejectedRow[]> {
+  await connection.run(`DROP TABLE IF EXISTS csv_rejects`);
+  await connection.run(`DROP TABLE IF EXISTS csv_reject_scans`);
+  try {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM ${reader}, store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`);
+  } catch {
+    throw csvError(file, cause);
+  }
+  const rejected = await queryRows<{ line: number; error_type: string; error_message: string; csv_line: string | null }>(
+    connection,
+    `SELECT line::BIGINT AS line, error_type::VARCHAR AS error_type, error_message, csv_line FROM csv_rejects ORDER BY line`,
+  );
+  if (rejected.length === 0) throw csvError(file, cause);
+  // Duplicate reports of one line (several problems) become one.
+  const byLine = new Map<number, RejectedRow>();
+  for (const row of rejected) {
+    if (byLine.has(row.line)) continue;
+    byLine.set(row.line, { line: row.line, problem: describeReject(row.error_type, row.error_message), value: row.csv_line ?? '' });
+  }
+  return [...byLine.values()];
+}
+
+function describeReject(type: string, detail: string): string {
+  if (type === 'TOO MANY COLUMNS') return 'more fields than the header has';
+  if (type === 'MISSING COLUMNS') return 'fewer fields than the header has';
+  if (type === 'UNQUOTED VALUE' || type === 'UNTERMINATED QUOTE') return 'a quote is not closed';
+  return detail.split('\n')[0]!.replace(/^.*?Error:\s*/, '').replace(/\.$/, '');
+}
+
+/** The error for malformed rows under policy reject: how many, and the first few with their lines. */
+function malformedRows(file: string, rejected: readonly RejectedRow[]): IngestError {
+  const [first, ...rest] = rejected;
+  const more = rest.slice(0, 4).map((row) => `line ${row.line} (${row.problem})`);
+  const summary = rejected.length > 1 ? `; ${rejected.length} malformed rows in all, also ${more.join(', ')}${rejected.length > 5 ? ', …' : ''}` : '';
+  return new IngestError(
+    file,
+    `cannot read as CSV: ${first!.problem}${summary}. Nothing was loaded (pass --on-bad-rows quarantine to load the good rows and keep these aside).`,
+    first!.line,
+    undefined,
+    first!.value,
+  );
 }
 
 /**
@@ -167,6 +244,44 @@ export async function recordLines(path: string, eventNos: readonly number[], hea
       }
     }
     if (hasContent && wanted.has(record)) found.set(record, recordLine);
+    return found;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** The data record (0-based, as raw's rowid counts) that starts on each of these physical lines. */
+export async function recordsOfLines(path: string, lines: readonly number[], header = true): Promise<Map<number, number>> {
+  const wanted = new Set(lines);
+  const found = new Map<number, number>();
+  if (wanted.size === 0) return found;
+  const stream = await openSource(path);
+  let line = 1;
+  let record = header ? -1 : 0;
+  let recordLine = 1;
+  let hasContent = false;
+  let quoted = false;
+  try {
+    for await (const chunk of stream) {
+      const bytes = chunk as Buffer;
+      for (let i = 0; i < bytes.length; i++) {
+        const byte = bytes[i]!;
+        if (byte === QUOTE) quoted = !quoted;
+        if (byte === LF) {
+          if (!quoted && hasContent) {
+            if (wanted.has(recordLine)) found.set(recordLine, record);
+            if (found.size === wanted.size) return found;
+            record += 1;
+            hasContent = false;
+          }
+          line += 1;
+          if (!quoted && !hasContent) recordLine = line;
+        } else if (byte !== CR) {
+          hasContent = true;
+        }
+      }
+    }
+    if (hasContent && wanted.has(recordLine)) found.set(recordLine, record);
     return found;
   } finally {
     stream.destroy();

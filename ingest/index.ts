@@ -99,7 +99,7 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
         const { percentage } = connection.progress;
         if (percentage >= 0) onProgress({ phase: 'reading', fraction: Math.min(1, percentage / 100) });
       }, PROGRESS_MS);
-      const [sha256, source] = await Promise.all([sha256File(path), stageSource(connection, format, path, file, mapperFor(mapping, file))]).finally(() => clearInterval(poll));
+      const [sha256, source] = await Promise.all([sha256File(path), stageSource(connection, format, path, file, mapperFor(mapping, file), options.onBadRows === 'quarantine')]).finally(() => clearInterval(poll));
       onProgress?.({ phase: 'reading', fraction: 1 });
       try {
         return await loadStaged(connection, source, { path, name, mode, sha256, options });

@@ -27,8 +27,8 @@ export function defaultLogName(file: string): string {
 
 
 /** Loads the file into the temporary table `raw`. DuckDB reads Parquet from disk only, so a gzipped one is unpacked first. */
-export async function stageSource(connection: DuckDBConnection, format: SourceFormat, path: string, file: string, mapColumns: ColumnMapper): Promise<StagedSource> {
-  if (format === 'csv') return stageCsv(connection, path, file, mapColumns);
+export async function stageSource(connection: DuckDBConnection, format: SourceFormat, path: string, file: string, mapColumns: ColumnMapper, keepBadRows = false): Promise<StagedSource> {
+  if (format === 'csv') return stageCsv(connection, path, file, mapColumns, keepBadRows);
   if (format === 'xes') return stageXes(connection, path, file, mapColumns);
   if (!(await isGzip(path))) return stageParquet(connection, path, file, mapColumns);
   const copy = await unpackedCopy(path);
