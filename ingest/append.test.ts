@@ -113,7 +113,7 @@ describe('malformed rows', () => {
 
   it('are all reported with their lines under the default policy, and nothing loads', async () => {
     const file = writeFixture(dir, 'messy.csv', `${messy}\n`);
-    const error = await ingestFile(store, file).catch((e: unknown) => e as Error);
+    const error = (await ingestFile(store, file).catch((e: unknown) => e)) as Error;
     expect(error.message).toBe(
       `${file}, line 3: cannot read as CSV: more fields than the header has; 2 malformed rows in all, also line 5 (fewer fields than the header has). Nothing was loaded (pass --on-bad-rows quarantine to load the good rows and keep these aside). (value "A,y,2026-01-01T01:00:00Z,extra")`,
     );
