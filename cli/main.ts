@@ -22,7 +22,7 @@ import { printCaseDurations, printLoadHistory, printLogs, printPreview, printPro
 const USAGE = `waybill — process intelligence for distribution businesses
 
 Usage:
-  waybill ingest FILE [--name NAME] [--case COL] [--activity COL] [--timestamp COL] [--resource COL] [--lifecycle COL]
+  waybill ingest FILE [--name NAME] [--case COL[+COL…]] [--activity COL[+COL…]] [--timestamp COL] [--resource COL] [--lifecycle COL]
                 [--replace | --append] [--on-bad-rows reject|quarantine] [--timezone ZONE] [--preview]
       --preview shows the columns, first rows and mapping without loading anything; --timezone (IANA, e.g.
       Europe/Berlin) is where naive timestamps were written (default UTC). Dates may be ISO, day- or

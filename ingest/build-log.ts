@@ -3,8 +3,8 @@ import { queryRow, queryRows } from '../store/db.ts';
 import { attributeTable } from '../store/schema.ts';
 import { quoteIdent } from '../store/sql.ts';
 import { IngestError } from './errors.ts';
-import { detectTimestampFormat, timestampSql } from './infer/index.ts';
-import type { ColumnMapping } from './mapping.ts';
+import { combinedSql, detectTimestampFormat, timestampSql } from './infer/index.ts';
+import { type ColumnMapping, columnsOf, describeColumns, mappedColumns } from './mapping.ts';
 
 /**
  * A source already loaded into the temporary table `raw`: one row per event, in
@@ -95,7 +95,11 @@ export interface StagedEvents {
  */
 export async function stageEvents(connection: DuckDBConnection, source: StagedSource, policy: BadRowPolicy, timeZone?: string): Promise<StagedEvents> {
   const { mapping } = source;
-  const text = (column: string | undefined) => (column === undefined ? 'NULL::VARCHAR' : `CAST(${rawColumn(source, column)} AS VARCHAR)`);
+  const text = (column: string | readonly string[] | undefined) => {
+    const columns = columnsOf(column);
+    if (columns.length === 0) return 'NULL::VARCHAR';
+    return combinedSql(columns.map((c) => `CAST(${rawColumn(source, c)} AS VARCHAR)`));
+  };
   const timestamp = await timestampReader(connection, source, timeZone);
   await connection.run(`
     CREATE OR REPLACE TEMP TABLE staged AS
@@ -262,7 +266,7 @@ export async function storeLog(connection: DuckDBConnection, logId: number, name
 
 /** The attribute columns of `raw`, typed, for the rows `staged` kept, as the view `staged_attributes`. */
 async function stageAttributes(connection: DuckDBConnection, source: StagedSource, quarantined: boolean): Promise<void> {
-  const mapped = new Set<string>(Object.values(source.mapping));
+  const mapped = mappedColumns(source.mapping);
   const attributes = source.columns.filter((name) => !mapped.has(name));
   const clash = attributes.find((name) => name.toLowerCase() === ATTRIBUTE_KEY);
   if (clash !== undefined) throw new IngestError(source.file, `a column may not be named ${ATTRIBUTE_KEY} (Waybill's own key); rename it`, 1, clash);
@@ -323,7 +327,7 @@ async function setAsideBadRows(connection: DuckDBConnection, source: StagedSourc
     if (row.role === 'timestamp') return row.value === null || row.value.trim() === '' ? 'timestamp is missing' : 'cannot read the timestamp';
     return `${row.role} is missing`;
   };
-  const column = (role: string) => mapping[role as 'case' | 'activity' | 'timestamp'];
+  const column = (role: string) => describeColumns(mapping[role as 'case' | 'activity' | 'timestamp']);
   if (total > 0 && policy === 'reject') {
     const bad = await queryRows<{ event_no: number; role: string; value: string | null }>(connection, `SELECT * FROM bad_rows ORDER BY event_no LIMIT ${MAX_REPORTED}`);
     const lines = await source.linesOf(bad.map((row) => row.event_no));

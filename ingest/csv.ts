@@ -3,7 +3,7 @@ import { queryRows } from '../store/db.ts';
 import { quoteLiteral } from '../store/sql.ts';
 import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
-import type { ColumnMapper } from './mapping.ts';
+import { type ColumnMapper, mappedColumns } from './mapping.ts';
 import { openSource } from './source-file.ts';
 import { sniffEncoding, type TextEncodingName, utf8Copy } from './text-encoding.ts';
 
@@ -49,7 +49,7 @@ export async function stageCsv(connection: DuckDBConnection, path: string, file:
 async function stageUtf8(connection: DuckDBConnection, path: string, file: string, mapColumns: ColumnMapper, encoding: TextEncodingName, keepBadRows: boolean): Promise<StagedSource> {
   const { names, delimiter, header } = await readHeader(path, file);
   const mapping = mapColumns(names);
-  const mapped = new Set<string>(Object.values(mapping));
+  const mapped = mappedColumns(mapping);
   const dialect = `delim = ${quoteLiteral(delimiter)}, quote = '"', escape = '"', header = ${header}`;
   const source = quoteLiteral(path);
 

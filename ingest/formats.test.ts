@@ -108,6 +108,21 @@ describe('timestamp formats', () => {
   });
 });
 
+describe('combined columns', () => {
+  it('makes a case of several columns and an activity of several, by flag or by a+b', async () => {
+    const file = writeFixture(dir, 'lines.csv', 'order_no,line_no,object,action,at\nSO1,1,line,picked,2026-01-01T08:00:00Z\nSO1,1,line,packed,2026-01-01T09:00:00Z\nSO1,2,line,picked,2026-01-01T08:30:00Z\n');
+    const result = await ingestFile(store, file, { mapping: { case: ['order_no', 'line_no'], activity: 'object+action', timestamp: 'at' } });
+    expect(result).toMatchObject({ events: 3, cases: 2, activities: 2 });
+    expect((await rows('lines')).map((r) => [r.case, r.activity])).toEqual([
+      ['SO1 · 1', 'line · picked'],
+      ['SO1 · 1', 'line · packed'],
+      ['SO1 · 2', 'line · picked'],
+    ]);
+    await expect(ingestFile(store, file, { name: 'bad', mapping: { case: 'order_no+nope', activity: 'action', timestamp: 'at' } })).rejects.toThrow(/--case "nope" is not a column/);
+    await expect(ingestFile(store, file, { name: 'bad', mapping: { case: 'order_no', activity: 'action', timestamp: 'at+line_no' } })).rejects.toThrow(/--timestamp takes one column/);
+  });
+});
+
 describe('Parquet', () => {
   it('loads a Parquet file (also gzipped) to the same log as its CSV', async () => {
     const csv = writeFixture(dir);

@@ -5,14 +5,30 @@ import { IngestError } from './errors.ts';
  * win; otherwise the XES/PM4Py names, then common ERP names, are recognized.
  */
 export interface ColumnMapping {
-  case: string;
-  activity: string;
+  /** One column, or several whose values are joined into one (an order number and a line number make an order line). */
+  case: string | string[];
+  activity: string | string[];
   timestamp: string;
   resource?: string;
   lifecycle?: string;
 }
 
 export type MappingOverrides = Partial<ColumnMapping>;
+
+/** The source columns a role reads: one, or the ones it combines. */
+export function columnsOf(column: string | readonly string[] | undefined): string[] {
+  return column === undefined ? [] : typeof column === 'string' ? [column] : [...column];
+}
+
+/** Every source column the mapping reads. */
+export function mappedColumns(mapping: ColumnMapping): Set<string> {
+  return new Set(Object.values(mapping).flatMap((column: string | string[] | undefined) => columnsOf(column)));
+}
+
+/** A role's column(s) as people read them: `order_no + line_no`. */
+export function describeColumns(column: string | readonly string[]): string {
+  return columnsOf(column).join(' + ');
+}
 
 /** Chooses the mapping once a source's column names are known (staging calls it). */
 export type ColumnMapper = (columns: readonly string[]) => ColumnMapping;
@@ -41,14 +57,17 @@ export function resolveMapping(columns: readonly string[], overrides: MappingOve
   const byLower = new Map<string, string>();
   for (const column of columns) if (!byLower.has(column.toLowerCase())) byLower.set(column.toLowerCase(), column);
   const chosen = new Set<string>();
-  const pick = (role: keyof ColumnMapping): string | undefined => {
+  const pick = (role: keyof ColumnMapping): string | string[] | undefined => {
     const explicit = overrides[role];
     if (explicit !== undefined) {
-      if (!columns.includes(explicit)) {
-        throw new IngestError(file, `--${role} ${JSON.stringify(explicit)} is not a column; columns are ${listColumns(columns)}`);
+      // `a+b` combines columns a and b, unless a column is named that way.
+      const parts = typeof explicit === 'string' && !columns.includes(explicit) && explicit.includes('+') ? explicit.split('+').map((p) => p.trim()) : columnsOf(explicit);
+      for (const part of parts) {
+        if (!columns.includes(part)) throw new IngestError(file, `--${role} ${JSON.stringify(part)} is not a column; columns are ${listColumns(columns)}`);
+        chosen.add(part);
       }
-      chosen.add(explicit);
-      return explicit;
+      if (parts.length > 1 && role !== 'case' && role !== 'activity') throw new IngestError(file, `--${role} takes one column; only the case and the activity may combine several`);
+      return parts.length === 1 ? parts[0]! : parts;
     }
     for (const candidate of CANDIDATES[role]) {
       const column = byLower.get(candidate);
@@ -60,7 +79,7 @@ export function resolveMapping(columns: readonly string[], overrides: MappingOve
     return undefined;
   };
   // Required roles first, so an optional role never takes a column a required one needs.
-  const found: Partial<ColumnMapping> = {};
+  const found: Partial<Record<keyof ColumnMapping, string | string[]>> = {};
   for (const role of REQUIRED) found[role] = pick(role);
   found.resource = pick('resource');
   found.lifecycle = pick('lifecycle');
@@ -72,9 +91,9 @@ export function resolveMapping(columns: readonly string[], overrides: MappingOve
         `Name them with ${missing.map((role) => `--${role} COLUMN`).join(' ')}`,
     );
   }
-  const mapping: ColumnMapping = { case: found.case!, activity: found.activity!, timestamp: found.timestamp! };
-  if (found.resource !== undefined) mapping.resource = found.resource;
-  if (found.lifecycle !== undefined) mapping.lifecycle = found.lifecycle;
+  const mapping: ColumnMapping = { case: found.case!, activity: found.activity!, timestamp: found.timestamp as string };
+  if (found.resource !== undefined) mapping.resource = found.resource as string;
+  if (found.lifecycle !== undefined) mapping.lifecycle = found.lifecycle as string;
   return mapping;
 }
 

@@ -3,7 +3,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { queryRows } from '../store/db.ts';
 import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
-import type { ColumnMapper } from './mapping.ts';
+import { type ColumnMapper, mappedColumns } from './mapping.ts';
 import { openSource } from './source-file.ts';
 
 /** XES attribute elements and the DuckDB type each value is stored as. */
@@ -82,7 +82,7 @@ export async function stageXes(connection: DuckDBConnection, path: string, file:
   } finally {
     appender.closeSync();
   }
-  const mapped = new Set<string>(Object.values(mapping));
+  const mapped = mappedColumns(mapping);
   const casts: Record<string, string> = {};
   for (const [column, { type }] of buffer.columns) if (type !== 'VARCHAR' && !mapped.has(column)) casts[column] = type;
   const linesOf = async (eventNos: readonly number[]) => {

@@ -9,7 +9,7 @@ const LoadRequest = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
     mapping: z
-      .object({ case: z.string(), activity: z.string(), timestamp: z.string(), resource: z.string(), lifecycle: z.string() })
+      .object({ case: z.union([z.string(), z.array(z.string()).min(1)]), activity: z.union([z.string(), z.array(z.string()).min(1)]), timestamp: z.string(), resource: z.string(), lifecycle: z.string() })
       .partial()
       .strict()
       .optional(),
