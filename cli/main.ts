@@ -5,6 +5,8 @@ import {
   discoverProcessMap,
   FilterError,
   filterFromParams,
+  logForNotion,
+  type FilterParams,
   getCaseDurations,
   getLoadHistory,
   getVariants,
@@ -36,6 +38,11 @@ Usage:
   waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
       ANALYSIS: process-map | variants [--limit N] | case-durations [--bins N]
       MODE: intersecting (default) | contained | started | completed
+      more filters (all must hold; the repeatable ones may be given several times):
+        --where "warehouse = ATL" | "tier in (A, B)" | "amount between 10 and 99" | "note is missing"
+        --has ACTIVITY  --without ACTIVITY  --variant 1,2  --min-duration 2d  --max-duration 90m
+        --follows "A -> B" (directly)  --eventually "A -> B"  --starts ACTIVITY  --ends ACTIVITY
+        --notion TYPE   for an object-centric log: analyse its case notion TYPE
   waybill generate --out DIR [--seed N] [--orders N | --events N] [--start DATE] [--days N] [--format csv|parquet|ocel2-json] [--scenario FILE]
       writes orders.csv, purchasing.csv, shipments.csv (three linked streams) and ground-truth.json;
       parquet writes .parquet files instead, ocel2-json one OCEL 2.0 log, ocel.json
@@ -72,6 +79,17 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   timeframe: { type: 'string' },
+  where: { type: 'string', multiple: true },
+  has: { type: 'string', multiple: true },
+  without: { type: 'string', multiple: true },
+  variant: { type: 'string', multiple: true },
+  'min-duration': { type: 'string' },
+  'max-duration': { type: 'string' },
+  follows: { type: 'string', multiple: true },
+  eventually: { type: 'string', multiple: true },
+  starts: { type: 'string', multiple: true },
+  ends: { type: 'string', multiple: true },
+  notion: { type: 'string' },
   limit: { type: 'string' },
   bins: { type: 'string' },
   out: { type: 'string' },
@@ -222,18 +240,35 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       noArgs(command, rest);
       if (values.log === undefined) throw new UsageError('mine needs --log NAME (`waybill logs` lists them)');
       const store = await openStore(dbPath);
-      const filter = filterFromParams({ from: values.from, to: values.to, timeframe: values.timeframe });
+      const params: FilterParams = {
+        from: values.from,
+        to: values.to,
+        timeframe: values.timeframe,
+        where: values.where,
+        has: values.has,
+        without: values.without,
+        variant: values.variant,
+        'min-duration': values['min-duration'],
+        'max-duration': values['max-duration'],
+        follows: values.follows,
+        eventually: values.eventually,
+        starts: values.starts,
+        ends: values.ends,
+        notion: values.notion,
+      };
+      const filter = filterFromParams(params);
+      const log = logForNotion(values.log, params);
       const output = (result: unknown, print: () => void) => (values.json ? console.log(JSON.stringify(result)) : print());
       if (analysis === 'process-map') {
-        const result = await discoverProcessMap(store, values.log, filter);
+        const result = await discoverProcessMap(store, log, filter);
         output(result, () => printProcessMap(result));
       } else if (analysis === 'variants') {
         const limit = integerOption(values.limit, '--limit');
-        const result = await getVariants(store, values.log, filter, limit === undefined ? {} : { limit });
+        const result = await getVariants(store, log, filter, limit === undefined ? {} : { limit });
         output(result, () => printVariants(result));
       } else if (analysis === 'case-durations') {
         const bins = integerOption(values.bins, '--bins');
-        const result = await getCaseDurations(store, values.log, filter, bins === undefined ? {} : { bins });
+        const result = await getCaseDurations(store, log, filter, bins === undefined ? {} : { bins });
         output(result, () => printCaseDurations(result));
       } else {
         throw new UsageError(`unknown analysis ${JSON.stringify(analysis)}: use process-map, variants or case-durations`);

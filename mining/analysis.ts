@@ -23,7 +23,8 @@ export interface AnalysisScope {
  * the analysis. Throws UnknownLogError or FilterError before any query runs.
  */
 export async function runAnalysis<T>(store: Store, logName: string, filter: Filter, analysis: (scope: AnalysisScope) => Promise<T>): Promise<T> {
-  const compiled = compileFilter(filter);
+  // Checked before any query: a bad value fails fast, whatever the log.
+  compileFilter({ ...filter, attributes: undefined });
   return withConnection(store, async (connection) => {
     const log = await findLog(connection, logName);
     if (!log) throw new UnknownLogError(logName);
@@ -32,6 +33,7 @@ export async function runAnalysis<T>(store: Store, logName: string, filter: Filt
       const notions = log.objectTypes.map((type) => JSON.stringify(`${log.name}@${type}`)).join(', ');
       throw new OptionError(`${JSON.stringify(log.name)} is object-centric: analyse it by a case notion, one of the logs ${notions}`);
     }
+    const compiled = compileFilter(filter, { logId: log.id, attributes: log.attributes });
     const params: Params = { log: log.id, ...compiled.params };
     const caseWhere = `c.log_id = $log AND ${compiled.caseWhere}`;
     let names: Promise<string[]> | undefined;

@@ -2,8 +2,8 @@
 export { discoverProcessMap, type ProcessMap, type ProcessMapOptions } from './process-map/index.ts';
 export { getVariants, type Variants, type VariantsOptions } from './variants/index.ts';
 export { getCaseDurations, DEFAULT_HISTOGRAM_BINS, type CaseDurations, type CaseDurationsOptions } from './cycle-time/case-durations.ts';
-export { filterFromParams, FILTER_PARAMS } from './filter/params.ts';
-export { compileFilter, parseInstant, FilterError, TIMEFRAME_MODES, type Filter, type Timeframe, type TimeframeMode } from './filter/index.ts';
+export { filterFromParams, FILTER_PARAMS, logForNotion, parseCondition, parseDuration, type FilterParams } from './filter/params.ts';
+export { compileFilter, parseInstant, FilterError, TIMEFRAME_MODES, type AttributeCondition, type Filter, type FollowsCondition, type Timeframe, type TimeframeMode } from './filter/index.ts';
 export { OptionError, UnknownLogError } from './errors.ts';
 export { getLoadHistory, quarantineCsv, type Load, type LoadHistory, type QuarantinedRow } from './loads/index.ts';
 export { csvCell, toCsv, type CsvCell } from './export/csv.ts';

@@ -5,7 +5,7 @@ import { writeFixture } from '../../test-support/fixture-log.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { discoverProcessMap, getCaseDurations, getVariants } from '../index.ts';
 import { compileFilter, FilterError, parseInstant } from './index.ts';
-import { filterFromParams } from './params.ts';
+import { filterFromParams, parseDuration, type FilterParams } from './params.ts';
 
 // Fixture cases: A 2026-01-05T07:00Z → 2026-01-06T07:00Z; B 08:00Z → 10:00Z on the 5th; C at 12:00Z on the 5th.
 let store: Store;
@@ -67,5 +67,66 @@ describe('time window filter', () => {
     // A date alone as an upper bound includes the whole day.
     expect(parseInstant('2026-01-05', 'to', true)).toBe(Date.UTC(2026, 0, 6) * 1000 - 1);
     expect(parseInstant('2026-01-05T00:00:00Z', 'to', true)).toBe(Date.UTC(2026, 0, 5) * 1000);
+  });
+});
+
+// The fixture: A = Captured → Validated → Shipped (amount 10, 86400 s); B = the same variant (amount 5, note on Shipped, 7200 s); C = Captured only (amount 7, 0 s).
+describe('case conditions', () => {
+  const kept = async (params: FilterParams) => (await getCaseDurations(store, 'orders', filterFromParams(params))).cases;
+
+  it('keeps cases by attribute: equals, in, range, missing', async () => {
+    expect(await kept({ where: 'amount = 10' })).toBe(1);
+    expect(await kept({ where: 'amount in (5, 7)' })).toBe(2);
+    expect(await kept({ where: 'amount between 6 and 10' })).toBe(2);
+    expect(await kept({ where: 'amount >= 7' })).toBe(2);
+    expect(await kept({ where: 'amount <= 7' })).toBe(2);
+    expect(await kept({ where: 'note = "with, comma"' })).toBe(1);
+    expect(await kept({ where: 'note is missing' })).toBe(1); // only C has no note on any event
+    expect(await kept({ where: ['amount >= 5', 'note is missing'] })).toBe(1);
+  });
+
+  it('keeps cases by activity, variant, duration, start and end', async () => {
+    expect(await kept({ has: 'Shipped' })).toBe(2);
+    expect(await kept({ without: 'Shipped' })).toBe(1);
+    expect(await kept({ has: ['Shipped', 'Order Validated'], without: 'Order Captured' })).toBe(0);
+    expect(await kept({ variant: '1' })).toBe(2);
+    expect(await kept({ variant: '2' })).toBe(1);
+    expect(await kept({ variant: ['1', '2'] })).toBe(3);
+    expect(await kept({ 'min-duration': '2h' })).toBe(2);
+    expect(await kept({ 'min-duration': '2h', 'max-duration': '1d' })).toBe(2);
+    expect(await kept({ 'max-duration': '7199' })).toBe(1);
+    expect(await kept({ starts: 'Order Captured', ends: 'Shipped' })).toBe(2);
+    expect(await kept({ ends: 'Order Captured' })).toBe(1);
+    expect(await kept({ has: 'Never Happened' })).toBe(0);
+  });
+
+  it('keeps cases by directly- and eventually-follows pairs', async () => {
+    expect(await kept({ follows: 'Order Captured -> Order Validated' })).toBe(2);
+    expect(await kept({ follows: 'Order Captured -> Shipped' })).toBe(0);
+    expect(await kept({ eventually: 'Order Captured -> Shipped' })).toBe(2);
+    expect(await kept({ eventually: 'Shipped -> Order Captured' })).toBe(0);
+    const map = await discoverProcessMap(store, 'orders', filterFromParams({ eventually: 'Order Captured -> Shipped', where: 'amount = 5' }));
+    expect(map).toMatchObject({ cases: 1, events: 3 });
+  });
+
+  it('refuses what it cannot read, naming what to write', () => {
+    expect(() => filterFromParams({ where: 'amount ~ 5' })).toThrow(/where: cannot read "amount ~ 5"; write NAME = VALUE/);
+    expect(() => filterFromParams({ 'min-duration': 'soon' })).toThrow(/min-duration: "soon" is not a duration/);
+    expect(() => filterFromParams({ follows: 'Shipped' })).toThrow(/write two activities as "A -> B"/);
+    expect(() => filterFromParams({ variant: '0' })).toThrow(/not a rank/);
+    expect(() => filterFromParams({ from: ['2026-01-01', '2026-02-01'] })).toThrow(/from is given 2 times/);
+    expect(parseDuration('1.5h', 'x')).toBe(5400);
+  });
+
+  it('cannot be made to run SQL through names or values', async () => {
+    // A value is a bound parameter: the text is compared, nothing runs.
+    expect(await kept({ where: `note = "x' OR 1=1 --"` })).toBe(0);
+    expect(await kept({ has: "Shipped') OR TRUE --" })).toBe(0);
+    expect(await kept({ follows: "a' OR '1'='1 -> b" })).toBe(0);
+    // A name must be one of the log's attributes; it never reaches the SQL otherwise.
+    await expect(kept({ where: '"amount"" = 1; DROP TABLE events; --" = 1' })).rejects.toThrow(/the log has no attribute "amount\\" = 1; DROP TABLE events; --"/);
+    expect(() => filterFromParams({ where: '"amount = 1' })).toThrow(/a quote is not closed/);
+    await expect(kept({ where: 'amount = "1; DROP TABLE events"' })).rejects.toThrow(/amount holds numbers; value "1; DROP TABLE events" is not one/);
+    expect(await kept({})).toBe(3);
   });
 });

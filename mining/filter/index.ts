@@ -1,4 +1,6 @@
 import type { Params } from '../../store/db.ts';
+import { attributeTable } from '../../store/schema.ts';
+import { quoteIdent } from '../../store/sql.ts';
 
 /**
  * Which cases an analysis looks at. One shared type for every analysis, compiled
@@ -10,9 +12,47 @@ import type { Params } from '../../store/db.ts';
  * - `contained`: the case starts and ends inside it;
  * - `started`: the case starts inside it;
  * - `completed`: the case ends inside it.
+ *
+ * Every other condition keeps the cases that meet it, and all must hold:
+ * - `attributes`: an attribute condition holds for at least one of the case's
+ *   events (for a value the source repeats on every event, that is the case's
+ *   value); `missing` means no event of the case has a value;
+ * - `activities.present` / `absent`: every named activity occurs / none does;
+ * - `variants`: the case's variant is one of these ranks (1 = the most frequent);
+ * - `duration`: the case's duration (seconds, last event − first) is within [min, max];
+ * - `follows`: `directly` — some event of `from` is immediately followed by one of
+ *   `to`; `eventually` — some `from` comes before some `to`, anything between;
+ * - `startActivities` / `endActivities`: the case starts / ends with one of these.
+ * The case notion of an object-centric log is not a condition but a choice of log
+ * (`<log>@<object type>`), made by the caller.
  */
 export interface Filter {
   timeframe?: Timeframe;
+  attributes?: AttributeCondition[];
+  activities?: { present?: string[]; absent?: string[] };
+  variants?: number[];
+  duration?: { min?: number; max?: number };
+  follows?: FollowsCondition[];
+  startActivities?: string[];
+  endActivities?: string[];
+}
+
+export type AttributeCondition =
+  | { name: string; op: 'equals'; value: string | number | boolean }
+  | { name: string; op: 'in'; values: (string | number | boolean)[] }
+  | { name: string; op: 'range'; min?: number | string; max?: number | string }
+  | { name: string; op: 'missing' };
+
+export interface FollowsCondition {
+  from: string;
+  to: string;
+  kind: 'directly' | 'eventually';
+}
+
+/** What the compiler needs to know of the log: its id's attribute table and the attributes' types. */
+export interface FilterTarget {
+  logId: number;
+  attributes: readonly { name: string; type: string }[];
 }
 
 export type TimeframeMode = 'intersecting' | 'contained' | 'started' | 'completed';
@@ -31,7 +71,7 @@ export class FilterError extends Error {
   override name = 'FilterError';
 }
 
-/** SQL predicate over the `cases` table (aliased `c`) and the parameters it binds. */
+/** SQL predicate over the `cases` table (aliased `c`) and the parameters it binds; it expects `$log` bound to the log's id. */
 export interface CompiledFilter {
   /** `TRUE` when the filter keeps every case. */
   caseWhere: string;
@@ -65,7 +105,7 @@ export function parseInstant(text: string, what: string, endOfDay = false): numb
 }
 
 /** Compiles a filter to a predicate over `cases c` with bound parameters. Throws FilterError on a bad value. */
-export function compileFilter(filter: Filter): CompiledFilter {
+export function compileFilter(filter: Filter, target?: FilterTarget): CompiledFilter {
   const clauses: string[] = [];
   const params: Params = {};
   const { timeframe } = filter;
@@ -97,5 +137,95 @@ export function compileFilter(filter: Filter): CompiledFilter {
         break;
     }
   }
+  compileConditions(filter, target, clauses, params);
   return { caseWhere: clauses.length === 0 ? 'TRUE' : clauses.map((c) => `(${c})`).join(' AND '), params, restricts: clauses.length > 0 };
 }
+
+/**
+ * The conditions besides the time window. Names and values are bound parameters;
+ * the only identifier written into the SQL, an attribute column, must be one of
+ * the log's own attributes and goes through quoteIdent.
+ */
+function compileConditions(filter: Filter, target: FilterTarget | undefined, clauses: string[], params: Params): void {
+  let n = 0;
+  const bind = (value: string | number | boolean): string => {
+    const name = `f${n++}`;
+    params[name] = value;
+    return `$${name}`;
+  };
+  // An activity's id in this log (NULL when the log has no such activity, which then matches nothing).
+  const activity = (name: string): string => `(SELECT a.activity_id FROM activities a WHERE a.log_id = $log AND a.name = ${bind(name)})`;
+  const variantWith = (condition: string) => `c.variant_id IN (SELECT v.variant_id FROM variants v WHERE v.log_id = $log AND ${condition})`;
+
+  for (const name of filter.activities?.present ?? []) clauses.push(variantWith(`list_contains(v.activity_ids, ${activity(name)})`));
+  for (const name of filter.activities?.absent ?? []) clauses.push(`NOT ${variantWith(`list_contains(v.activity_ids, ${activity(name)})`)}`);
+  if (filter.variants !== undefined) {
+    if (filter.variants.length === 0 || filter.variants.some((rank) => !Number.isInteger(rank) || rank < 1)) throw new FilterError('variant: ranks are whole numbers from 1 (the most frequent variant)');
+    clauses.push(`c.variant_id IN (${filter.variants.map((rank) => bind(rank - 1)).join(', ')})`);
+  }
+  const { duration } = filter;
+  if (duration !== undefined) {
+    for (const [bound, value] of Object.entries(duration)) {
+      if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new FilterError(`${bound}-duration must be a number of seconds ≥ 0, not ${value}`);
+    }
+    if (duration.min !== undefined && duration.max !== undefined && duration.min > duration.max) throw new FilterError(`min-duration (${duration.min} s) is above max-duration (${duration.max} s)`);
+    if (duration.min !== undefined) clauses.push(`c.duration_s >= ${bind(duration.min)}`);
+    if (duration.max !== undefined) clauses.push(`c.duration_s <= ${bind(duration.max)}`);
+  }
+  for (const { from, to, kind } of filter.follows ?? []) {
+    const a = activity(from);
+    const b = activity(to);
+    // Directly: an event of a whose successor (stored with each event) is b. Eventually, on the variant's
+    // activity sequence: a's first position comes before b's last.
+    clauses.push(
+      kind === 'directly'
+        ? `c.case_id IN (SELECT e.case_id FROM events e WHERE e.log_id = $log AND e.activity_id = ${a} AND e.next_activity_id = ${b})`
+        : variantWith(`list_position(v.activity_ids, ${a}) > 0 AND list_position(v.activity_ids, ${b}) > 0
+            AND list_position(v.activity_ids, ${a}) < len(v.activity_ids) + 1 - list_position(list_reverse(v.activity_ids), ${b})`),
+    );
+  }
+  if (filter.startActivities !== undefined) clauses.push(`c.start_activity_id IN (${filter.startActivities.map(activity).join(', ')})`);
+  if (filter.endActivities !== undefined) clauses.push(`c.end_activity_id IN (${filter.endActivities.map(activity).join(', ')})`);
+  for (const condition of filter.attributes ?? []) clauses.push(attributeClause(condition, target, bind));
+}
+
+/** Cases with an event meeting the attribute condition (or, for `missing`, with none holding a value). */
+function attributeClause(condition: AttributeCondition, target: FilterTarget | undefined, bind: (value: string | number | boolean) => string): string {
+  const attribute = target?.attributes.find((a) => a.name === condition.name);
+  if (target === undefined || attribute === undefined) {
+    const known = target?.attributes.map((a) => JSON.stringify(a.name)).join(', ') || 'none';
+    throw new FilterError(`the log has no attribute ${JSON.stringify(condition.name)}; its attributes are ${known}`);
+  }
+  const column = `x.${quoteIdent(attribute.name)}`;
+  const numeric = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|DOUBLE|FLOAT|DECIMAL.*)$/.test(attribute.type);
+  const temporal = attribute.type.startsWith('TIMESTAMP') || attribute.type === 'DATE';
+  // Values arrive as text from the CLI and API: compare in the column's type, failing clearly if a value is not of it.
+  const typed = (value: string | number | boolean, what: string): string => {
+    if (numeric) {
+      const number = typeof value === 'number' ? value : Number(value);
+      if (typeof value === 'boolean' || !Number.isFinite(number) || String(value).trim() === '') throw new FilterError(`${condition.name} holds numbers; ${what} ${JSON.stringify(value)} is not one`);
+      return bind(number);
+    }
+    if (temporal) return `${bind(String(value))}::TIMESTAMPTZ`;
+    if (attribute.type === 'BOOLEAN') return `${bind(String(value))}::BOOLEAN`;
+    return bind(String(value));
+  };
+  const events = (predicate: string) =>
+    `c.case_id IN (SELECT e.case_id FROM events e JOIN ${quoteIdent(attributeTable(target.logId))} x ON x.waybill_event_no = e.event_no WHERE e.log_id = $log AND ${predicate})`;
+  switch (condition.op) {
+    case 'equals':
+      return events(`${column} = ${typed(condition.value, 'value')}`);
+    case 'in':
+      if (condition.values.length === 0) throw new FilterError(`${condition.name} in (): name at least one value`);
+      return events(`${column} IN (${condition.values.map((v) => typed(v, 'value')).join(', ')})`);
+    case 'range': {
+      if (condition.min === undefined && condition.max === undefined) throw new FilterError(`${condition.name} between: give a lower or an upper bound`);
+      if (!numeric && !temporal) throw new FilterError(`${condition.name} holds ${attribute.type.toLowerCase()} values; a range needs numbers or times`);
+      const parts = [condition.min !== undefined ? `${column} >= ${typed(condition.min, 'bound')}` : '', condition.max !== undefined ? `${column} <= ${typed(condition.max, 'bound')}` : ''];
+      return events(parts.filter(Boolean).join(' AND '));
+    }
+    case 'missing':
+      return `NOT ${events(`${column} IS NOT NULL`)}`;
+  }
+}
+

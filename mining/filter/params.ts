@@ -1,24 +1,164 @@
-import { FilterError, type Filter, type TimeframeMode } from './index.ts';
+import { type AttributeCondition, FilterError, type Filter, type FollowsCondition, type TimeframeMode } from './index.ts';
 
 /**
- * The one text syntax for filters, shared by the CLI (`--from 2024-01-01`) and the
- * API (`?from=2024-01-01`): `from`, `to` (ISO-8601 dates or instants, UTC unless
- * zoned; a date alone as `to` includes that day) and `timeframe` (intersecting |
- * contained | started | completed). Values are checked when the filter is compiled.
+ * The one text syntax for filters, shared by the CLI (`--where "warehouse = ATL"`)
+ * and the API (`?where=warehouse%20%3D%20ATL`). Parameters that may repeat take
+ * every value given; all conditions must hold.
+ *
+ * - `from`, `to` (ISO-8601 dates or instants, UTC unless zoned; a date alone as
+ *   `to` includes that day) and `timeframe` (intersecting | contained | started | completed)
+ * - `where` (repeatable): `NAME = VALUE`, `NAME in (V1, V2)`, `NAME between MIN and MAX`,
+ *   `NAME >= MIN`, `NAME <= MAX`, `NAME is missing`. A name or value holding spaces,
+ *   commas or quotes is written in double quotes ("" for a quote inside).
+ * - `has`, `without` (repeatable): an activity that occurs / does not occur in the case
+ * - `variant`: variant ranks, comma-separated (1 = the most frequent)
+ * - `min-duration`, `max-duration`: seconds, or a number with s, m, h, d or w (`90m`, `2d`)
+ * - `follows`, `eventually` (repeatable): `A -> B`, directly or eventually followed
+ * - `starts`, `ends` (repeatable): the case's first / last activity is one of these
+ * - `notion`: for an object-centric log, the object type whose flattened log to analyse
  */
-export const FILTER_PARAMS = ['from', 'to', 'timeframe'] as const;
+export const FILTER_PARAMS = ['from', 'to', 'timeframe', 'where', 'has', 'without', 'variant', 'min-duration', 'max-duration', 'follows', 'eventually', 'starts', 'ends', 'notion'] as const;
+export type FilterParams = Partial<Record<(typeof FILTER_PARAMS)[number], string | readonly string[] | undefined>>;
 
-export function filterFromParams(params: Partial<Record<(typeof FILTER_PARAMS)[number], string | undefined>>): Filter {
-  const { from, to, timeframe } = params;
+const all = (value: string | readonly string[] | undefined): string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : [...value]);
+const one = (value: string | readonly string[] | undefined, name: string): string | undefined => {
+  const values = all(value);
+  if (values.length > 1) throw new FilterError(`${name} is given ${values.length} times; give it once`);
+  return values[0];
+};
+
+export function filterFromParams(params: FilterParams): Filter {
+  const filter: Filter = {};
+  const from = one(params.from, 'from');
+  const to = one(params.to, 'to');
+  const timeframe = one(params.timeframe, 'timeframe');
   if (from === undefined && to === undefined) {
     if (timeframe !== undefined) throw new FilterError('timeframe needs from or to');
-    return {};
+  } else {
+    filter.timeframe = { ...(from !== undefined && { from }), ...(to !== undefined && { to }), ...(timeframe !== undefined && { mode: timeframe as TimeframeMode }) };
   }
-  return {
-    timeframe: {
-      ...(from !== undefined && { from }),
-      ...(to !== undefined && { to }),
-      ...(timeframe !== undefined && { mode: timeframe as TimeframeMode }),
-    },
+  const where = all(params.where);
+  if (where.length > 0) filter.attributes = where.map(parseCondition);
+  const present = all(params.has);
+  const absent = all(params.without);
+  if (present.length > 0 || absent.length > 0) filter.activities = { ...(present.length > 0 && { present }), ...(absent.length > 0 && { absent }) };
+  const variants = all(params.variant).flatMap((text) => text.split(','));
+  if (variants.length > 0) {
+    filter.variants = variants.map((text) => {
+      const rank = Number(text.trim());
+      if (!Number.isInteger(rank) || rank < 1) throw new FilterError(`variant: ${JSON.stringify(text.trim())} is not a rank (1 = the most frequent variant)`);
+      return rank;
+    });
+  }
+  const min = one(params['min-duration'], 'min-duration');
+  const max = one(params['max-duration'], 'max-duration');
+  if (min !== undefined || max !== undefined) {
+    filter.duration = { ...(min !== undefined && { min: parseDuration(min, 'min-duration') }), ...(max !== undefined && { max: parseDuration(max, 'max-duration') }) };
+  }
+  const follows = [...all(params.follows).map((t) => parsePair(t, 'directly', 'follows')), ...all(params.eventually).map((t) => parsePair(t, 'eventually', 'eventually'))];
+  if (follows.length > 0) filter.follows = follows;
+  const starts = all(params.starts);
+  const ends = all(params.ends);
+  if (starts.length > 0) filter.startActivities = starts;
+  if (ends.length > 0) filter.endActivities = ends;
+  return filter;
+}
+
+/** The log an analysis runs on: for a `notion`, the object-centric log's child flattened on that object type. */
+export function logForNotion(log: string, params: FilterParams): string {
+  const notion = one(params.notion, 'notion');
+  return notion === undefined || notion.trim() === '' ? log : `${log}@${notion.trim()}`;
+}
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** Seconds from `3600`, `90m`, `2.5h`, `3d` or `1w`. */
+export function parseDuration(text: string, what: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$/i.exec(text);
+  if (!match) throw new FilterError(`${what}: ${JSON.stringify(text)} is not a duration; write seconds or a number with s, m, h, d or w (e.g. 90m, 2d)`);
+  return Number(match[1]) * UNITS[(match[2] || 's').toLowerCase()]!;
+}
+
+function parsePair(text: string, kind: FollowsCondition['kind'], what: string): FollowsCondition {
+  const at = text.indexOf('->');
+  const from = at < 0 ? '' : text.slice(0, at).trim();
+  const to = at < 0 ? '' : text.slice(at + 2).trim();
+  if (from === '' || to === '') throw new FilterError(`${what}: write two activities as "A -> B", not ${JSON.stringify(text)}`);
+  return { from, to, kind };
+}
+
+/** Reads one `where` condition with a small tokenizer: quoted words keep their spaces, commas and quotes. */
+export function parseCondition(text: string): AttributeCondition {
+  const tokens = tokenize(text);
+  const fail = (): never => {
+    throw new FilterError(`where: cannot read ${JSON.stringify(text)}; write NAME = VALUE, NAME in (A, B), NAME between 1 and 9, NAME >= 1, NAME <= 9 or NAME is missing`);
   };
+  const [nameToken, ...rest] = tokens;
+  if (nameToken === undefined || nameToken.kind !== 'word') return fail();
+  const name = nameToken.text;
+  const words = rest.map((t) => (t.kind === 'word' && !t.quoted ? t.text.toLowerCase() : t.text));
+  const value = (token: Token | undefined): string => (token !== undefined && token.kind === 'word' ? token.text : fail());
+  if (words[0] === '=' && rest.length === 2) return { name, op: 'equals', value: value(rest[1]) };
+  if (words[0] === '>=' && rest.length === 2) return { name, op: 'range', min: value(rest[1]) };
+  if (words[0] === '<=' && rest.length === 2) return { name, op: 'range', max: value(rest[1]) };
+  if (words[0] === 'is' && words[1] === 'missing' && rest.length === 2) return { name, op: 'missing' };
+  if (words[0] === 'between' && words[2] === 'and' && rest.length === 4) return { name, op: 'range', min: value(rest[1]), max: value(rest[3]) };
+  if (words[0] === 'in' && rest[1]?.kind === '(' && rest.at(-1)?.kind === ')') {
+    const inside = rest.slice(2, -1);
+    const values: string[] = [];
+    for (let i = 0; i < inside.length; i += 2) {
+      values.push(value(inside[i]));
+      if (i + 1 < inside.length && inside[i + 1]!.kind !== ',') fail();
+    }
+    if (values.length === 0) fail();
+    return { name, op: 'in', values };
+  }
+  return fail();
+}
+
+type Token = { kind: 'word'; text: string; quoted: boolean } | { kind: '(' | ')' | ','; text: string };
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (/\s/.test(ch)) {
+      i += 1;
+    } else if (ch === '(' || ch === ')' || ch === ',') {
+      tokens.push({ kind: ch, text: ch });
+      i += 1;
+    } else if (ch === '"') {
+      let word = '';
+      i += 1;
+      for (;;) {
+        if (i >= text.length) throw new FilterError(`where: a quote is not closed in ${JSON.stringify(text)}`);
+        if (text[i] === '"' && text[i + 1] === '"') {
+          word += '"';
+          i += 2;
+        } else if (text[i] === '"') {
+          i += 1;
+          break;
+        } else {
+          word += text[i];
+          i += 1;
+        }
+      }
+      tokens.push({ kind: 'word', text: word, quoted: true });
+    } else if (text.startsWith('>=', i) || text.startsWith('<=', i)) {
+      tokens.push({ kind: 'word', text: text.slice(i, i + 2), quoted: false });
+      i += 2;
+    } else if (ch === '=') {
+      tokens.push({ kind: 'word', text: '=', quoted: false });
+      i += 1;
+    } else {
+      let word = '';
+      while (i < text.length && !/[\s(),"=]/.test(text[i]!) && !text.startsWith('>=', i) && !text.startsWith('<=', i)) {
+        word += text[i];
+        i += 1;
+      }
+      tokens.push({ kind: 'word', text: word, quoted: false });
+    }
+  }
+  return tokens;
 }

@@ -166,3 +166,18 @@ describe('GET /api/logs/:log/loads and quarantine.csv', () => {
     expect((await get('/api/logs/nope/loads')).status).toBe(404);
   });
 });
+
+describe('filters in the query string', () => {
+  it('take the shared text syntax, repeated parameters included, and answer 400 on a bad one', async () => {
+    const where = encodeURIComponent('amount in (5, 10)');
+    const { status, body } = await get(`/api/logs/orders/case-durations?where=${where}&has=Shipped&has=${encodeURIComponent('Order Validated')}&min-duration=2h`);
+    expect(status).toBe(200);
+    expect(body.cases).toBe(2);
+    const bad = await get(`/api/logs/orders/process-map?where=${encodeURIComponent('amount ~ 5')}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/where: cannot read "amount ~ 5"/);
+    const notion = await get('/api/logs/orders/process-map?notion=order');
+    expect(notion.status).toBe(404);
+    expect(notion.body.error).toMatch(/no log named "orders@order"/);
+  });
+});

@@ -8,6 +8,8 @@ import {
   FILTER_PARAMS,
   FilterError,
   filterFromParams,
+  logForNotion,
+  type FilterParams,
   getCaseDurations,
   getLoadHistory,
   quarantineCsv,
@@ -45,17 +47,17 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     })
     .get('/logs/:log/process-map', async (c) => {
       const filter = filterOf(c, []);
-      return c.json(await discoverProcessMap(await openStore(), c.req.param('log'), filter));
+      return c.json(await discoverProcessMap(await openStore(), logOf(c), filter));
     })
     .get('/logs/:log/variants', async (c) => {
       const filter = filterOf(c, ['limit']);
       const limit = optionalInteger(c.req.query('limit'), 'limit');
-      return c.json(await getVariants(await openStore(), c.req.param('log'), filter, limit === undefined ? {} : { limit }));
+      return c.json(await getVariants(await openStore(), logOf(c), filter, limit === undefined ? {} : { limit }));
     })
     .get('/logs/:log/case-durations', async (c) => {
       const filter = filterOf(c, ['bins']);
       const bins = optionalInteger(c.req.query('bins'), 'bins');
-      return c.json(await getCaseDurations(await openStore(), c.req.param('log'), filter, bins === undefined ? {} : { bins }));
+      return c.json(await getCaseDurations(await openStore(), logOf(c), filter, bins === undefined ? {} : { bins }));
     })
     .get('/logs/:log/loads', async (c) => {
       allowOnly(c, ['limit']);
@@ -119,7 +121,17 @@ class BadParameter extends Error {}
 /** The filter from the query string, refusing parameters the route does not know (a typo must not silently mean "no filter"). */
 function filterOf(c: Context, options: readonly string[]): Filter {
   allowOnly(c, [...FILTER_PARAMS, ...options]);
-  return filterFromParams({ from: c.req.query('from'), to: c.req.query('to'), timeframe: c.req.query('timeframe') });
+  return filterFromParams(filterParams(c));
+}
+
+function filterParams(c: Context): FilterParams {
+  const queries = c.req.queries();
+  return Object.fromEntries(FILTER_PARAMS.flatMap((name) => (queries[name] === undefined ? [] : [[name, queries[name]]])));
+}
+
+/** The log the route names, or with `notion` its child flattened on that object type. */
+function logOf(c: Context): string {
+  return logForNotion(c.req.param('log') ?? '', filterParams(c));
 }
 
 function allowOnly(c: Context, known: readonly string[]): void {
