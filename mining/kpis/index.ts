@@ -1,0 +1,517 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRow, queryRows, type Params, type Store } from '../../store/db.ts';
+import { attributeTable } from '../../store/schema.ts';
+import { quoteIdent } from '../../store/sql.ts';
+import { type AnalysisScope, runAnalysis } from '../analysis.ts';
+import { checkWholeNumber, OptionError } from '../errors.ts';
+import type { Filter } from '../filter/index.ts';
+import { type LogTables, logTables, numericColumn, resolveKey } from '../reconciliation/keys.ts';
+
+/**
+ * The operations KPIs of a case-based log (for linked streams, a case notion such
+ * as `<log>@order`). Each KPI states its definition in `definition`; when the log
+ * lacks an activity or attribute a KPI needs, it is `computable: false` with
+ * `value: null` and `reason: "not computable: missing …"`, never a number.
+ *
+ * "Orders" are the filtered cases that contain `orderActivity` (default Order
+ * Captured; null: every case), so returns or other cases sharing the log are left
+ * out. Rates are fractions from 0 to 1 (`unit: 'ratio'`); times are in seconds.
+ * The distribution defaults are the simulated distributor's (datasets/distributor).
+ */
+export interface Kpis {
+  log: string;
+  kpis: Kpi[];
+}
+
+export type KpiId =
+  | 'order_cycle_time'
+  | 'touchless_order_rate'
+  | 'exception_rate'
+  | 'credit_turnaround'
+  | 'perfect_order_rate'
+  | 'fill_rate'
+  | 'otif'
+  | 'receipt_to_available';
+
+export interface Kpi {
+  id: KpiId;
+  name: string;
+  /** Null exactly when not computable, or computable over nothing (no orders to judge, no pairs). */
+  value: number | null;
+  unit: 'seconds' | 'ratio';
+  computable: boolean;
+  /** `not computable: missing …` when not computable; otherwise null (or why the value is null). */
+  reason: string | null;
+  /** The KPI's definition with the activities and attributes it used. */
+  definition: string;
+  /** The counts behind the value: numerator and denominator of a rate, or the number of durations and their spread. */
+  counts: Record<string, number | null>;
+  /** exception_rate only: orders with each exception activity, as a share of orders. */
+  byType?: { type: string; orders: number; rate: number | null }[];
+}
+
+/** Activities that are exceptions in the order stream (the distributor generator's ORDER_EXCEPTIONS). */
+export const DEFAULT_EXCEPTION_ACTIVITIES = ['Pricing Discrepancy', 'Credit Hold', 'Backordered', 'Substitution', 'Short Pick'] as const;
+/** Resource name prefixes of office people whose touch makes an order manual (the generator's MANUAL_RESOURCES). */
+export const DEFAULT_MANUAL_RESOURCE_PREFIXES = ['sales.rep', 'orderdesk.clerk', 'pricing.analyst', 'credit.analyst'] as const;
+
+export interface KpiOptions {
+  /** The activity that makes a case an order (default 'Order Captured'); null counts every case as an order. */
+  orderActivity?: string | null;
+  /** Exception activities (touchless, exception rate, perfect order); default DEFAULT_EXCEPTION_ACTIVITIES. */
+  exceptionActivities?: string[];
+  /** Manual resources, by name prefix (touchless); default DEFAULT_MANUAL_RESOURCE_PREFIXES. */
+  manualResourcePrefixes?: string[];
+  cycleTime?: { start?: string; end?: string };
+  touchless?: { completedActivity?: string };
+  creditTurnaround?: { from?: string; to?: string };
+  fillRate?: { allocationActivities?: string[]; allocatedAttribute?: string; orderedAttribute?: string; lineKeys?: string[] };
+  otif?: {
+    promisedAttribute?: string;
+    /** Judge orders promised on or before this date (YYYY-MM-DD); default: `horizonDays` before the day after the log's last event. */
+    judgedPromisedBy?: string;
+    horizonDays?: number;
+    deliveredActivity?: string;
+    shippedAttribute?: string;
+    orderedAttribute?: string;
+    lineKeys?: string[];
+    shipmentKeys?: string[];
+  };
+  perfectOrder?: {
+    failureActivities?: string[];
+    invoiceActivities?: string[];
+    invoicedAttribute?: string;
+    returnActivities?: string[];
+    /** Attribute by which a return case names its order (the order case's name); default 'order_id'. */
+    returnOrderAttribute?: string;
+  };
+  receiptToAvailable?: { from?: string; to?: string; matchKeys?: string[] };
+}
+
+const ORDER_ACTIVITY = 'Order Captured';
+const DEFAULT_HORIZON_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+/** Computes every KPI over the filtered cases of a case-based log. */
+export async function getKpis(store: Store, log: string, filter: Filter = {}, options: KpiOptions = {}): Promise<Kpis> {
+  checkWholeNumber(options.otif?.horizonDays, 'otif.horizonDays', 0, 3650);
+  const judgedBy = options.otif?.judgedPromisedBy;
+  if (judgedBy !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(judgedBy)) throw new OptionError(`otif.judgedPromisedBy must be a date YYYY-MM-DD, not ${JSON.stringify(judgedBy)}`);
+  return runAnalysis(store, log, filter, async (scope) => {
+    const context = await kpiContext(scope, options);
+    const kpis: Kpi[] = [];
+    for (const compute of [orderCycleTime, touchlessRate, exceptionRate, creditTurnaround, perfectOrderRate, fillRate, otif, receiptToAvailable]) {
+      kpis.push(await compute(context));
+    }
+    return { log, kpis };
+  });
+}
+
+interface Context {
+  scope: AnalysisScope;
+  connection: DuckDBConnection;
+  options: KpiOptions;
+  activityIds: Map<string, number>;
+  tables: LogTables;
+  hasResources: boolean;
+  /** The order activity, or null (every case); `orderMissing` when the log lacks it. */
+  orderWhere: string;
+  orderMissing: string | undefined;
+  attributes: string;
+}
+
+async function kpiContext(scope: AnalysisScope, options: KpiOptions): Promise<Context> {
+  const names = await scope.activityNames();
+  const activityIds = new Map(names.map((name, id) => [name, id]));
+  const tables = await logTables(scope.connection, scope.log.id);
+  const resources = await queryRow<{ n: number }>(scope.connection, `SELECT count(*)::BIGINT AS n FROM (SELECT 1 FROM events WHERE log_id = $log AND resource IS NOT NULL LIMIT 1)`, { log: scope.log.id });
+  const orderActivity = options.orderActivity === undefined ? ORDER_ACTIVITY : options.orderActivity;
+  let orderWhere = scope.caseWhere;
+  let orderMissing: string | undefined;
+  if (orderActivity !== null) {
+    const id = activityIds.get(orderActivity);
+    if (id === undefined) orderMissing = `activity ${JSON.stringify(orderActivity)}`;
+    else orderWhere = `${scope.caseWhere} AND c.variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND activity_id = ${id})`;
+  }
+  return {
+    scope,
+    connection: scope.connection,
+    options,
+    activityIds,
+    tables,
+    hasResources: resources!.n > 0,
+    orderWhere,
+    orderMissing,
+    attributes: quoteIdent(attributeTable(scope.log.id)),
+  };
+}
+
+/** Collects what a KPI lacks, then answers either "not computable" or runs it. */
+class Needs {
+  readonly missing: string[] = [];
+  constructor(private readonly context: Context) {}
+  orders(): this {
+    if (this.context.orderMissing !== undefined) this.missing.push(this.context.orderMissing);
+    return this;
+  }
+  /** The activity's id; a missing one is noted (the id returned is then -1 and never used). */
+  activity(name: string): number {
+    const id = this.context.activityIds.get(name);
+    if (id === undefined) {
+      this.missing.push(`activity ${JSON.stringify(name)}`);
+      return -1;
+    }
+    return id;
+  }
+  /** The ids of those of `names` that occur; none occurring is noted as missing. */
+  someActivities(names: readonly string[], what: string): number[] {
+    const ids = names.flatMap((name) => (this.context.activityIds.has(name) ? [this.context.activityIds.get(name)!] : []));
+    if (names.length > 0 && ids.length === 0) this.missing.push(`${what} (none of ${names.map((n) => JSON.stringify(n)).join(', ')} occurs)`);
+    return ids;
+  }
+  /** Ids of those of `names` that occur; none occurring is fine (the log has none of them). */
+  optionalActivities(names: readonly string[]): number[] {
+    return names.flatMap((name) => (this.context.activityIds.has(name) ? [this.context.activityIds.get(name)!] : []));
+  }
+  column(name: string): string {
+    const column = numericColumn(this.context.tables, name);
+    if (column === undefined) this.missing.push(`attribute ${JSON.stringify(name)}`);
+    return column ?? 'NULL';
+  }
+  key(candidates: readonly string[], param: string, what: string): { relation: string; label: string; params: Params } {
+    const found = resolveKey(this.context.tables, candidates, param);
+    if (found === undefined) {
+      this.missing.push(`${what} (no attribute or object type ${candidates.map((c) => JSON.stringify(c)).join(' or ')})`);
+      return { relation: '(SELECT NULL::BIGINT AS event_no, NULL::VARCHAR AS key)', label: '', params: {} };
+    }
+    return { ...found.key, params: found.params };
+  }
+  resources(): void {
+    if (!this.context.hasResources) this.missing.push('resources (no event names one)');
+  }
+  get ok(): boolean {
+    return this.missing.length === 0;
+  }
+  reason(): string {
+    return `not computable: missing ${[...new Set(this.missing)].join('; ')}`;
+  }
+}
+
+type KpiHead = Pick<Kpi, 'id' | 'name' | 'unit' | 'definition'>;
+
+function notComputable(head: KpiHead, needs: Needs): Kpi {
+  return { ...head, value: null, computable: false, reason: needs.reason(), counts: {} };
+}
+
+function computed(head: KpiHead, value: number | null, counts: Record<string, number | null>, emptyReason: string): Kpi {
+  return { ...head, value, computable: true, reason: value === null ? emptyReason : null, counts };
+}
+
+const list = (names: readonly string[]): string => names.map((n) => JSON.stringify(n)).join(', ');
+const ids = (values: readonly number[]): string => (values.length === 0 ? 'NULL' : values.join(', '));
+const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
+
+/** Events of the order cases (`e`), with their attributes (`a`). */
+function orderEvents(context: Context, join = ''): string {
+  return `cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id LEFT JOIN ${context.attributes} a ON a.waybill_event_no = e.event_no ${join} WHERE ${context.orderWhere}`;
+}
+
+/**
+ * Order cycle time: per order with both, the time from its first `start` event
+ * to the first `end` event after it (default Order Captured → Payment Received),
+ * in seconds; the value is the median over those orders. Orders without an `end`
+ * (still open) are left out.
+ */
+async function orderCycleTime(context: Context): Promise<Kpi> {
+  const start = context.options.cycleTime?.start ?? ORDER_ACTIVITY;
+  const end = context.options.cycleTime?.end ?? 'Payment Received';
+  const head: KpiHead = {
+    id: 'order_cycle_time',
+    name: 'Order cycle time',
+    unit: 'seconds',
+    definition: `median over orders of the time from the first ${JSON.stringify(start)} to the first ${JSON.stringify(end)} after it; orders without ${JSON.stringify(end)} are left out`,
+  };
+  const needs = new Needs(context).orders();
+  const a = needs.activity(start);
+  const b = needs.activity(end);
+  if (!needs.ok) return notComputable(head, needs);
+  const row = (await queryRow<{ orders: number; median: number | null; mean: number | null; p90: number | null }>(
+    context.connection,
+    `WITH s AS (SELECT e.case_id, min(e.position) AS position, min(e.ts) AS ts FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
+                WHERE ${context.orderWhere} AND e.activity_id = ${a} GROUP BY e.case_id),
+          d AS (SELECT s.case_id, (epoch_ms(min(e.ts)) - epoch_ms(any_value(s.ts))) / 1000 AS seconds
+                FROM s JOIN events e ON e.log_id = $log AND e.case_id = s.case_id AND e.activity_id = ${b} AND e.position > s.position GROUP BY s.case_id)
+     SELECT count(*)::BIGINT AS orders, median(seconds) AS median, avg(seconds) AS mean, quantile_cont(seconds, 0.9) AS p90 FROM d`,
+    context.scope.params,
+  ))!;
+  return computed(head, row.median, row, `no order reaches ${JSON.stringify(end)}`);
+}
+
+/**
+ * Touchless order rate: of the completed orders (those with `completedActivity`,
+ * default Payment Received), the share with no exception activity and no event
+ * by a manual resource (a resource whose name starts with one of the prefixes).
+ */
+async function touchlessRate(context: Context): Promise<Kpi> {
+  const completed = context.options.touchless?.completedActivity ?? 'Payment Received';
+  const exceptions = context.options.exceptionActivities ?? [...DEFAULT_EXCEPTION_ACTIVITIES];
+  const prefixes = context.options.manualResourcePrefixes ?? [...DEFAULT_MANUAL_RESOURCE_PREFIXES];
+  const head: KpiHead = {
+    id: 'touchless_order_rate',
+    name: 'Touchless order rate',
+    unit: 'ratio',
+    definition: `completed orders (with ${JSON.stringify(completed)}) with no exception activity (${list(exceptions)}) and no event by a manual resource (name starting with ${list(prefixes)}), over completed orders`,
+  };
+  const needs = new Needs(context).orders();
+  const done = needs.activity(completed);
+  const exceptionIds = needs.optionalActivities(exceptions);
+  if (prefixes.length > 0) needs.resources();
+  if (!needs.ok) return notComputable(head, needs);
+  const params: Params = { ...context.scope.params };
+  prefixes.forEach((prefix, i) => (params[`manual_${i}`] = prefix));
+  const manual = prefixes.length === 0 ? 'false' : prefixes.map((_, i) => `starts_with(e.resource, $manual_${i})`).join(' OR ');
+  const row = (await queryRow<{ completed: number; touchless: number }>(
+    context.connection,
+    `SELECT count(*)::BIGINT AS completed, count(*) FILTER (WHERE NOT touched)::BIGINT AS touchless FROM (
+       SELECT e.case_id, bool_or(e.activity_id IN (${ids(exceptionIds)}) OR coalesce(${manual}, false)) AS touched
+       FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
+       WHERE ${context.orderWhere} AND c.variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND activity_id = ${done})
+       GROUP BY e.case_id)`,
+    params,
+  ))!;
+  return computed(head, ratio(row.touchless, row.completed), row, 'no completed orders');
+}
+
+/**
+ * Exception rate: the share of orders with at least one exception activity; by
+ * type, the share of orders with that activity (an order may count under several).
+ */
+async function exceptionRate(context: Context): Promise<Kpi> {
+  const exceptions = context.options.exceptionActivities ?? [...DEFAULT_EXCEPTION_ACTIVITIES];
+  const head: KpiHead = { id: 'exception_rate', name: 'Exception rate', unit: 'ratio', definition: `orders with at least one exception activity (${list(exceptions)}), over orders` };
+  const needs = new Needs(context).orders();
+  const exceptionIds = needs.someActivities(exceptions, 'exception activities');
+  if (!needs.ok) return notComputable(head, needs);
+  const vc = `WITH vc AS (SELECT variant_id, count(*)::BIGINT AS n FROM cases c WHERE ${context.orderWhere} GROUP BY variant_id)`;
+  const row = (await queryRow<{ orders: number; exceptional: number }>(
+    context.connection,
+    `${vc} SELECT coalesce(sum(n), 0)::BIGINT AS orders,
+              coalesce(sum(n) FILTER (WHERE variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND activity_id IN (${ids(exceptionIds)}))), 0)::BIGINT AS exceptional
+       FROM vc`,
+    context.scope.params,
+  ))!;
+  const perType = await queryRows<{ activity: number; orders: number }>(
+    context.connection,
+    `${vc} SELECT va.activity_id AS activity, sum(vc.n)::BIGINT AS orders FROM vc JOIN variant_activities va ON va.log_id = $log AND va.variant_id = vc.variant_id
+       WHERE va.activity_id IN (${ids(exceptionIds)}) GROUP BY 1`,
+    context.scope.params,
+  );
+  const byId = new Map(perType.map((r) => [r.activity, r.orders]));
+  const byType = exceptions.map((type) => {
+    const orders = byId.get(context.activityIds.get(type) ?? -1) ?? 0;
+    return { type, orders, rate: ratio(orders, row.orders) };
+  });
+  return { ...computed(head, ratio(row.exceptional, row.orders), row, 'no orders'), byType };
+}
+
+/**
+ * The time from each `from` event to the first `to` event after it in the same
+ * case (and, with `match`, naming the same object), in seconds: median, mean,
+ * p90 and the number of pairs. A `from` with no later `to` is still open and left out.
+ */
+async function pairDurations(context: Context, from: number, to: number, where: string, match: { relation: string; params: Params } | undefined) {
+  const keyJoin = match === undefined ? '' : `JOIN ${match.relation} k ON k.event_no = e.event_no`;
+  const keyColumn = match === undefined ? '' : ', k.key';
+  const side = (activity: number) =>
+    `SELECT e.case_id, e.position, e.ts${keyColumn} FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id ${keyJoin} WHERE ${where} AND e.activity_id = ${activity}`;
+  return (await queryRow<{ pairs: number; median: number | null; mean: number | null; p90: number | null }>(
+    context.connection,
+    `WITH f AS (${side(from)}), t AS (${side(to)})
+     SELECT count(*)::BIGINT AS pairs, median(seconds) AS median, avg(seconds) AS mean, quantile_cont(seconds, 0.9) AS p90 FROM (
+       SELECT (epoch_ms(t.ts) - epoch_ms(f.ts)) / 1000 AS seconds
+       FROM f ASOF JOIN t ON f.case_id = t.case_id ${match === undefined ? '' : 'AND f.key = t.key'} AND t.position > f.position)`,
+    { ...context.scope.params, ...(match?.params ?? {}) },
+  ))!;
+}
+
+/** Credit (approval) turnaround: median time from each Credit Hold to the first Credit Released after it in the same case. */
+async function creditTurnaround(context: Context): Promise<Kpi> {
+  const from = context.options.creditTurnaround?.from ?? 'Credit Hold';
+  const to = context.options.creditTurnaround?.to ?? 'Credit Released';
+  const head: KpiHead = {
+    id: 'credit_turnaround',
+    name: 'Credit / approval turnaround',
+    unit: 'seconds',
+    definition: `median time from each ${JSON.stringify(from)} to the first ${JSON.stringify(to)} after it in the same case; holds not yet released are left out`,
+  };
+  const needs = new Needs(context);
+  const a = needs.activity(from);
+  const b = needs.activity(to);
+  if (!needs.ok) return notComputable(head, needs);
+  const row = await pairDurations(context, a, b, context.scope.caseWhere, undefined);
+  return computed(head, row.median, row, `no ${JSON.stringify(from)} is followed by ${JSON.stringify(to)}`);
+}
+
+/**
+ * Receipt-to-available time (purchasing): median time from each Goods Received to
+ * the first Put Away after it in the same case naming the same PO line (the first
+ * of `matchKeys` the log has, as an attribute or an object type; none: the same case).
+ */
+async function receiptToAvailable(context: Context): Promise<Kpi> {
+  const from = context.options.receiptToAvailable?.from ?? 'Goods Received';
+  const to = context.options.receiptToAvailable?.to ?? 'Put Away';
+  const matchKeys = context.options.receiptToAvailable?.matchKeys ?? ['po_line_id', 'PO line'];
+  const match = resolveKey(context.tables, matchKeys, 'match_key');
+  const head: KpiHead = {
+    id: 'receipt_to_available',
+    name: 'Receipt-to-available time',
+    unit: 'seconds',
+    definition: `median time from each ${JSON.stringify(from)} to the first ${JSON.stringify(to)} after it in the same case${match === undefined ? '' : ` with the same ${match.key.label}`}; receipts not yet put away are left out`,
+  };
+  const needs = new Needs(context);
+  const a = needs.activity(from);
+  const b = needs.activity(to);
+  if (!needs.ok) return notComputable(head, needs);
+  const row = await pairDurations(context, a, b, context.scope.caseWhere, match === undefined ? undefined : { relation: match.key.relation, params: match.params });
+  return computed(head, row.median, row, `no ${JSON.stringify(from)} is followed by ${JSON.stringify(to)}`);
+}
+
+/**
+ * Fill rate: units allocated at promise (the allocated quantity on the allocation
+ * activities, default Line Allocated) over units ordered (the ordered quantity
+ * once per order line: its largest value on the line's events), over the orders.
+ */
+async function fillRate(context: Context): Promise<Kpi> {
+  const o = context.options.fillRate ?? {};
+  const activities = o.allocationActivities ?? ['Line Allocated'];
+  const allocatedName = o.allocatedAttribute ?? 'quantity_allocated';
+  const orderedName = o.orderedAttribute ?? 'quantity_ordered';
+  const lineKeys = o.lineKeys ?? ['order_line_id', 'order line'];
+  const needs = new Needs(context).orders();
+  const allocationIds = needs.someActivities(activities, 'allocation activities');
+  const allocated = needs.column(allocatedName);
+  const ordered = needs.column(orderedName);
+  const line = needs.key(lineKeys, 'line_key', 'order lines');
+  const head: KpiHead = {
+    id: 'fill_rate',
+    name: 'Fill rate',
+    unit: 'ratio',
+    definition: `units allocated at promise (${JSON.stringify(allocatedName)} on ${list(activities)}) over units ordered (${JSON.stringify(orderedName)} once per order line${line.label === '' ? '' : `, lines by ${line.label}`})`,
+  };
+  if (!needs.ok) return notComputable(head, needs);
+  const row = (await queryRow<{ unitsOrdered: number | null; unitsAllocated: number | null }>(
+    context.connection,
+    `WITH lines AS (SELECT e.case_id, k.key, max(${ordered}) AS ordered FROM ${orderEvents(context, `JOIN ${line.relation} k ON k.event_no = e.event_no`)} GROUP BY ALL)
+     SELECT (SELECT sum(ordered) FROM lines)::DOUBLE AS "unitsOrdered",
+            (SELECT sum(${allocated}) FROM ${orderEvents(context)} AND e.activity_id IN (${ids(allocationIds)}))::DOUBLE AS "unitsAllocated"`,
+    { ...context.scope.params, ...line.params },
+  ))!;
+  const counts = { unitsOrdered: row.unitsOrdered ?? 0, unitsAllocated: row.unitsAllocated ?? 0 };
+  return computed(head, ratio(counts.unitsAllocated, counts.unitsOrdered), counts, 'no units ordered');
+}
+
+/** The last event's date, plus one day, minus `days`: the default judging date. */
+function judgingDate(lastTimestamp: string | null, days: number): string | null {
+  if (lastTimestamp === null) return null;
+  const day = Math.floor(Date.parse(lastTimestamp) / DAY_MS) * DAY_MS;
+  return new Date(day + DAY_MS - days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** What OTIF and the perfect order need, and the facts per judged order. */
+async function orderOutcomes(context: Context, needs: Needs, perfect: boolean) {
+  const o = context.options.otif ?? {};
+  const p = context.options.perfectOrder ?? {};
+  const promisedName = o.promisedAttribute ?? 'promised_date';
+  const horizon = o.horizonDays ?? DEFAULT_HORIZON_DAYS;
+  const judgedBy = o.judgedPromisedBy ?? judgingDate(context.scope.log.lastTimestamp, horizon);
+  const delivered = o.deliveredActivity ?? 'Delivered';
+  const orderedName = o.orderedAttribute ?? 'quantity_ordered';
+  const shippedName = o.shippedAttribute ?? 'quantity_shipped';
+  const failureNames = p.failureActivities ?? ['Delivery Failed'];
+  const invoiceNames = p.invoiceActivities ?? ['Invoiced'];
+  const invoicedName = p.invoicedAttribute ?? 'quantity_invoiced';
+  const returnNames = p.returnActivities ?? ['Return Requested'];
+  const returnOrder = p.returnOrderAttribute ?? 'order_id';
+  const exceptions = context.options.exceptionActivities ?? [...DEFAULT_EXCEPTION_ACTIVITIES];
+
+  needs.orders();
+  const deliveredId = needs.activity(delivered);
+  const promisedType = context.tables.attributes.get(promisedName);
+  if (promisedType === undefined) needs.missing.push(`attribute ${JSON.stringify(promisedName)}`);
+  const ordered = needs.column(orderedName);
+  const shipped = needs.column(shippedName);
+  const line = needs.key(o.lineKeys ?? ['order_line_id', 'order line'], 'line_key', 'order lines');
+  const shipment = needs.key(o.shipmentKeys ?? ['shipment_id', 'shipment'], 'shipment_key', 'shipments');
+  const invoiceIds = perfect ? needs.someActivities(invoiceNames, 'invoice activities') : [];
+  const invoiced = perfect ? needs.column(invoicedName) : 'NULL';
+  const failureIds = needs.optionalActivities(failureNames);
+  const returnIds = needs.optionalActivities(returnNames);
+  const exceptionIds = needs.optionalActivities(exceptions);
+  const returnColumn = context.tables.attributes.has(returnOrder) ? quoteIdent(returnOrder) : undefined;
+
+  const definitions = {
+    judged: `orders whose latest ${JSON.stringify(promisedName)} is on or before ${judgedBy ?? '(no events)'}`,
+    otif: `each order line (${line.label || 'by line key'}) has total ${JSON.stringify(shippedName)} equal to its ${JSON.stringify(orderedName)}, and every shipment (${shipment.label || 'by shipment key'}) of the order has a ${JSON.stringify(delivered)} before the end of the promised date (midnight UTC after it)`,
+    perfect: `OTIF, no exception activity (${list(exceptions)}), no ${list(failureNames)} on its shipments, total ${JSON.stringify(invoicedName)} on ${list(invoiceNames)} equal to total ${JSON.stringify(shippedName)}, and no return (${list(returnNames)} in the order, or in a case whose ${JSON.stringify(returnOrder)} names it)`,
+  };
+  if (judgedBy === null) needs.missing.push('events (the log is empty)');
+  if (!needs.ok || judgedBy === null) return { definitions, facts: undefined };
+
+  const promised =
+    promisedType === 'DATE' ? `a.${quoteIdent(promisedName)}` : /^TIMESTAMP/.test(promisedType!) ? `(timezone('UTC', a.${quoteIdent(promisedName)}))::DATE` : `TRY_CAST(left(CAST(a.${quoteIdent(promisedName)} AS VARCHAR), 10) AS DATE)`;
+  const returnsElsewhere =
+    returnColumn === undefined || returnIds.length === 0
+      ? 'SELECT NULL::VARCHAR AS name WHERE false'
+      : `SELECT DISTINCT CAST(a.${returnColumn} AS VARCHAR) AS name FROM events e JOIN ${context.attributes} a ON a.waybill_event_no = e.event_no WHERE e.log_id = $log AND e.activity_id IN (${ids(returnIds)})`;
+  const facts = (await queryRow<{ judged: number; otif: number; perfect: number }>(
+    context.connection,
+    `WITH ev AS (SELECT e.case_id, c.name, e.event_no, e.activity_id, e.ts, ${promised} AS promised, ${ordered} AS ordered, ${shipped} AS shipped, ${invoiced} AS invoiced
+                 FROM ${orderEvents(context)}),
+          judged AS (SELECT case_id, any_value(name) AS name, max(promised) AS promised, coalesce(sum(shipped), 0) AS shipped,
+                            coalesce(sum(invoiced) FILTER (WHERE activity_id IN (${ids(invoiceIds)})), 0) AS invoiced,
+                            bool_or(activity_id IN (${ids(exceptionIds)})) AS exception, bool_or(activity_id IN (${ids(returnIds)})) AS returned
+                     FROM ev GROUP BY case_id HAVING max(promised) <= $judged_by::DATE),
+          lines AS (SELECT ev.case_id, k.key, max(ev.ordered) AS ordered, coalesce(sum(ev.shipped), 0) AS shipped
+                    FROM ev JOIN ${line.relation} k ON k.event_no = ev.event_no WHERE ev.case_id IN (SELECT case_id FROM judged) GROUP BY ALL HAVING max(ev.ordered) IS NOT NULL),
+          in_full AS (SELECT case_id, bool_and(shipped = ordered) AS in_full FROM lines GROUP BY case_id),
+          ships AS (SELECT ev.case_id, k.key, min(ev.ts) FILTER (WHERE ev.activity_id = ${deliveredId}) AS delivered, bool_or(ev.activity_id IN (${ids(failureIds)})) AS failed
+                    FROM ev JOIN ${shipment.relation} k ON k.event_no = ev.event_no WHERE ev.case_id IN (SELECT case_id FROM judged) GROUP BY ALL),
+          ship_facts AS (SELECT s.case_id, bool_or(s.delivered IS NULL OR epoch_ms(s.delivered) >= epoch_ms(j.promised + INTERVAL 1 DAY)) AS late, bool_or(s.failed) AS failed
+                         FROM ships s JOIN judged j USING (case_id) GROUP BY s.case_id),
+          returned_elsewhere AS (${returnsElsewhere}),
+          outcome AS (SELECT coalesce(f.in_full, false) AND NOT coalesce(s.late, false) AS otif,
+                             j.exception, coalesce(s.failed, false) AS failed, j.invoiced = j.shipped AS invoiced_in_full,
+                             j.returned OR j.name IN (SELECT name FROM returned_elsewhere) AS returned
+                      FROM judged j LEFT JOIN in_full f USING (case_id) LEFT JOIN ship_facts s USING (case_id))
+     SELECT count(*)::BIGINT AS judged, count(*) FILTER (WHERE otif)::BIGINT AS otif,
+            count(*) FILTER (WHERE otif AND NOT exception AND NOT failed AND invoiced_in_full AND NOT returned)::BIGINT AS perfect
+     FROM outcome`,
+    { ...context.scope.params, ...line.params, ...shipment.params, judged_by: judgedBy },
+  ))!;
+  return { definitions, facts: { ...facts, judgedPromisedBy: judgedBy } };
+}
+
+/**
+ * On time in full: of the judged orders (promised on or before the judging date,
+ * by default `horizonDays` = 7 days before the day after the log's last event, so a
+ * late delivery has had time to show), the share that are OTIF: every line shipped
+ * in full (total shipped = ordered) and every shipment of the order delivered
+ * before the end (midnight UTC) of the promised date. Needs the Delivered events,
+ * which a carrier stream holds: on an orders log alone it is not computable.
+ */
+async function otif(context: Context): Promise<Kpi> {
+  const needs = new Needs(context);
+  const { definitions, facts } = await orderOutcomes(context, needs, false);
+  const head: KpiHead = { id: 'otif', name: 'On time in full (OTIF)', unit: 'ratio', definition: `${definitions.judged} that are OTIF: ${definitions.otif}; over judged orders` };
+  if (facts === undefined) return notComputable(head, needs);
+  return { ...computed(head, ratio(facts.otif, facts.judged), { judged: facts.judged, otif: facts.otif }, 'no judged orders'), definition: `${head.definition} (judged by ${facts.judgedPromisedBy})` };
+}
+
+/** Perfect-order rate: of the judged orders (as for OTIF), the share that are perfect: OTIF, no exception, no failed delivery, invoiced in full, not returned. */
+async function perfectOrderRate(context: Context): Promise<Kpi> {
+  const needs = new Needs(context);
+  const { definitions, facts } = await orderOutcomes(context, needs, true);
+  const head: KpiHead = { id: 'perfect_order_rate', name: 'Perfect-order rate', unit: 'ratio', definition: `${definitions.judged} that are perfect: ${definitions.perfect}; OTIF meaning ${definitions.otif}; over judged orders` };
+  if (facts === undefined) return notComputable(head, needs);
+  return computed(head, ratio(facts.perfect, facts.judged), { judged: facts.judged, perfect: facts.perfect }, 'no judged orders');
+}

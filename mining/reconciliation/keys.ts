@@ -1,0 +1,85 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRow, queryRows } from '../../store/db.ts';
+import { attributeTable } from '../../store/schema.ts';
+import { quoteIdent } from '../../store/sql.ts';
+
+/**
+ * How an event names a business object (an order line, a PO line, a shipment):
+ * in a flat log by an attribute column (`order_line_id`); in a log linked from
+ * several streams (or flattened from one) by the objects of a type its events
+ * touch (`order line`), since linking turns key columns into objects.
+ */
+export interface KeySource {
+  /** What was found: `attribute order_line_id` or `object type "order line"`. */
+  label: string;
+  /** SQL relation `(event_no, key)`: every event that names an object, once per object. */
+  relation: string;
+}
+
+/** The store's tables for a log: where its events' attributes and object links live. */
+export interface LogTables {
+  /** The log whose `attributes_<id>` table holds the attribute columns. */
+  attributeLogId: number;
+  /** Its attribute columns and their SQL types. */
+  attributes: ReadonlyMap<string, string>;
+  /** The object-centric log whose `event_objects` link the events (the log itself or its parent), or null. */
+  objectLogId: number | null;
+  /** Object types of that log. */
+  objectTypes: readonly string[];
+}
+
+/** Reads which attribute columns and object types a log has (`logId`'s parent's objects for a case notion). */
+export async function logTables(connection: DuckDBConnection, logId: number): Promise<LogTables> {
+  const columns = await queryRows<{ name: string; type: string }>(
+    connection,
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_name = $table AND column_name <> 'waybill_event_no'`,
+    { table: attributeTable(logId) },
+  );
+  const parent = await queryRow<{ id: number | null }>(connection, `SELECT coalesce(parent_log_id, CASE WHEN EXISTS (SELECT 1 FROM objects WHERE log_id = $log) THEN log_id END) AS id FROM logs WHERE log_id = $log`, { log: logId });
+  const objectLogId = parent?.id ?? null;
+  const objectTypes =
+    objectLogId === null
+      ? []
+      : (await queryRows<{ type: string }>(connection, `SELECT DISTINCT object_type AS type FROM objects WHERE log_id = $log ORDER BY 1`, { log: objectLogId })).map((r) => r.type);
+  return { attributeLogId: logId, attributes: new Map(columns.map((c) => [c.name, c.type])), objectLogId, objectTypes };
+}
+
+/**
+ * The first of `candidates` the log has: an attribute column of that name, else
+ * an object type of that name. Undefined when it has none. A resolved object
+ * type is bound as `$<param>`; the caller adds `params` to its query's.
+ */
+export function resolveKey(tables: LogTables, candidates: readonly string[], param: string): { key: KeySource; params: Record<string, string | number> } | undefined {
+  for (const name of candidates) {
+    if (tables.attributes.has(name)) {
+      return {
+        key: {
+          label: `attribute ${name}`,
+          relation: `(SELECT waybill_event_no AS event_no, CAST(${quoteIdent(name)} AS VARCHAR) AS key FROM ${quoteIdent(attributeTable(tables.attributeLogId))} WHERE ${quoteIdent(name)} IS NOT NULL)`,
+        },
+        params: {},
+      };
+    }
+  }
+  for (const name of candidates) {
+    if (tables.objectLogId !== null && tables.objectTypes.includes(name)) {
+      return {
+        key: {
+          label: `object type ${JSON.stringify(name)}`,
+          relation: `(SELECT DISTINCT eo.event_no, eo.object_id AS key FROM event_objects eo JOIN objects o ON o.log_id = eo.log_id AND o.object_id = eo.object_id
+                      WHERE eo.log_id = $${param}_log AND o.object_type = $${param})`,
+        },
+        params: { [param]: name, [`${param}_log`]: tables.objectLogId },
+      };
+    }
+  }
+  return undefined;
+}
+
+/** A numeric attribute column of the table aliased `alias`, as a SQL expression (text cast to DOUBLE); undefined when the log lacks it. */
+export function numericColumn(tables: LogTables, name: string, alias = 'a'): string | undefined {
+  const type = tables.attributes.get(name);
+  if (type === undefined) return undefined;
+  const column = `${alias}.${quoteIdent(name)}`;
+  return /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|DOUBLE|FLOAT|REAL|DECIMAL.*|UBIGINT|UINTEGER)$/.test(type) ? column : `TRY_CAST(${column} AS DOUBLE)`;
+}
