@@ -1,0 +1,472 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRow, queryRows, type Params, type Store, withConnection } from '../../store/db.ts';
+import { findLog } from '../../store/logs.ts';
+import { attributeTable } from '../../store/schema.ts';
+import { quoteIdent } from '../../store/sql.ts';
+import { checkWholeNumber, OptionError, UnknownLogError } from '../errors.ts';
+import { compileFilter, type Filter } from '../filter/index.ts';
+import { type LogTables, logTables, numericColumn, resolveKey } from './keys.ts';
+
+export { type KeySource, type LogTables, logTables, resolveKey } from './keys.ts';
+
+/**
+ * Whether quantities agree along the chains a distributor books them on:
+ * - `orderLines`: per order line, ordered vs shipped vs invoiced. Ordered is the
+ *   line's ordered quantity (its largest value on the line's events); shipped the
+ *   sum on its Shipped events; invoices name a shipment, not a line, so a line's
+ *   invoiced quantity is its shipped quantity in each invoiced shipment times that
+ *   shipment's invoiced / shipped units (exactly its shipped units when the shipment
+ *   is invoiced in full). Credit memos (returns) are reported apart as `credited`.
+ * - `purchaseLines`: the three-way match per PO line: ordered vs received (sum on
+ *   Goods Received) vs invoiced (sum on Invoice Matched / Invoice Mismatched). A line
+ *   is mismatched when it is invoiced and its invoiced quantity differs from its
+ *   received one; `flagged` says whether the log booked it as Invoice Mismatched.
+ * - `stock`: per warehouse, the book movement derived from the events — put away
+ *   (Put Away received quantity) − allocated (Line Allocated, Backorder Allocated)
+ *   + cycle-count adjustments (Cycle Count Adjusted, signed) — with the adjustments,
+ *   each a count that disagreed with the book, as the variances, by week.
+ *
+ * Runs on a log linked from several streams (all its events; a case notion
+ * `<log>@<type>` stands for its parent), or on a flat log, whose filter then
+ * applies. Objects (lines, shipments) are read from attribute columns or from the
+ * linked objects (see `resolveKey`). A section whose activities or attributes the
+ * log lacks is `computable: false` with `reason: "not computable: missing …"`.
+ * Listed variances are the largest first, at most `limit` (default 100); totals
+ * count them all. Weeks start on Monday (UTC).
+ */
+export interface Reconciliation {
+  log: string;
+  orderLines: Section<OrderLineTotals, OrderLineVariance> & { shipments: ShipmentTotals | null };
+  purchaseLines: Section<PurchaseLineTotals, PurchaseLineVariance> & {
+    bySku: { sku: string; lines: number; invoicedLines: number; mismatchedLines: number; receivedShortLines: number }[];
+    trend: { week: string; invoicedLines: number; mismatchedLines: number; invoiceVarianceUnits: number }[];
+  };
+  stock: Section<StockTotals, StockVariance> & {
+    warehouses: StockPosition[];
+    trend: { week: string; warehouse: string; adjustments: number; units: number; shrinkage: number; found: number }[];
+  };
+}
+
+export interface Section<Totals, Variance> {
+  computable: boolean;
+  reason: string | null;
+  totals: Totals | null;
+  variances: Variance[];
+}
+
+export interface OrderLineTotals {
+  lines: number;
+  ordered: number;
+  shipped: number;
+  invoiced: number;
+  credited: number;
+  /** Lines shipped less than ordered (open or short), more than ordered, invoiced less than shipped, more than shipped. */
+  shortShippedLines: number;
+  overShippedLines: number;
+  underInvoicedLines: number;
+  overInvoicedLines: number;
+  /** Lines with any variance (the ones listed, up to `limit`). */
+  varianceLines: number;
+}
+
+export interface ShipmentTotals {
+  shipments: number;
+  shipped: number;
+  invoiced: number;
+  /** Shipments with no invoice yet; invoiced ones whose invoiced units differ from their shipped units. */
+  uninvoiced: number;
+  mismatched: number;
+}
+
+export interface OrderLineVariance {
+  line: string;
+  ordered: number;
+  shipped: number;
+  invoiced: number;
+  credited: number;
+  /** shipped − ordered; invoiced − shipped. */
+  shipVariance: number;
+  invoiceVariance: number;
+}
+
+export interface PurchaseLineTotals {
+  lines: number;
+  ordered: number;
+  received: number;
+  invoiced: number;
+  receivedLines: number;
+  invoicedLines: number;
+  /** Received lines whose received quantity differs from the ordered one. */
+  receiptVarianceLines: number;
+  mismatchedLines: number;
+  flaggedLines: number;
+  /** Lines flagged Invoice Mismatched without a quantity mismatch, or mismatched without the flag. */
+  unexplainedLines: number;
+}
+
+export interface PurchaseLineVariance {
+  line: string;
+  sku: string | null;
+  ordered: number | null;
+  received: number;
+  invoiced: number;
+  receiptVariance: number | null;
+  invoiceVariance: number;
+  flagged: boolean;
+}
+
+export interface StockPosition {
+  warehouse: string;
+  putAway: number;
+  allocated: number;
+  shipped: number;
+  adjustments: number;
+  adjustmentCount: number;
+  shrinkage: number;
+  found: number;
+  /** putAway − allocated + adjustments: the book's change over the log, from an opening balance the log does not hold. */
+  bookMovement: number;
+}
+
+export interface StockTotals {
+  warehouses: number;
+  adjustmentCount: number;
+  adjustments: number;
+  shrinkage: number;
+  found: number;
+}
+
+export interface StockVariance {
+  at: string;
+  warehouse: string;
+  sku: string | null;
+  quantity: number;
+}
+
+export interface ReconciliationOptions {
+  /** Variances listed per section (1 – 100000); default 100. */
+  limit?: number;
+  orderLines?: {
+    lineKeys?: string[];
+    shipmentKeys?: string[];
+    shippedActivities?: string[];
+    invoiceActivities?: string[];
+    creditActivities?: string[];
+    orderedAttribute?: string;
+    shippedAttribute?: string;
+    invoicedAttribute?: string;
+  };
+  purchaseLines?: {
+    lineKeys?: string[];
+    receiptActivities?: string[];
+    invoiceActivities?: string[];
+    mismatchActivities?: string[];
+    orderedAttribute?: string;
+    receivedAttribute?: string;
+    invoicedAttribute?: string;
+    skuAttribute?: string;
+  };
+  stock?: {
+    warehouseAttribute?: string;
+    skuAttribute?: string;
+    putAwayActivities?: string[];
+    putAwayAttribute?: string;
+    allocationActivities?: string[];
+    allocatedAttribute?: string;
+    shippedActivities?: string[];
+    shippedAttribute?: string;
+    adjustmentActivities?: string[];
+    adjustedAttribute?: string;
+  };
+}
+
+const DEFAULT_LIMIT = 100;
+
+/** The parameters a statement uses: DuckDB refuses to bind one it does not name. */
+function used(sql: string, params: Params): Params {
+  return Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
+}
+
+/** Typed rows of a query (the result interfaces are plain JSON-safe values). */
+async function rows<T>(connection: DuckDBConnection, sql: string, params: Params): Promise<T[]> {
+  return (await queryRows(connection, sql, used(sql, params))) as unknown as T[];
+}
+
+async function one<T>(connection: DuckDBConnection, sql: string, params: Params): Promise<T | undefined> {
+  return (await queryRow(connection, sql, used(sql, params))) as unknown as T | undefined;
+}
+
+interface Source {
+  connection: DuckDBConnection;
+  tables: LogTables;
+  params: Params;
+  /** SQL relation `(event_no, activity, ts)` of the events reconciled, to be joined with the attribute table. */
+  events: string;
+  activities: Set<string>;
+}
+
+/** Reconciles the quantities of a log (see `Reconciliation`). */
+export async function getReconciliation(store: Store, log: string, filter: Filter = {}, options: ReconciliationOptions = {}): Promise<Reconciliation> {
+  checkWholeNumber(options.limit, 'limit', 1, 100_000);
+  return withConnection(store, async (connection) => {
+    const found = await findLog(connection, log);
+    if (!found) throw new UnknownLogError(log);
+    const compiled = compileFilter(filter, { logId: found.id, attributes: found.attributes });
+    let source: Source;
+    if (found.objectTypes !== null || found.parent !== null) {
+      if (compiled.restricts) throw new OptionError(`reconciliation over the linked log ${JSON.stringify(found.parent ?? found.name)} takes no filter: it reads every stream's events`);
+      const base = found.parent === null ? found : (await findLog(connection, found.parent))!;
+      const params: Params = { rlog: base.id };
+      source = {
+        connection,
+        tables: await logTables(connection, base.id),
+        params,
+        events: `(SELECT event_no, activity, ts FROM object_events WHERE log_id = $rlog)`,
+        activities: new Set((await queryRows<{ name: string }>(connection, `SELECT DISTINCT activity AS name FROM object_events WHERE log_id = $rlog`, params)).map((r) => r.name)),
+      };
+    } else {
+      const params: Params = { log: found.id, ...compiled.params };
+      source = {
+        connection,
+        tables: await logTables(connection, found.id),
+        params,
+        events: `(SELECT e.event_no, act.name AS activity, e.ts FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
+                  JOIN activities act ON act.log_id = $log AND act.activity_id = e.activity_id WHERE c.log_id = $log AND ${compiled.caseWhere})`,
+        activities: new Set((await queryRows<{ name: string }>(connection, `SELECT name FROM activities WHERE log_id = $log`, { log: found.id })).map((r) => r.name)),
+      };
+    }
+    const limit = options.limit ?? DEFAULT_LIMIT;
+    return {
+      log,
+      orderLines: await orderLines(source, options.orderLines ?? {}, limit),
+      purchaseLines: await purchaseLines(source, options.purchaseLines ?? {}, limit),
+      stock: await stock(source, options.stock ?? {}, limit),
+    };
+  });
+}
+
+/** Collects what a section lacks; binds activity-name lists. */
+class Needs {
+  readonly missing: string[] = [];
+  readonly params: Params = {};
+  private count = 0;
+  constructor(private readonly source: Source) {}
+  /** `IN (...)` list of the names that occur; none occurring is noted as missing. */
+  activities(names: readonly string[], optional = false): string {
+    const present = names.filter((n) => this.source.activities.has(n));
+    if (present.length === 0) {
+      if (!optional) this.missing.push(`activity ${names.map((n) => JSON.stringify(n)).join(' or ')}`);
+      return 'NULL';
+    }
+    return present
+      .map((name) => {
+        const key = `act_${this.count++}`;
+        this.params[key] = name;
+        return `$${key}`;
+      })
+      .join(', ');
+  }
+  number(name: string): string {
+    const column = numericColumn(this.source.tables, name);
+    if (column === undefined) this.missing.push(`attribute ${JSON.stringify(name)}`);
+    return column ?? 'NULL';
+  }
+  text(name: string): string {
+    if (!this.source.tables.attributes.has(name)) {
+      this.missing.push(`attribute ${JSON.stringify(name)}`);
+      return 'NULL';
+    }
+    return `CAST(a.${quoteIdent(name)} AS VARCHAR)`;
+  }
+  optionalText(name: string): string {
+    return this.source.tables.attributes.has(name) ? `CAST(a.${quoteIdent(name)} AS VARCHAR)` : 'NULL::VARCHAR';
+  }
+  key(candidates: readonly string[], param: string, what: string): string {
+    const found = resolveKey(this.source.tables, candidates, param);
+    if (found === undefined) {
+      this.missing.push(`${what} (no attribute or object type ${candidates.map((c) => JSON.stringify(c)).join(' or ')})`);
+      return '(SELECT NULL::BIGINT AS event_no, NULL::VARCHAR AS key)';
+    }
+    Object.assign(this.params, found.params);
+    return found.key.relation;
+  }
+  get reason(): string {
+    return `not computable: missing ${[...new Set(this.missing)].join('; ')}`;
+  }
+  /** The events with their attributes (`a`), selecting `columns`. */
+  events(columns: string): string {
+    return `SELECT ev.event_no, ev.activity, ev.ts, ${columns} FROM ${this.source.events} ev LEFT JOIN ${quoteIdent(attributeTable(this.source.tables.attributeLogId))} a ON a.waybill_event_no = ev.event_no`;
+  }
+}
+
+function notComputable<T>(needs: Needs, extra: T): Section<never, never> & T {
+  return { computable: false, reason: needs.reason, totals: null, variances: [], ...extra };
+}
+
+async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['orderLines']>, limit: number): Promise<Reconciliation['orderLines']> {
+  const needs = new Needs(source);
+  const line = needs.key(o.lineKeys ?? ['order_line_id', 'order line'], 'line_key', 'order lines');
+  const shipment = needs.key(o.shipmentKeys ?? ['shipment_id', 'shipment'], 'shipment_key', 'shipments');
+  const shippedActs = needs.activities(o.shippedActivities ?? ['Shipped']);
+  const invoiceActs = needs.activities(o.invoiceActivities ?? ['Invoiced']);
+  const creditActs = needs.activities(o.creditActivities ?? ['Credit Memo'], true);
+  const ordered = needs.number(o.orderedAttribute ?? 'quantity_ordered');
+  const shipped = needs.number(o.shippedAttribute ?? 'quantity_shipped');
+  const invoiced = needs.number(o.invoicedAttribute ?? 'quantity_invoiced');
+  if (needs.missing.length > 0) return notComputable(needs, { shipments: null });
+  const params = { ...source.params, ...needs.params, limit };
+  const base = `
+    WITH ev AS (${needs.events(`${ordered} AS ordered, ${shipped} AS shipped, ${invoiced} AS invoiced`)}),
+         line_events AS (SELECT k.key AS line, ev.* FROM ev JOIN ${line} k ON k.event_no = ev.event_no),
+         line_shipments AS (SELECT le.line, s.key AS shipment, sum(le.shipped) AS shipped FROM line_events le JOIN ${shipment} s ON s.event_no = le.event_no
+                            WHERE le.activity IN (${shippedActs}) GROUP BY ALL),
+         shipments AS (SELECT shipment, sum(shipped) AS shipped FROM line_shipments GROUP BY ALL),
+         shipment_invoices AS (SELECT s.key AS shipment, sum(ev.invoiced) AS invoiced FROM ev JOIN ${shipment} s ON s.event_no = ev.event_no
+                               WHERE ev.activity IN (${invoiceActs}) GROUP BY ALL),
+         line_invoiced AS (SELECT ls.line, sum(ls.shipped * si.invoiced / nullif(sh.shipped, 0)) AS invoiced
+                           FROM line_shipments ls JOIN shipments sh USING (shipment) JOIN shipment_invoices si USING (shipment) GROUP BY ls.line),
+         lines AS (SELECT le.line, max(le.ordered) AS ordered, coalesce(sum(le.shipped) FILTER (WHERE le.activity IN (${shippedActs})), 0) AS shipped,
+                          coalesce(sum(le.invoiced) FILTER (WHERE le.activity IN (${creditActs})), 0) AS credited
+                   FROM line_events le GROUP BY le.line HAVING max(le.ordered) IS NOT NULL),
+         facts AS (SELECT l.line, l.ordered, l.shipped, coalesce(i.invoiced, 0) AS invoiced, l.credited,
+                          l.shipped - l.ordered AS ship_variance, coalesce(i.invoiced, 0) - l.shipped AS invoice_variance
+                   FROM lines l LEFT JOIN line_invoiced i USING (line))`;
+  const totals = (await one<OrderLineTotals>(
+    source.connection,
+    `${base} SELECT count(*)::BIGINT AS lines, coalesce(sum(ordered), 0)::DOUBLE AS ordered, coalesce(sum(shipped), 0)::DOUBLE AS shipped,
+                    coalesce(sum(invoiced), 0)::DOUBLE AS invoiced, coalesce(sum(credited), 0)::DOUBLE AS credited,
+                    count(*) FILTER (WHERE ship_variance < 0)::BIGINT AS "shortShippedLines", count(*) FILTER (WHERE ship_variance > 0)::BIGINT AS "overShippedLines",
+                    count(*) FILTER (WHERE invoice_variance < 0)::BIGINT AS "underInvoicedLines", count(*) FILTER (WHERE invoice_variance > 0)::BIGINT AS "overInvoicedLines",
+                    count(*) FILTER (WHERE ship_variance <> 0 OR invoice_variance <> 0)::BIGINT AS "varianceLines"
+             FROM facts`,
+    params,
+  ))!;
+  const shipments = (await one<ShipmentTotals>(
+    source.connection,
+    `${base} SELECT count(*)::BIGINT AS shipments, coalesce(sum(sh.shipped), 0)::DOUBLE AS shipped, coalesce(sum(si.invoiced), 0)::DOUBLE AS invoiced,
+                    count(*) FILTER (WHERE si.shipment IS NULL)::BIGINT AS uninvoiced,
+                    count(*) FILTER (WHERE si.shipment IS NOT NULL AND si.invoiced IS DISTINCT FROM sh.shipped)::BIGINT AS mismatched
+             FROM shipments sh FULL JOIN shipment_invoices si USING (shipment)`,
+    params,
+  ))!;
+  const variances = await rows<OrderLineVariance>(
+    source.connection,
+    `${base} SELECT line, ordered, shipped, invoiced, credited, ship_variance AS "shipVariance", invoice_variance AS "invoiceVariance" FROM facts
+             WHERE ship_variance <> 0 OR invoice_variance <> 0 ORDER BY abs(ship_variance) + abs(invoice_variance) DESC, line LIMIT $limit`,
+    params,
+  );
+  return { computable: true, reason: null, totals, variances, shipments };
+}
+
+async function purchaseLines(source: Source, o: NonNullable<ReconciliationOptions['purchaseLines']>, limit: number): Promise<Reconciliation['purchaseLines']> {
+  const needs = new Needs(source);
+  const line = needs.key(o.lineKeys ?? ['po_line_id', 'PO line'], 'po_line_key', 'PO lines');
+  const receiptActs = needs.activities(o.receiptActivities ?? ['Goods Received']);
+  const invoiceActs = needs.activities(o.invoiceActivities ?? ['Invoice Matched', 'Invoice Mismatched']);
+  const mismatchActs = needs.activities(o.mismatchActivities ?? ['Invoice Mismatched'], true);
+  const ordered = needs.number(o.orderedAttribute ?? 'quantity_ordered');
+  const received = needs.number(o.receivedAttribute ?? 'quantity_received');
+  const invoiced = needs.number(o.invoicedAttribute ?? 'quantity_invoiced');
+  const sku = needs.optionalText(o.skuAttribute ?? 'sku');
+  if (needs.missing.length > 0) return notComputable(needs, { bySku: [], trend: [] });
+  const params = { ...source.params, ...needs.params, limit };
+  const base = `
+    WITH ev AS (${needs.events(`${ordered} AS ordered, ${received} AS received, ${invoiced} AS invoiced, ${sku} AS sku`)}),
+         lines AS (SELECT k.key AS line, any_value(ev.sku) FILTER (WHERE ev.sku IS NOT NULL) AS sku, max(ev.ordered) AS ordered,
+                          count(*) FILTER (WHERE ev.activity IN (${receiptActs})) > 0 AS is_received,
+                          coalesce(sum(ev.received) FILTER (WHERE ev.activity IN (${receiptActs})), 0) AS received,
+                          count(*) FILTER (WHERE ev.activity IN (${invoiceActs})) > 0 AS is_invoiced,
+                          coalesce(sum(ev.invoiced) FILTER (WHERE ev.activity IN (${invoiceActs})), 0) AS invoiced,
+                          max(ev.ts) FILTER (WHERE ev.activity IN (${invoiceActs})) AS invoiced_at,
+                          coalesce(bool_or(ev.activity IN (${mismatchActs})), false) AS flagged
+                   FROM ev JOIN ${line} k ON k.event_no = ev.event_no GROUP BY k.key),
+         facts AS (SELECT *, is_invoiced AND invoiced <> received AS mismatched,
+                          CASE WHEN is_received THEN received - ordered END AS receipt_variance, invoiced - received AS invoice_variance FROM lines)`;
+  const totals = (await one<PurchaseLineTotals>(
+    source.connection,
+    `${base} SELECT count(*)::BIGINT AS lines, coalesce(sum(ordered), 0)::DOUBLE AS ordered, coalesce(sum(received), 0)::DOUBLE AS received,
+                    coalesce(sum(invoiced), 0)::DOUBLE AS invoiced, count(*) FILTER (WHERE is_received)::BIGINT AS "receivedLines",
+                    count(*) FILTER (WHERE is_invoiced)::BIGINT AS "invoicedLines", count(*) FILTER (WHERE receipt_variance <> 0)::BIGINT AS "receiptVarianceLines",
+                    count(*) FILTER (WHERE mismatched)::BIGINT AS "mismatchedLines", count(*) FILTER (WHERE flagged)::BIGINT AS "flaggedLines",
+                    count(*) FILTER (WHERE flagged <> mismatched)::BIGINT AS "unexplainedLines"
+             FROM facts`,
+    params,
+  ))!;
+  const bySku = await rows<Reconciliation['purchaseLines']['bySku'][number]>(
+    source.connection,
+    `${base} SELECT coalesce(sku, '') AS sku, count(*)::BIGINT AS lines, count(*) FILTER (WHERE is_invoiced)::BIGINT AS "invoicedLines",
+                    count(*) FILTER (WHERE mismatched)::BIGINT AS "mismatchedLines", count(*) FILTER (WHERE receipt_variance < 0)::BIGINT AS "receivedShortLines"
+             FROM facts GROUP BY 1 HAVING count(*) FILTER (WHERE mismatched) > 0 ORDER BY "mismatchedLines" DESC, sku LIMIT $limit`,
+    params,
+  );
+  const trend = await rows<Reconciliation['purchaseLines']['trend'][number]>(
+    source.connection,
+    `${base} SELECT strftime(date_trunc('week', timezone('UTC', invoiced_at)), '%Y-%m-%d') AS week, count(*)::BIGINT AS "invoicedLines",
+                    count(*) FILTER (WHERE mismatched)::BIGINT AS "mismatchedLines", coalesce(sum(invoice_variance), 0)::DOUBLE AS "invoiceVarianceUnits"
+             FROM facts WHERE is_invoiced GROUP BY 1 ORDER BY 1`,
+    params,
+  );
+  const variances = await rows<PurchaseLineVariance>(
+    source.connection,
+    `${base} SELECT line, sku, ordered, received, invoiced, receipt_variance AS "receiptVariance", invoice_variance AS "invoiceVariance", flagged
+             FROM facts WHERE mismatched OR flagged ORDER BY abs(invoice_variance) DESC, line LIMIT $limit`,
+    params,
+  );
+  return { computable: true, reason: null, totals, variances, bySku, trend };
+}
+
+async function stock(source: Source, o: NonNullable<ReconciliationOptions['stock']>, limit: number): Promise<Reconciliation['stock']> {
+  const needs = new Needs(source);
+  const warehouse = needs.text(o.warehouseAttribute ?? 'warehouse');
+  const sku = needs.optionalText(o.skuAttribute ?? 'sku');
+  const putAwayActs = needs.activities(o.putAwayActivities ?? ['Put Away']);
+  const allocationActs = needs.activities(o.allocationActivities ?? ['Line Allocated', 'Backorder Allocated']);
+  const shippedActs = needs.activities(o.shippedActivities ?? ['Shipped'], true);
+  const adjustmentActs = needs.activities(o.adjustmentActivities ?? ['Cycle Count Adjusted']);
+  const putAway = needs.number(o.putAwayAttribute ?? 'quantity_received');
+  const allocated = needs.number(o.allocatedAttribute ?? 'quantity_allocated');
+  const shipped = shippedActs === 'NULL' ? 'NULL' : needs.number(o.shippedAttribute ?? 'quantity_shipped');
+  const adjusted = needs.number(o.adjustedAttribute ?? 'quantity_adjusted');
+  if (needs.missing.length > 0) return notComputable(needs, { warehouses: [], trend: [] });
+  const params = { ...source.params, ...needs.params, limit };
+  const base = `
+    WITH ev AS (${needs.events(`${warehouse} AS warehouse, ${sku} AS sku,
+                                CASE WHEN ev.activity IN (${putAwayActs}) THEN ${putAway} END AS put_away,
+                                CASE WHEN ev.activity IN (${allocationActs}) THEN ${allocated} END AS allocated,
+                                CASE WHEN ev.activity IN (${shippedActs}) THEN ${shipped} END AS shipped,
+                                CASE WHEN ev.activity IN (${adjustmentActs}) THEN ${adjusted} END AS adjusted`)}
+                WHERE ev.activity IN (${putAwayActs}, ${allocationActs}, ${shippedActs}, ${adjustmentActs})),
+         adjustments AS (SELECT ts, warehouse, sku, adjusted FROM ev WHERE adjusted IS NOT NULL AND adjusted <> 0)`;
+  const warehouses = await rows<StockPosition>(
+    source.connection,
+    `${base} SELECT warehouse, coalesce(sum(put_away), 0)::DOUBLE AS "putAway", coalesce(sum(allocated), 0)::DOUBLE AS allocated,
+                    coalesce(sum(shipped), 0)::DOUBLE AS shipped, coalesce(sum(adjusted), 0)::DOUBLE AS adjustments,
+                    count(*) FILTER (WHERE adjusted <> 0)::BIGINT AS "adjustmentCount",
+                    coalesce(-sum(adjusted) FILTER (WHERE adjusted < 0), 0)::DOUBLE AS shrinkage, coalesce(sum(adjusted) FILTER (WHERE adjusted > 0), 0)::DOUBLE AS found,
+                    (coalesce(sum(put_away), 0) - coalesce(sum(allocated), 0) + coalesce(sum(adjusted), 0))::DOUBLE AS "bookMovement"
+             FROM ev WHERE warehouse IS NOT NULL GROUP BY warehouse ORDER BY warehouse`,
+    params,
+  );
+  const totals: StockTotals = {
+    warehouses: warehouses.length,
+    adjustmentCount: warehouses.reduce((s, w) => s + w.adjustmentCount, 0),
+    adjustments: warehouses.reduce((s, w) => s + w.adjustments, 0),
+    shrinkage: warehouses.reduce((s, w) => s + w.shrinkage, 0),
+    found: warehouses.reduce((s, w) => s + w.found, 0),
+  };
+  const trend = await rows<Reconciliation['stock']['trend'][number]>(
+    source.connection,
+    `${base} SELECT strftime(date_trunc('week', timezone('UTC', ts)), '%Y-%m-%d') AS week, warehouse, count(*)::BIGINT AS adjustments,
+                    sum(adjusted)::DOUBLE AS units, coalesce(-sum(adjusted) FILTER (WHERE adjusted < 0), 0)::DOUBLE AS shrinkage,
+                    coalesce(sum(adjusted) FILTER (WHERE adjusted > 0), 0)::DOUBLE AS found
+             FROM adjustments WHERE warehouse IS NOT NULL GROUP BY ALL ORDER BY week, warehouse`,
+    params,
+  );
+  const variances = await rows<StockVariance>(
+    source.connection,
+    `${base} SELECT strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS at, warehouse, sku, adjusted::DOUBLE AS quantity FROM adjustments
+             ORDER BY abs(adjusted) DESC, ts, warehouse, sku LIMIT $limit`,
+    params,
+  );
+  return { computable: true, reason: null, totals, variances, warehouses, trend };
+}
