@@ -12,13 +12,15 @@ export interface ExceptionDefinition {
 /**
  * The distributor's exceptions (design.md's domain list) as the distribution logs
  * write them (datasets/distributor: ORDER_EXCEPTIONS in the order stream, the
- * purchasing and shipment streams' exception events). A log gets, by default,
+ * purchasing and shipment streams' exception events; datasets/order-to-cash's
+ * Inventory Shortage). A log gets, by default,
  * those whose activities (and attribute) it has. Supplier delay is not an event
  * in these logs (it is measured against a promised date), so it is not here.
  */
 export const DISTRIBUTION_EXCEPTIONS: readonly ExceptionDefinition[] = [
   { type: 'Pricing discrepancy', activities: ['Pricing Discrepancy'] },
   { type: 'Credit hold', activities: ['Credit Hold'] },
+  { type: 'Inventory shortage', activities: ['Inventory Shortage'] },
   { type: 'Backorder', activities: ['Backordered'] },
   { type: 'Substitution', activities: ['Substitution'] },
   { type: 'Short pick', activities: ['Short Pick'] },

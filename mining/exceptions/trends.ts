@@ -114,7 +114,9 @@ export interface ExceptionTypeTrend {
  * that rate; and the attribute values over-represented among the cases with it.
  *
  * - Periods with no case (population 0) are left out of the series; the trend's x is
- *   the period's ordinal from the first, so gaps keep their width.
+ *   the period's ordinal from the first, so gaps keep their width. By case start, the
+ *   last periods hold cases still running, whose exceptions may yet come: a dip there
+ *   can be the log's end rather than an improvement.
  * - `trend.slope`: least-squares slope of the rate per period (rate units per period),
  *   each period one point; `pValue`: two-sided t-test of slope = 0 with n − 2 degrees
  *   of freedom (null under three periods); `significant`: pValue < 0.05.
