@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GroundTruth, writeDistributorCsv } from '../../datasets/distributor/index.ts';
+import { ingestFile, ingestLinkedFiles, parseObjectKeys } from '../../ingest/index.ts';
+import type { Store } from '../../store/db.ts';
+import { tempStore } from '../../test-support/temp-store.ts';
+import { getReconciliation } from '../reconciliation/index.ts';
+import { getKpis, type Kpi } from './index.ts';
+
+/**
+ * KPIs and reconciliation on the simulated distributor (seed 2026, 6000 orders)
+ * against its ground truth: orders.csv and purchasing.csv as flat logs, and the
+ * three streams linked by their keys (KPIs on the case notion `distributor@order`).
+ */
+
+let store: Store;
+let remove: () => void;
+let truth: GroundTruth;
+
+beforeAll(async () => {
+  const made = await tempStore('waybill-kpis-distributor-');
+  ({ store, remove } = made);
+  const dir = join(made.dir, 'sim');
+  await writeDistributorCsv(dir, { seed: 2026, orders: 6000 });
+  truth = JSON.parse(await readFile(join(dir, 'ground-truth.json'), 'utf8')) as GroundTruth;
+  await ingestFile(store, join(dir, 'orders.csv'), { name: 'orders' });
+  await ingestFile(store, join(dir, 'purchasing.csv'), { name: 'purchasing' });
+  await ingestLinkedFiles(store, ['orders.csv', 'purchasing.csv', 'shipments.csv'].map((f) => join(dir, f)), {
+    name: 'distributor',
+    objects: parseObjectKeys(['order=order_id', 'order line=order_line_id', 'order line=order_line_ids[]', 'purchase order=po_id', 'PO line=po_line_id', 'shipment=shipment_id']),
+  });
+}, 60_000);
+afterAll(() => remove());
+
+const byId = (kpis: Kpi[]) => Object.fromEntries(kpis.map((k) => [k.id, k]));
+
+describe('KPIs on the distributor', () => {
+  it('give the planted touchless set size and fill rate on orders.csv, and say OTIF needs the Delivered events', async () => {
+    const k = byId((await getKpis(store, 'orders')).kpis);
+    const touchless = truth.claims.touchlessOrders;
+    expect(k.touchless_order_rate!.counts).toEqual({ completed: touchless.completedOrders, touchless: touchless.touchless });
+    expect(k.touchless_order_rate!.value).toBeCloseTo(touchless.touchless / touchless.completedOrders, 12);
+    const fill = truth.claims.fillRate;
+    expect(k.fill_rate!.counts).toEqual({ unitsOrdered: fill.unitsOrdered, unitsAllocated: fill.unitsAllocatedAtPromise });
+    expect(Math.round(k.fill_rate!.value! * 10_000) / 10_000).toBe(fill.rate);
+    expect(k.credit_turnaround!.computable).toBe(true);
+    expect(k.credit_turnaround!.counts.pairs).toBeLessThanOrEqual(truth.claims.creditReviewBottleneck.creditHolds);
+    for (const id of ['otif', 'perfect_order_rate'] as const) expect(k[id]).toMatchObject({ computable: false, value: null, reason: 'not computable: missing activity "Delivered"' });
+    expect(k.receipt_to_available).toMatchObject({ computable: false, value: null, reason: 'not computable: missing activity "Goods Received"; activity "Put Away"' });
+  });
+
+  it('give the planted OTIF and perfect-order counts on the linked log’s order case notion', async () => {
+    const k = byId((await getKpis(store, 'distributor@order')).kpis);
+    const otif = truth.claims.otif;
+    expect(k.otif!.counts).toEqual({ judged: otif.judged, otif: otif.otif });
+    expect(Math.round(k.otif!.value! * 10_000) / 10_000).toBe(otif.rate);
+    expect(k.otif!.definition).toContain(`judged by ${otif.judgedPromisedBy}`);
+    const perfect = truth.claims.perfectOrders;
+    expect(k.perfect_order_rate!.counts).toEqual({ judged: perfect.judged, perfect: perfect.perfect });
+    expect(Math.round(k.perfect_order_rate!.value! * 10_000) / 10_000).toBe(perfect.rate);
+    // The same touchless set and fill rate through the linked objects (order lines are objects there, not a column).
+    expect(k.touchless_order_rate!.counts).toEqual({ completed: truth.claims.touchlessOrders.completedOrders, touchless: truth.claims.touchlessOrders.touchless });
+    expect(k.fill_rate!.counts).toEqual({ unitsOrdered: truth.claims.fillRate.unitsOrdered, unitsAllocated: truth.claims.fillRate.unitsAllocatedAtPromise });
+  });
+
+  it('compute receipt-to-available on purchasing.csv, where the order KPIs are not computable', async () => {
+    const k = byId((await getKpis(store, 'purchasing')).kpis);
+    expect(k.receipt_to_available).toMatchObject({ computable: true, reason: null });
+    expect(k.receipt_to_available!.value).toBeGreaterThan(0);
+    // Every received PO line is put away in the run's purchasing stream, each receipt paired with its own line's put-away.
+    expect(k.receipt_to_available!.counts.pairs).toBe((await getReconciliation(store, 'purchasing')).purchaseLines.totals!.receivedLines);
+    for (const id of ['order_cycle_time', 'touchless_order_rate', 'fill_rate', 'otif'] as const) expect(k[id]!.reason).toMatch(/^not computable: missing activity "Order Captured"/);
+  });
+});
+
+describe('reconciliation on the distributor', () => {
+  it('finds exactly the planted discrepancies across the linked streams', async () => {
+    const r = await getReconciliation(store, 'distributor', {}, { limit: 20 });
+    // No line ships more than ordered; every shipment is invoiced as shipped; credit memos are the returned units.
+    expect(r.orderLines.totals).toMatchObject({ overShippedLines: 0, overInvoicedLines: 0, underInvoicedLines: 0, credited: -truth.claims.returns.creditMemoUnits });
+    expect(r.orderLines.shipments).toMatchObject({ mismatched: 0 });
+    expect(r.orderLines.totals!.ordered).toBe(truth.claims.fillRate.unitsOrdered);
+    expect(r.orderLines.variances).toHaveLength(20);
+    // Three-way match: the short SKU's invoiced lines are all mismatched, and every mismatch is one the log flags.
+    const short = truth.claims.shortSkuInvoiceMismatch;
+    const sku = r.purchaseLines.bySku.find((s) => s.sku === short.sku);
+    expect(sku).toEqual({ sku: short.sku, lines: short.receivedLines, invoicedLines: short.invoicedLines, mismatchedLines: short.mismatchedLines, receivedShortLines: short.shortLines });
+    expect(r.purchaseLines.totals).toMatchObject({ unexplainedLines: 0 });
+    expect(r.purchaseLines.totals!.mismatchedLines).toBe(r.purchaseLines.totals!.flaggedLines);
+    expect(r.purchaseLines.trend.reduce((s, w) => s + w.mismatchedLines, 0)).toBe(r.purchaseLines.totals!.mismatchedLines);
+    // Stock: put away, allocated and the cycle-count adjustments per warehouse, and the book's movement from opening to ending on hand.
+    const ledger = [...truth.claims.stockLedger.warehouses].sort((a, b) => (a.warehouse < b.warehouse ? -1 : 1));
+    expect(r.stock.warehouses.map((w) => ({ warehouse: w.warehouse, putAway: w.putAway, allocated: w.allocated, adjustments: w.adjustments, shrinkage: w.shrinkage, found: w.found, bookMovement: w.bookMovement }))).toEqual(
+      ledger.map((w) => ({ warehouse: w.warehouse, putAway: w.putAway, allocated: w.allocated, adjustments: w.cycleCountAdjustments, shrinkage: w.cycleCountShrinkage, found: w.cycleCountFound, bookMovement: w.endingOnHand - w.initial })),
+    );
+    for (const w of r.stock.warehouses) {
+      const weeks = r.stock.trend.filter((t) => t.warehouse === w.warehouse);
+      expect(weeks.reduce((s, t) => s + t.adjustments, 0)).toBe(w.adjustmentCount);
+      expect(weeks.reduce((s, t) => s + t.units, 0)).toBe(w.adjustments);
+    }
+  });
+
+  it('reads a case notion as its linked log, refuses a filter there, and agrees with orders.csv alone on the order lines', async () => {
+    const linked = await getReconciliation(store, 'distributor', {}, { limit: 5 });
+    expect(await getReconciliation(store, 'distributor@order', {}, { limit: 5 })).toEqual({ ...linked, log: 'distributor@order' });
+    await expect(getReconciliation(store, 'distributor', { activities: { present: ['Shipped'] } })).rejects.toThrow(/takes no filter/);
+    const flat = await getReconciliation(store, 'orders', {}, { limit: 5 });
+    expect(flat.orderLines).toEqual(linked.orderLines);
+    expect(flat.purchaseLines.computable).toBe(false);
+  });
+});
