@@ -12,8 +12,8 @@ import { GROUP_STATS, resolveMeasure, type DurationMeasure, type MeasureInfo } f
  * order) where it is not null; so a case attribute (the same on every event, such as
  * XES `case:` attributes or a CSV's customer column) gives its value, and an event
  * attribute gives its first recorded value. Values are compared as text.
- * Buckets: the `limit` values with the highest median (ties: more cases, then value),
- * sorted by median descending; then `(missing)` (measured cases with no value on any
+ * Buckets: the `limit` values with the highest `sort` statistic (default median; ties:
+ * more cases, then value), in that order; then `(missing)` (measured cases with no value on any
  * event), then `(other)` (the cases of every value past the limit, merged; `values`
  * says how many). Each bucket's `median`, `mean` and `p90` (linear interpolation) are
  * over its cases' durations, in seconds. Only measured cases count: for a milestone,
@@ -22,6 +22,7 @@ import { GROUP_STATS, resolveMeasure, type DurationMeasure, type MeasureInfo } f
 export interface DurationBreakdown {
   log: string;
   by: string;
+  sort: BreakdownSort;
   measure: MeasureInfo;
   /** Measured cases, over all buckets. */
   cases: number;
@@ -51,7 +52,18 @@ export interface DurationBreakdownOptions {
   measure?: DurationMeasure;
   /** How many values to list before merging the rest into `(other)` (1–1000); default 20. */
   limit?: number;
+  /** Which statistic ranks the values, highest first; default `median`. */
+  sort?: BreakdownSort;
 }
+
+export type BreakdownSort = 'median' | 'mean' | 'p90' | 'cases';
+export const BREAKDOWN_SORTS: readonly BreakdownSort[] = ['median', 'mean', 'p90', 'cases'];
+const SORT_SQL: Record<BreakdownSort, string> = {
+  median: 'median(seconds)',
+  mean: 'avg(seconds)',
+  p90: 'quantile_cont(seconds, 0.9)',
+  cases: 'count(*)',
+};
 
 export const DEFAULT_BREAKDOWN_LIMIT = 20;
 
@@ -59,6 +71,8 @@ export const DEFAULT_BREAKDOWN_LIMIT = 20;
 export async function getDurationBreakdown(store: Store, log: string, filter: Filter, options: DurationBreakdownOptions): Promise<DurationBreakdown> {
   checkWholeNumber(options.limit, 'limit', 1, 1000);
   const limit = options.limit ?? DEFAULT_BREAKDOWN_LIMIT;
+  const sort = options.sort ?? 'median';
+  if (!BREAKDOWN_SORTS.includes(sort)) throw new OptionError(`sort must be one of ${BREAKDOWN_SORTS.join(', ')}, not ${JSON.stringify(sort)}`);
   return runAnalysis(store, log, filter, async (scope) => {
     const attribute = scope.log.attributes.find((a) => a.name === options.by);
     if (!attribute) {
@@ -78,7 +92,7 @@ export async function getDurationBreakdown(store: Store, log: string, filter: Fi
        ),
        valued AS (SELECT d.seconds, v.value FROM d LEFT JOIN case_values v USING (case_id)),
        ranked AS (
-         SELECT value, row_number() OVER (ORDER BY median(seconds) DESC, count(*) DESC, value) AS rank
+         SELECT value, row_number() OVER (ORDER BY ${SORT_SQL[sort]} DESC, count(*) DESC, value) AS rank
          FROM valued WHERE value IS NOT NULL GROUP BY value
        ),
        bucketed AS (
@@ -98,6 +112,7 @@ export async function getDurationBreakdown(store: Store, log: string, filter: Fi
     return {
       log,
       by: attribute.name,
+      sort,
       measure: measure.info,
       cases,
       valueCount: rows[0]?.value_count ?? 0,

@@ -162,6 +162,7 @@ describe('getDurationBreakdown', () => {
     expect(await getDurationBreakdown(store, LOG, {}, { by: 'warehouse' })).toEqual({
       log: LOG,
       by: 'warehouse',
+      sort: 'median',
       measure: { kind: 'case' },
       cases: 7,
       valueCount: 3,
@@ -197,7 +198,18 @@ describe('getDurationBreakdown', () => {
     });
   });
 
-  it('refuses an unknown attribute and a bad limit', async () => {
+  it('ranks by another statistic when asked', async () => {
+    const byCases = await getDurationBreakdown(store, LOG, {}, { by: 'warehouse', sort: 'cases' });
+    expect(byCases.buckets.map((b) => [b.label, b.cases])).toEqual([['X', 3], ['Y', 2], ['Z', 1], ['(missing)', 1]]);
+    // Milestone p90: Y 4 h, X 6660 s, Z 0; mean ranks the same.
+    for (const sort of ['mean', 'p90'] as const) {
+      const { buckets } = await getDurationBreakdown(store, LOG, {}, { by: 'warehouse', measure: AB, sort, limit: 2 });
+      expect(buckets.map((b) => b.label)).toEqual(['Y', 'X', '(other)']);
+    }
+  });
+
+  it('refuses an unknown attribute, a bad limit or sort', async () => {
+    await expect(getDurationBreakdown(store, LOG, {}, { by: 'warehouse', sort: 'max' as 'mean' })).rejects.toThrow(/sort must be one of median, mean, p90, cases/);
     await expect(getDurationBreakdown(store, LOG, {}, { by: 'nope' })).rejects.toThrow(/no attribute "nope"; its attributes are "warehouse"/);
     await expect(getDurationBreakdown(store, LOG, {}, { by: 'warehouse', limit: 0 })).rejects.toThrow(OptionError);
   });
