@@ -9,6 +9,12 @@ import {
   type FilterParams,
   getCaseDurations,
   getLoadHistory,
+  getQueueAging,
+  queueAgingOptionsFromParams,
+  getBottlenecks,
+  bottlenecksOptionsFromParams,
+  getExceptionTrends,
+  exceptionOptionsFromParams,
   getVariants,
   quarantineCsv,
   listLogs,
@@ -19,7 +25,9 @@ import {
   UnknownLogError,
 } from '../mining/index.ts';
 import { startProgress } from './progress.ts';
-import { printCaseDurations, printLoadHistory, printLogs, printPreview, printProcessMap, printVariants } from './print.ts';
+import { printBottlenecks, printCaseDurations, printExceptionTrends, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
+
+const ANALYSES = ['process-map', 'variants', 'case-durations', 'queue-aging', 'bottlenecks', 'exceptions'];
 
 const USAGE = `waybill — process intelligence for distribution businesses
 
@@ -37,6 +45,9 @@ Usage:
   waybill logs [--json]
   waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
       ANALYSIS: process-map | variants [--limit N] | case-durations [--bins N]
+        | queue-aging [--as-of TIME] [--end ACTIVITY]… [--sla "ACTIVITY=2d"]… [--buckets 1d,3d,7d] [--oldest N] [--oldest-by case|step] [--case-prefix SO-]
+        | bottlenecks [--rank-by total|median] [--limit N]
+        | exceptions [--exception "TYPE=ACTIVITY|ACTIVITY"]… [--period week|month] [--period-by case-start|event] [--driver ATTRIBUTE]… [--top N]
       MODE: intersecting (default) | contained | started | completed
       more filters (all must hold; the repeatable ones may be given several times):
         --where "warehouse = ATL" | "tier in (A, B)" | "amount between 10 and 99" | "note is missing"
@@ -90,6 +101,19 @@ const OPTIONS = {
   starts: { type: 'string', multiple: true },
   ends: { type: 'string', multiple: true },
   notion: { type: 'string' },
+  'as-of': { type: 'string' },
+  end: { type: 'string', multiple: true },
+  sla: { type: 'string', multiple: true },
+  buckets: { type: 'string' },
+  oldest: { type: 'string' },
+  'oldest-by': { type: 'string' },
+  'case-prefix': { type: 'string' },
+  'rank-by': { type: 'string' },
+  exception: { type: 'string', multiple: true },
+  period: { type: 'string' },
+  'period-by': { type: 'string' },
+  driver: { type: 'string', multiple: true },
+  top: { type: 'string' },
   limit: { type: 'string' },
   bins: { type: 'string' },
   out: { type: 'string' },
@@ -236,7 +260,7 @@ async function run(command: string, args: string[], values: Values): Promise<voi
     }
     case 'mine': {
       const [analysis, ...rest] = args;
-      if (analysis === undefined) throw new UsageError('mine needs an ANALYSIS: process-map, variants or case-durations');
+      if (analysis === undefined) throw new UsageError(`mine needs an ANALYSIS: ${ANALYSES.join(', ')}`);
       noArgs(command, rest);
       if (values.log === undefined) throw new UsageError('mine needs --log NAME (`waybill logs` lists them)');
       const store = await openStore(dbPath);
@@ -270,8 +294,17 @@ async function run(command: string, args: string[], values: Values): Promise<voi
         const bins = integerOption(values.bins, '--bins');
         const result = await getCaseDurations(store, log, filter, bins === undefined ? {} : { bins });
         output(result, () => printCaseDurations(result));
+      } else if (analysis === 'queue-aging') {
+        const result = await getQueueAging(store, log, filter, queueAgingOptionsFromParams({ 'as-of': values['as-of'], end: values.end, sla: values.sla, buckets: values.buckets, oldest: values.oldest, 'oldest-by': values['oldest-by'], 'case-prefix': values['case-prefix'] }));
+        output(result, () => printQueueAging(result));
+      } else if (analysis === 'bottlenecks') {
+        const result = await getBottlenecks(store, log, filter, bottlenecksOptionsFromParams({ 'rank-by': values['rank-by'], limit: values.limit }));
+        output(result, () => printBottlenecks(result));
+      } else if (analysis === 'exceptions') {
+        const result = await getExceptionTrends(store, log, filter, exceptionOptionsFromParams({ exception: values.exception, period: values.period, 'period-by': values['period-by'], driver: values.driver, top: values.top }));
+        output(result, () => printExceptionTrends(result));
       } else {
-        throw new UsageError(`unknown analysis ${JSON.stringify(analysis)}: use process-map, variants or case-durations`);
+        throw new UsageError(`unknown analysis ${JSON.stringify(analysis)}: use ${ANALYSES.join(', ')}`);
       }
       return;
     }

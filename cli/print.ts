@@ -1,5 +1,5 @@
 import type { SourcePreview } from '../ingest/index.ts';
-import type { CaseDurations, LoadHistory, LogInfo, ProcessMap, Variants } from '../mining/index.ts';
+import type { Bottlenecks, CaseDurations, ExceptionTrends, LoadHistory, LogInfo, ProcessMap, QueueAging, Variants } from '../mining/index.ts';
 import { humanizeSeconds } from '../mining/format.ts';
 import { formatNumber, formatTable } from './table.ts';
 
@@ -106,4 +106,45 @@ export function printPreview(preview: SourcePreview): void {
   }
   const roles = Object.entries(preview.mapping).map(([role, column]) => `${role} = ${JSON.stringify(column)}`);
   console.log(`\nMapping: ${roles.join(', ')}. Load it with \`waybill ingest ${preview.file}\` and the same flags.`);
+}
+
+export function printQueueAging(result: QueueAging): void {
+  console.log(`Queue aging of ${result.log} as of ${result.asOf}: ${formatNumber(result.openCases)} open cases\n`);
+  const bucketLabels = result.steps[0]?.buckets.map((b) => b.label) ?? [];
+  console.log(
+    formatTable(
+      ['current step', 'open', 'mean age', 'max age', ...bucketLabels, 'over SLA'],
+      result.steps.map((s) => [s.activity, s.count, humanizeSeconds(s.meanAgeSeconds), humanizeSeconds(s.maxAgeSeconds), ...s.buckets.map((b) => b.count), s.overSla ?? '']),
+    ),
+  );
+  if (result.oldest.length === 0) return;
+  console.log('\nOldest open cases');
+  console.log(formatTable(['case', 'current step', 'in step since', 'age in step', 'case age'], result.oldest.map((o) => [o.case, o.activity, o.since.slice(0, 19).replace('T', ' '), humanizeSeconds(o.ageSeconds), humanizeSeconds(o.caseAgeSeconds)])));
+}
+
+export function printBottlenecks(result: Bottlenecks): void {
+  console.log(`Bottlenecks of ${result.log}, ranked by ${result.rankBy === 'total' ? 'total waiting time (count × median)' : 'median wait'}\n`);
+  console.log(formatTable(['from', 'to', 'count', 'median', 'total'], result.handoffs.map((h) => [h.from, h.to, h.count, humanizeSeconds(h.medianSeconds), humanizeSeconds(h.totalSeconds)])));
+  if (result.rework.length === 0) return;
+  console.log('\nRework (an activity repeated in a case)');
+  console.log(formatTable(['activity', 'cases', 'repeats', 'time lost'], result.rework.map((r) => [r.activity, r.cases, r.repeats, humanizeSeconds(r.secondsLost)])));
+}
+
+export function printExceptionTrends(result: ExceptionTrends): void {
+  console.log(`Exceptions of ${result.log} per ${result.period} (by ${result.periodBy})\n`);
+  const percent = (rate: number | null) => (rate === null ? '' : `${(rate * 100).toFixed(1)} %`);
+  console.log(
+    formatTable(
+      ['type', 'events', 'cases', 'rate', 'trend per period', 'p', 'changes'],
+      result.types.map((t) => [
+        t.type,
+        t.total,
+        t.cases,
+        percent(t.rate),
+        t.trend.slope === null ? '' : `${t.trend.slope >= 0 ? '+' : ''}${(t.trend.slope * 100).toFixed(2)} pts${t.trend.significant ? ' (significant)' : ''}`,
+        t.trend.pValue === null ? '' : t.trend.pValue.toFixed(3),
+        t.changes.map((c) => `${c.kind} ${c.start.slice(0, 10)}`).join(', '),
+      ]),
+    ),
+  );
 }

@@ -2,6 +2,12 @@
 export { discoverProcessMap, type ProcessMap, type ProcessMapOptions } from './process-map/index.ts';
 export { getVariants, type Variants, type VariantsOptions } from './variants/index.ts';
 export { getCaseDurations, DEFAULT_HISTOGRAM_BINS, type CaseDurations, type CaseDurationsOptions } from './cycle-time/case-durations.ts';
+export { getQueueAging, type QueueAging, type QueueAgingOptions, type QueueStep, type OpenCase } from './queue-aging/index.ts';
+export { QUEUE_AGING_PARAMS, queueAgingOptionsFromParams } from './queue-aging/params.ts';
+export { getBottlenecks, type Bottlenecks, type BottlenecksOptions, type Handoff, type Rework } from './bottlenecks/index.ts';
+export { BOTTLENECK_PARAMS, bottlenecksOptionsFromParams } from './bottlenecks/params.ts';
+export { getExceptionTrends, type ExceptionTrends, type ExceptionTrendsOptions } from './exceptions/index.ts';
+export { EXCEPTION_PARAMS, exceptionOptionsFromParams } from './exceptions/params.ts';
 export { filterFromParams, FILTER_PARAMS, logForNotion, parseCondition, parseDuration, type FilterParams } from './filter/params.ts';
 export { compileFilter, parseInstant, FilterError, TIMEFRAME_MODES, type AttributeCondition, type Filter, type FollowsCondition, type Timeframe, type TimeframeMode } from './filter/index.ts';
 export { OptionError, UnknownLogError } from './errors.ts';

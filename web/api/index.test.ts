@@ -181,3 +181,21 @@ describe('filters in the query string', () => {
     expect(notion.body.error).toMatch(/no log named "orders@order"/);
   });
 });
+
+describe('GET /api/logs/:log/queue-aging, bottlenecks and exceptions', () => {
+  it('answer in the shapes of design.md, with their options as query parameters', async () => {
+    const aging = await get('/api/logs/orders/queue-aging?end=Shipped&oldest=1');
+    expect(aging.status).toBe(200);
+    // At the log's last event (A's Shipped, 2026-01-06T07:00Z) only C is open, captured at 2026-01-05T12:00Z.
+    expect(aging.body).toMatchObject({ log: 'orders', openCases: 1, steps: [{ activity: 'Order Captured', count: 1, maxAgeSeconds: 68_400 }], oldest: [{ case: 'C', ageSeconds: 68_400 }] });
+    const bottlenecks = await get('/api/logs/orders/bottlenecks?rank-by=median&limit=1');
+    expect(bottlenecks.status).toBe(200);
+    expect(bottlenecks.body).toMatchObject({ rankBy: 'median', handoffs: [{ from: 'Order Validated', to: 'Shipped', count: 2, medianSeconds: 44_100 }] });
+    const noDefaults = await get('/api/logs/orders/exceptions');
+    expect(noDefaults.status).toBe(400);
+    const exceptions = await get(`/api/logs/orders/exceptions?exception=${encodeURIComponent('Late validation=Order Validated')}&driver=none`);
+    expect(exceptions.status).toBe(200);
+    expect(exceptions.body).toMatchObject({ period: 'week', types: [{ type: 'Late validation', total: 2, cases: 2 }] });
+    expect((await get('/api/logs/orders/bottlenecks?rank-by=loudest')).status).toBe(400);
+  });
+});

@@ -12,6 +12,15 @@ import {
   type FilterParams,
   getCaseDurations,
   getLoadHistory,
+  getQueueAging,
+  getExceptionTrends,
+  EXCEPTION_PARAMS,
+  exceptionOptionsFromParams,
+  getBottlenecks,
+  QUEUE_AGING_PARAMS,
+  queueAgingOptionsFromParams,
+  BOTTLENECK_PARAMS,
+  bottlenecksOptionsFromParams,
   quarantineCsv,
   getVariants,
   listLogs,
@@ -58,6 +67,18 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
       const filter = filterOf(c, ['bins']);
       const bins = optionalInteger(c.req.query('bins'), 'bins');
       return c.json(await getCaseDurations(await openStore(), logOf(c), filter, bins === undefined ? {} : { bins }));
+    })
+    .get('/logs/:log/queue-aging', async (c) => {
+      const filter = filterOf(c, [...QUEUE_AGING_PARAMS]);
+      return c.json(await getQueueAging(await openStore(), logOf(c), filter, queueAgingOptionsFromParams(c.req.queries())));
+    })
+    .get('/logs/:log/bottlenecks', async (c) => {
+      const filter = filterOf(c, [...BOTTLENECK_PARAMS]);
+      return c.json(await getBottlenecks(await openStore(), logOf(c), filter, bottlenecksOptionsFromParams({ 'rank-by': c.req.query('rank-by'), limit: c.req.query('limit') })));
+    })
+    .get('/logs/:log/exceptions', async (c) => {
+      const filter = filterOf(c, [...EXCEPTION_PARAMS]);
+      return c.json(await getExceptionTrends(await openStore(), logOf(c), filter, exceptionOptionsFromParams(c.req.queries())));
     })
     .get('/logs/:log/loads', async (c) => {
       allowOnly(c, ['limit']);

@@ -1,0 +1,48 @@
+import { OptionError } from '../errors.ts';
+import { parseDuration } from '../filter/params.ts';
+import type { QueueAgingOptions } from './index.ts';
+
+/** Query parameters and CLI flags of queue aging (besides the filter). */
+export const QUEUE_AGING_PARAMS = ['as-of', 'end', 'sla', 'buckets', 'oldest', 'oldest-by', 'case-prefix'] as const;
+type Params = Partial<Record<(typeof QUEUE_AGING_PARAMS)[number], string | readonly string[] | undefined>>;
+
+const all = (value: string | readonly string[] | undefined): string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : [...value]);
+
+/**
+ * The text syntax of queue aging's options, shared by the CLI and the API:
+ * `as-of` (ISO-8601), `end` (repeatable activity), `sla` (repeatable
+ * `ACTIVITY=DURATION`, e.g. `Credit Hold=2d`), `buckets` (`1d,3d,7d`), `oldest`
+ * (a count), `oldest-by` (case | step) and `case-prefix`.
+ */
+export function queueAgingOptionsFromParams(params: Params): QueueAgingOptions {
+  const options: QueueAgingOptions = {};
+  const [asOf] = all(params['as-of']);
+  if (asOf !== undefined) options.asOf = asOf;
+  const end = all(params.end);
+  if (end.length > 0) options.endActivities = end;
+  const sla = all(params.sla);
+  if (sla.length > 0) {
+    options.sla = Object.fromEntries(
+      sla.map((text) => {
+        const at = text.lastIndexOf('=');
+        if (at <= 0) throw new OptionError(`sla: write ACTIVITY=DURATION (e.g. "Credit Hold=2d"), not ${JSON.stringify(text)}`);
+        return [text.slice(0, at).trim(), parseDuration(text.slice(at + 1), 'sla')];
+      }),
+    );
+  }
+  const [buckets] = all(params.buckets);
+  if (buckets !== undefined) options.bucketBounds = buckets.split(',').map((b) => parseDuration(b, 'buckets'));
+  const [oldest] = all(params.oldest);
+  if (oldest !== undefined) {
+    if (!/^\d+$/.test(oldest.trim())) throw new OptionError(`oldest must be a whole number, not ${JSON.stringify(oldest)}`);
+    options.oldest = Number(oldest);
+  }
+  const [oldestBy] = all(params['oldest-by']);
+  if (oldestBy !== undefined) {
+    if (oldestBy !== 'case' && oldestBy !== 'step') throw new OptionError(`oldest-by is case or step, not ${JSON.stringify(oldestBy)}`);
+    options.oldestBy = oldestBy;
+  }
+  const [casePrefix] = all(params['case-prefix']);
+  if (casePrefix !== undefined) options.casePrefix = casePrefix;
+  return options;
+}
