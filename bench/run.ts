@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { writeOrderToCashCsv } from '../datasets/order-to-cash/index.ts';
 import { ingestFile } from '../ingest/index.ts';
-import { discoverProcessMap, getCaseDurations, getVariants } from '../mining/index.ts';
+import { discoverProcessMap, getBottlenecks, getCaseDurations, getExceptionTrends, getQueueAging, getVariants } from '../mining/index.ts';
 import { openStore } from '../store/db.ts';
 import { quoteLiteral } from '../store/sql.ts';
 import { FLOOR_CASE_DURATIONS, FLOOR_INGEST, FLOOR_PROCESS_MAP, FLOOR_VARIANTS } from './floor.ts';
@@ -123,6 +123,13 @@ async function main(): Promise<void> {
   const variantsMs = await warm(() => getVariants(store, 'bench'));
   const caseDurationsMs = await warm(() => getCaseDurations(store, 'bench'));
   const filteredMs = await warm(() => discoverProcessMap(store, 'bench', { timeframe: { from: '2026-01-19', to: '2026-02-01', mode: 'started' } }));
+  // The operational analyses of issue 5, warm (plain-SQL floors for them are still to come).
+  const operations = {
+    queueAgingMs: await warm(() => getQueueAging(store, 'bench')),
+    bottlenecksMs: await warm(() => getBottlenecks(store, 'bench')),
+    exceptionTrendsMs: await warm(() => getExceptionTrends(store, 'bench')),
+    attributeFilteredMapMs: await warm(() => discoverProcessMap(store, 'bench', { attributes: [{ name: 'channel', op: 'equals', value: 'EDI' }] })),
+  };
 
   // The floor: plain DuckDB, read_csv into a table, queries on it.
   const floorPath = join(DATA, 'floor.duckdb');
@@ -167,6 +174,7 @@ async function main(): Promise<void> {
     ingestEventsPerSecond: Math.round(events / (ingest.ms / 1000)),
     floorIngestEventsPerSecond: Math.round(events / (floorIngestMs / 1000)),
     filteredProcessMapMs: filteredMs,
+    operations,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     ingestAtScale: ingestRuns,
     distributorGenerate: distributorRuns,
@@ -183,6 +191,7 @@ async function main(): Promise<void> {
   for (const r of result.steps) console.log(`${pad(r.step, 28)}${ms(r.waybillMs)}${ms(r.floorMs)}   ${r.ratioToFloor.toFixed(2)}×`);
   console.log(`ingest: ${result.ingestEventsPerSecond.toLocaleString('en-US')} events/s (floor read_csv ${result.floorIngestEventsPerSecond.toLocaleString('en-US')} events/s)`);
   console.log(`process map with a two-week filter: ${filteredMs.toFixed(1)} ms; peak RSS ${result.peakRssMiB} MiB`);
+  console.log(`queue aging ${operations.queueAgingMs.toFixed(1)} ms, bottlenecks ${operations.bottlenecksMs.toFixed(1)} ms, exception trends ${operations.exceptionTrendsMs.toFixed(1)} ms, process map filtered by an attribute ${operations.attributeFilteredMapMs.toFixed(1)} ms (warm)`);
   for (const r of ingestRuns) {
     console.log(
       `CSV ingest ${r.events.toLocaleString('en-US')} events: Waybill ${(r.waybill.ms / 1000).toFixed(1)} s = ${r.waybill.eventsPerSecond.toLocaleString('en-US')} events/s, ` +
