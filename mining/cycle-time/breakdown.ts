@@ -81,13 +81,22 @@ export async function getDurationBreakdown(store: Store, log: string, filter: Fi
     }
     const measure = await resolveMeasure(scope, options.measure);
     const column = `a.${quoteIdent(attribute.name)}`;
+    const table = quoteIdent(attributeTable(scope.log.id));
     const rows = await queryRows<{ kind: 'value' | 'missing' | 'other'; value: string | null; values: number; cases: number; median: number; mean: number; p90: number; value_count: number }>(
       scope.connection,
       `WITH d AS MATERIALIZED (${measure.sql}),
+       firsts AS (
+         SELECT e.case_id, ${column}::VARCHAR AS value
+         FROM events e JOIN ${table} a ON a.waybill_event_no = e.event_no
+         WHERE e.log_id = $log AND e.position = 1 ${scope.eventCases('e')}
+       ),
+       -- Most cases have the value on their first event; only the others need a search.
        case_values AS (
+         SELECT case_id, value FROM firsts WHERE value IS NOT NULL
+         UNION ALL
          SELECT e.case_id, arg_min(${column}, e.position)::VARCHAR AS value
-         FROM events e JOIN ${quoteIdent(attributeTable(scope.log.id))} a ON a.waybill_event_no = e.event_no
-         WHERE e.log_id = $log AND ${column} IS NOT NULL AND e.case_id IN (SELECT case_id FROM d)
+         FROM events e JOIN ${table} a ON a.waybill_event_no = e.event_no
+         WHERE e.log_id = $log AND ${column} IS NOT NULL AND e.case_id IN (SELECT case_id FROM firsts WHERE value IS NULL)
          GROUP BY e.case_id
        ),
        valued AS (SELECT d.seconds, v.value FROM d LEFT JOIN case_values v USING (case_id)),

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRow, type Params } from '../../store/db.ts';
 import type { AnalysisScope } from '../analysis.ts';
+import { quoteIdent } from '../../store/sql.ts';
 import { checkWholeNumber, OptionError } from '../errors.ts';
 
 /** Which occurrence of an activity a milestone takes, when a case has it more than once. */
@@ -40,7 +41,8 @@ export interface ResolvedMeasure {
 }
 
 /** The milestone's activities as ids, with the occurrences checked; throws OptionError naming what is wrong. */
-async function resolveMilestone(scope: AnalysisScope, milestone: Milestone): Promise<{ info: MeasureInfo & { kind: 'milestone' }; fromId: number; toId: number }> {
+async function resolveMilestone(scope: AnalysisScope, milestone: Milestone): Promise<{ info: MeasureInfo & { kind: 'milestone' }; params: Params }> {
+  if (typeof milestone !== 'object' || milestone === null) throw new OptionError(`measure must be "case" or a milestone {from, to}, not ${JSON.stringify(milestone)}`);
   const fromOccurrence = milestone.fromOccurrence ?? 'first';
   const toOccurrence = milestone.toOccurrence ?? 'first';
   for (const [name, value] of [['fromOccurrence', fromOccurrence], ['toOccurrence', toOccurrence]] as const) {
@@ -58,65 +60,62 @@ async function resolveMilestone(scope: AnalysisScope, milestone: Milestone): Pro
   };
   const fromId = id('from', milestone.from);
   const toId = id('to', milestone.to);
-  return { info: { kind: 'milestone', from: milestone.from, to: milestone.to, fromOccurrence, toOccurrence }, fromId, toId };
+  return { info: { kind: 'milestone', from: milestone.from, to: milestone.to, fromOccurrence, toOccurrence }, params: { ...scope.params, ms_from: fromId, ms_to: toId } };
 }
 
 /**
- * Per filtered case that has A: the chosen A's position and timestamp, the chosen B's
- * timestamp (null when no B lies after A) and whether any B other than that A event exists.
- * Activity ids are the index in name order (see AnalysisScope.activityNames).
+ * One row per filtered case that has A: `a_ts`, the chosen A's timestamp; `b_ts`, the
+ * chosen B's (null when no B follows that A); `has_b`, whether the case has a B other
+ * than that A event. One pass over the two activities' events: a case's timestamps
+ * never decrease with position, so the first B after A is the earliest B after it, and
+ * the last B the latest.
  */
 function milestoneCasesSql(scope: AnalysisScope, fromOccurrence: Occurrence, toOccurrence: Occurrence): string {
+  const [pick, argPick] = fromOccurrence === 'first' ? ['min', 'arg_min'] : ['max', 'arg_max'];
   return `
-    WITH marks AS (
-      SELECT e.case_id, e.position, e.ts, e.activity_id = $ms_from AS is_a, e.activity_id = $ms_to AS is_b
+    SELECT case_id, a_ts,
+           list_${toOccurrence === 'first' ? 'min' : 'max'}(list_transform(list_filter(bs, lambda b: b.p > a_pos), lambda b: b.t)) AS b_ts,
+           coalesce(len(list_filter(bs, lambda b: b.p <> a_pos)) > 0, false) AS has_b
+    FROM (
+      SELECT e.case_id,
+             ${pick}(e.position) FILTER (WHERE e.activity_id = $ms_from) AS a_pos,
+             ${argPick}(e.ts, e.position) FILTER (WHERE e.activity_id = $ms_from) AS a_ts,
+             list({'p': e.position, 't': e.ts}) FILTER (WHERE e.activity_id = $ms_to) AS bs
       FROM events e WHERE e.log_id = $log AND e.activity_id IN ($ms_from, $ms_to) ${scope.eventCases('e')}
-    ),
-    anchors AS (
-      SELECT case_id, ${fromOccurrence === 'first' ? 'min' : 'max'}(position) AS a_pos FROM marks WHERE is_a GROUP BY case_id
+      GROUP BY e.case_id
     )
-    SELECT m.case_id,
-           any_value(m.ts) FILTER (WHERE m.position = an.a_pos) AS a_ts,
-           ${toOccurrence === 'first' ? 'arg_min' : 'arg_max'}(m.ts, m.position) FILTER (WHERE m.is_b AND m.position > an.a_pos) AS b_ts,
-           coalesce(bool_or(m.is_b AND m.position <> an.a_pos), false) AS has_b
-    FROM marks m JOIN anchors an USING (case_id)
-    GROUP BY m.case_id`;
+    WHERE a_pos IS NOT NULL`;
 }
 
 const SECONDS_BETWEEN = (a: string, b: string) => `(epoch_us(${b}) - epoch_us(${a})) / 1e6`;
 
-/** Resolves a measure to the SQL of its measured cases. */
-export async function resolveMeasure(scope: AnalysisScope, measure: DurationMeasure = 'case'): Promise<ResolvedMeasure> {
+/**
+ * Resolves a measure to the SQL of its measured cases: `case_id`, `seconds`, and with
+ * `withStart` the case's `start_ts`.
+ */
+export async function resolveMeasure(scope: AnalysisScope, measure: DurationMeasure = 'case', withStart = false): Promise<ResolvedMeasure> {
   if (measure === 'case') {
     return { info: { kind: 'case' }, sql: `SELECT c.case_id, c.duration_s AS seconds, c.start_ts FROM cases c WHERE ${scope.caseWhere}`, params: scope.params };
   }
-  if (typeof measure !== 'object' || measure === null) throw new OptionError(`measure must be "case" or a milestone {from, to}, not ${JSON.stringify(measure)}`);
-  const { info, fromId, toId } = await resolveMilestone(scope, measure);
-  const sql = `
-    SELECT mc.case_id, ${SECONDS_BETWEEN('mc.a_ts', 'mc.b_ts')} AS seconds, c.start_ts
-    FROM (${milestoneCasesSql(scope, info.fromOccurrence, info.toOccurrence)}) mc
-    JOIN cases c ON c.log_id = $log AND c.case_id = mc.case_id
-    WHERE mc.b_ts IS NOT NULL`;
-  return { info, sql, params: { ...scope.params, ms_from: fromId, ms_to: toId } };
+  const { info, params } = await resolveMilestone(scope, measure);
+  const sql = withStart
+    ? `SELECT mc.case_id, ${SECONDS_BETWEEN('mc.a_ts', 'mc.b_ts')} AS seconds, c.start_ts
+       FROM (${milestoneCasesSql(scope, info.fromOccurrence, info.toOccurrence)}) mc
+       JOIN cases c ON c.log_id = $log AND c.case_id = mc.case_id
+       WHERE mc.b_ts IS NOT NULL`
+    : `SELECT case_id, ${SECONDS_BETWEEN('a_ts', 'b_ts')} AS seconds
+       FROM (${milestoneCasesSql(scope, info.fromOccurrence, info.toOccurrence)}) WHERE b_ts IS NOT NULL`;
+  return { info, sql, params };
 }
 
-/** How many filtered cases a milestone measured, and why the others were not. */
-export async function countMilestoneCases(
-  scope: AnalysisScope,
-  measure: Milestone,
-): Promise<{ info: MeasureInfo & { kind: 'milestone' }; cases: number; measured: number; missing: number; reversed: number }> {
-  const { info, fromId, toId } = await resolveMilestone(scope, measure);
-  const row = await queryRow<{ cases: number; measured: number; with_both: number }>(
-    scope.connection,
-    `WITH mc AS (${milestoneCasesSql(scope, info.fromOccurrence, info.toOccurrence)})
-     SELECT (SELECT count(*) FROM cases c WHERE ${scope.caseWhere})::BIGINT AS cases,
-            count(*) FILTER (WHERE b_ts IS NOT NULL)::BIGINT AS measured,
-            count(*) FILTER (WHERE has_b)::BIGINT AS with_both
-     FROM mc`,
-    { ...scope.params, ms_from: fromId, ms_to: toId },
-  );
-  const { cases, measured, with_both } = row!;
-  return { info, cases, measured, missing: cases - with_both, reversed: with_both - measured };
+/**
+ * A milestone's per-case rows for a summary: one per filtered case with A, `seconds`
+ * null when not measured, `has_b` whether it has a B besides the chosen A.
+ */
+export async function milestoneRows(scope: AnalysisScope, measure: Milestone): Promise<{ info: MeasureInfo & { kind: 'milestone' }; sql: string; params: Params }> {
+  const { info, params } = await resolveMilestone(scope, measure);
+  const sql = `SELECT ${SECONDS_BETWEEN('a_ts', 'b_ts')} AS seconds, has_b FROM (${milestoneCasesSql(scope, info.fromOccurrence, info.toOccurrence)})`;
+  return { info, sql, params };
 }
 
 /** Histogram bins (1–500), default 30, as in getCaseDurations. */
@@ -126,7 +125,10 @@ export function histogramBins(bins: number | undefined): number {
 }
 
 export interface Summary {
+  /** Rows with a duration (`seconds` not null). */
   count: number;
+  /** The `extra` aggregates, by name. */
+  extra: Record<string, number>;
   min: number | null;
   max: number | null;
   mean: number | null;
@@ -136,24 +138,34 @@ export interface Summary {
 }
 
 /**
- * Summarizes the `seconds` column of a SELECT in one query: count, min, max, mean,
+ * Summarizes the `seconds` column of a SELECT in one query (rows whose `seconds` is
+ * null are skipped, except by the `extra` aggregates, BIGINT expressions over all rows): count, min, max, mean,
  * the given quantiles and a histogram of `bins` equal-width bins from min to max
  * (the last bin includes its upper bound; one bin when all durations are equal),
  * binned exactly as getCaseDurations bins.
  */
-export async function summarize(connection: DuckDBConnection, durationsSql: string, params: Params, quantiles: readonly number[], bins: number): Promise<Summary> {
-  const row = await queryRow<{ n: number; min: number | null; max: number | null; mean: number | null; q: (number | null)[] | null; bins: { bin: number; count: number }[] | null }>(
+export async function summarize(
+  connection: DuckDBConnection,
+  durationsSql: string,
+  params: Params,
+  quantiles: readonly number[],
+  bins: number,
+  extra: Record<string, string> = {},
+): Promise<Summary> {
+  const extras = Object.entries(extra).map(([name, sql]) => `, (${sql})::BIGINT AS ${quoteIdent(`x_${name}`)}`).join('');
+  const row = await queryRow<{ n: number; min: number | null; max: number | null; mean: number | null; q: (number | null)[] | null; bins: { bin: number; count: number }[] | null } & Record<string, number>>(
     connection,
-    `WITH d AS MATERIALIZED (SELECT seconds FROM (${durationsSql})),
-     s AS (SELECT count(*)::BIGINT AS n, min(seconds) AS min, max(seconds) AS max, avg(seconds) AS mean,
+    `WITH d AS MATERIALIZED (${durationsSql}),
+     s AS (SELECT count(seconds)::BIGINT AS n${extras}, min(seconds) AS min, max(seconds) AS max, avg(seconds) AS mean,
                   quantile_cont(seconds, [${quantiles.map((q) => Number(q)).join(', ')}]) AS q FROM d),
      h AS (SELECT least(floor((d.seconds - s.min) / ((s.max - s.min) / $bins)), $bins - 1)::INTEGER AS bin, count(*)::BIGINT AS count
-           FROM d, s WHERE s.max > s.min GROUP BY bin)
+           FROM d, s WHERE s.max > s.min AND d.seconds IS NOT NULL GROUP BY bin)
      SELECT s.*, (SELECT list({'bin': bin, 'count': count}) FROM h) AS bins FROM s`,
     { ...params, bins },
   );
   const { n, min, max, mean } = row!;
-  const summary: Summary = { count: n, min, max, mean, quantiles: row!.q ?? quantiles.map(() => null), histogram: [] };
+  const extraValues = Object.fromEntries(Object.keys(extra).map((name) => [name, row![`x_${name}`] as number]));
+  const summary: Summary = { count: n, extra: extraValues, min, max, mean, quantiles: row!.q ?? quantiles.map(() => null), histogram: [] };
   if (n === 0 || min === null || max === null) return summary;
   if (min === max) return { ...summary, histogram: [{ from: min, to: max, count: n }] };
   const width = (max - min) / bins;

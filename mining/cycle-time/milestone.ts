@@ -1,7 +1,7 @@
 import type { Store } from '../../store/db.ts';
 import type { Filter } from '../filter/index.ts';
 import { runAnalysis } from '../analysis.ts';
-import { countMilestoneCases, histogramBins, resolveMeasure, summarize, type MeasureInfo, type Milestone } from './measure.ts';
+import { histogramBins, milestoneRows, summarize, type MeasureInfo, type Milestone } from './measure.ts';
 
 /**
  * Milestone durations from activity A (`from`) to activity B (`to`), in seconds, over
@@ -33,17 +33,20 @@ export async function getMilestoneDurations(store: Store, log: string, filter: F
   const bins = histogramBins(options.bins);
   const milestone: Milestone = { from: options.from, to: options.to, fromOccurrence: options.fromOccurrence, toOccurrence: options.toOccurrence };
   return runAnalysis(store, log, filter, async (scope) => {
-    const counts = await countMilestoneCases(scope, milestone);
-    const measure = await resolveMeasure(scope, milestone);
-    const s = await summarize(scope.connection, measure.sql, measure.params, [0.25, 0.5, 0.75, 0.9], bins);
+    const { info, sql, params } = await milestoneRows(scope, milestone);
+    const s = await summarize(scope.connection, sql, params, [0.25, 0.5, 0.75, 0.9], bins, {
+      cases: `SELECT count(*) FROM cases c WHERE ${scope.caseWhere}`,
+      withBoth: 'count(*) FILTER (WHERE has_b)',
+    });
+    const { cases, withBoth } = s.extra as { cases: number; withBoth: number };
     const [p25 = null, median = null, p75 = null, p90 = null] = s.quantiles;
     return {
       log,
-      measure: counts.info,
-      cases: counts.cases,
-      measured: counts.measured,
-      missing: counts.missing,
-      reversed: counts.reversed,
+      measure: info,
+      cases,
+      measured: s.count,
+      missing: cases - withBoth,
+      reversed: withBoth - s.count,
       seconds: { min: s.min, p25, median, mean: s.mean, p75, p90, max: s.max },
       histogram: s.histogram,
     };

@@ -37,7 +37,7 @@ export async function getDurationTrend(store: Store, log: string, filter: Filter
   // Safe to splice: one of two fixed words, checked above.
   const step = period === 'week' ? `INTERVAL 7 DAY` : `INTERVAL 1 MONTH`;
   return runAnalysis(store, log, filter, async (scope) => {
-    const measure = await resolveMeasure(scope, options.measure);
+    const measure = await resolveMeasure(scope, options.measure, true);
     const rows = await queryRows<{ start: string; cases: number; median: number | null; mean: number | null; p90: number | null }>(
       scope.connection,
       `WITH d AS (${measure.sql}),
