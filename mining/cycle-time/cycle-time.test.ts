@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ingestFile } from '../../ingest/index.ts';
 import type { Store } from '../../store/db.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
@@ -254,5 +257,22 @@ describe('getDurationTrend', () => {
   it('is empty when no case is measured, and refuses an unknown period', async () => {
     expect(await getDurationTrend(store, LOG, { timeframe: { from: '2027-01-01', mode: 'started' } })).toMatchObject({ cases: 0, series: [] });
     await expect(getDurationTrend(store, LOG, {}, { period: 'day' as 'week' })).rejects.toThrow(/period must be week or month/);
+  });
+});
+
+describe('hostile names', () => {
+  it('treats SQL in activity and attribute names as names', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waybill-hostile-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const csv = 'case_id,activity,timestamp,"wh""; DROP TABLE events; --"\nQ,Go\' OR 1=1 --,2026-01-05T00:00:00Z,North\nQ,Stop,2026-01-05T01:00:00Z,South\n';
+    await ingestFile(store, writeFixture(dir, 'hostile.csv', csv), { name: 'hostile' });
+    const by = 'wh"; DROP TABLE events; --';
+    expect((await getDurationBreakdown(store, 'hostile', {}, { by, measure: { from: "Go' OR 1=1 --", to: 'Stop' } })).buckets).toEqual([
+      { kind: 'value', value: 'North', label: 'North', values: 1, cases: 1, median: H, mean: H, p90: H },
+    ]);
+    await expect(getDurationBreakdown(store, 'hostile', {}, { by: 'x" FROM events; --' })).rejects.toThrow(OptionError);
+    await expect(getMilestoneDurations(store, 'hostile', {}, { from: "' OR 1=1 --", to: 'Stop' })).rejects.toThrow(OptionError);
+    await expect(getDurationTrend(store, 'hostile', {}, { measure: 'everything' as 'case' })).rejects.toThrow(/measure must be "case" or a milestone/);
+    expect((await getCaseDurations(store, LOG)).cases).toBe(7); // the events are all still there
   });
 });
