@@ -118,7 +118,11 @@ interface Context {
   orderWhere: string;
   orderMissing: string | undefined;
   attributes: string;
+  /** OTIF and perfect-order facts, computed once for both. */
+  outcomes?: Promise<Outcomes>;
 }
+
+type Outcomes = { missing: string[]; perfectMissing: string[]; definitions: { judged: string; otif: string; perfect: string }; facts: { judged: number; otif: number; perfect: number; judgedPromisedBy: string } | undefined };
 
 async function kpiContext(scope: AnalysisScope, options: KpiOptions): Promise<Context> {
   const names = await scope.activityNames();
@@ -417,8 +421,13 @@ function judgingDate(lastTimestamp: string | null, days: number): string | null 
   return new Date(day + DAY_MS - days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** What OTIF and the perfect order need, and the facts per judged order. */
-async function orderOutcomes(context: Context, needs: Needs, perfect: boolean) {
+/** What OTIF and the perfect order need, and their counts over the judged orders (one query for both). */
+function orderOutcomes(context: Context): Promise<Outcomes> {
+  return (context.outcomes ??= computeOutcomes(context));
+}
+
+async function computeOutcomes(context: Context): Promise<Outcomes> {
+  const needs = new Needs(context);
   const o = context.options.otif ?? {};
   const p = context.options.perfectOrder ?? {};
   const promisedName = o.promisedAttribute ?? 'promised_date';
@@ -442,8 +451,10 @@ async function orderOutcomes(context: Context, needs: Needs, perfect: boolean) {
   const shipped = needs.column(shippedName);
   const line = needs.key(o.lineKeys ?? ['order_line_id', 'order line'], 'line_key', 'order lines');
   const shipment = needs.key(o.shipmentKeys ?? ['shipment_id', 'shipment'], 'shipment_key', 'shipments');
-  const invoiceIds = perfect ? needs.someActivities(invoiceNames, 'invoice activities') : [];
-  const invoiced = perfect ? needs.column(invoicedName) : 'NULL';
+  // The perfect order's needs are checked apart: OTIF does not need invoices.
+  const perfectNeeds = new Needs(context);
+  const invoiceIds = perfectNeeds.someActivities(invoiceNames, 'invoice activities');
+  const invoiced = perfectNeeds.column(invoicedName);
   const failureIds = needs.optionalActivities(failureNames);
   const returnIds = needs.optionalActivities(returnNames);
   const exceptionIds = needs.optionalActivities(exceptions);
@@ -455,7 +466,8 @@ async function orderOutcomes(context: Context, needs: Needs, perfect: boolean) {
     perfect: `OTIF, no exception activity (${list(exceptions)}), no ${list(failureNames)} on its shipments, total ${JSON.stringify(invoicedName)} on ${list(invoiceNames)} equal to total ${JSON.stringify(shippedName)}, and no return (${list(returnNames)} in the order, or in a case whose ${JSON.stringify(returnOrder)} names it)`,
   };
   if (judgedBy === null) needs.missing.push('events (the log is empty)');
-  if (!needs.ok || judgedBy === null) return { definitions, facts: undefined };
+  const perfectMissing = perfectNeeds.missing;
+  if (!needs.ok || judgedBy === null) return { missing: needs.missing, perfectMissing, definitions, facts: undefined };
 
   const promised =
     promisedType === 'DATE' ? `a.${quoteIdent(promisedName)}` : /^TIMESTAMP/.test(promisedType!) ? `(timezone('UTC', a.${quoteIdent(promisedName)}))::DATE` : `TRY_CAST(left(CAST(a.${quoteIdent(promisedName)} AS VARCHAR), 10) AS DATE)`;
@@ -484,11 +496,11 @@ async function orderOutcomes(context: Context, needs: Needs, perfect: boolean) {
                              j.returned OR j.name IN (SELECT name FROM returned_elsewhere) AS returned
                       FROM judged j LEFT JOIN in_full f USING (case_id) LEFT JOIN ship_facts s USING (case_id))
      SELECT count(*)::BIGINT AS judged, count(*) FILTER (WHERE otif)::BIGINT AS otif,
-            count(*) FILTER (WHERE otif AND NOT exception AND NOT failed AND invoiced_in_full AND NOT returned)::BIGINT AS perfect
+            ${perfectMissing.length > 0 ? '0' : 'count(*) FILTER (WHERE otif AND NOT exception AND NOT failed AND invoiced_in_full AND NOT returned)'}::BIGINT AS perfect
      FROM outcome`,
     { ...context.scope.params, ...line.params, ...shipment.params, judged_by: judgedBy },
   ))!;
-  return { definitions, facts: { ...facts, judgedPromisedBy: judgedBy } };
+  return { missing: [], perfectMissing, definitions, facts: { ...facts, judgedPromisedBy: judgedBy } };
 }
 
 /**
@@ -500,8 +512,9 @@ async function orderOutcomes(context: Context, needs: Needs, perfect: boolean) {
  * which a carrier stream holds: on an orders log alone it is not computable.
  */
 async function otif(context: Context): Promise<Kpi> {
+  const { definitions, facts, missing } = await orderOutcomes(context);
   const needs = new Needs(context);
-  const { definitions, facts } = await orderOutcomes(context, needs, false);
+  needs.missing.push(...missing);
   const head: KpiHead = { id: 'otif', name: 'On time in full (OTIF)', unit: 'ratio', definition: `${definitions.judged} that are OTIF: ${definitions.otif}; over judged orders` };
   if (facts === undefined) return notComputable(head, needs);
   return { ...computed(head, ratio(facts.otif, facts.judged), { judged: facts.judged, otif: facts.otif }, 'no judged orders'), definition: `${head.definition} (judged by ${facts.judgedPromisedBy})` };
@@ -509,9 +522,10 @@ async function otif(context: Context): Promise<Kpi> {
 
 /** Perfect-order rate: of the judged orders (as for OTIF), the share that are perfect: OTIF, no exception, no failed delivery, invoiced in full, not returned. */
 async function perfectOrderRate(context: Context): Promise<Kpi> {
+  const { definitions, facts, missing, perfectMissing } = await orderOutcomes(context);
   const needs = new Needs(context);
-  const { definitions, facts } = await orderOutcomes(context, needs, true);
+  needs.missing.push(...missing, ...perfectMissing);
   const head: KpiHead = { id: 'perfect_order_rate', name: 'Perfect-order rate', unit: 'ratio', definition: `${definitions.judged} that are perfect: ${definitions.perfect}; OTIF meaning ${definitions.otif}; over judged orders` };
-  if (facts === undefined) return notComputable(head, needs);
+  if (facts === undefined || !needs.ok) return notComputable(head, needs);
   return computed(head, ratio(facts.perfect, facts.judged), { judged: facts.judged, perfect: facts.perfect }, 'no judged orders');
 }

@@ -68,6 +68,9 @@ describe('getKpis', () => {
     const byDefault = byId((await getKpis(store, 'full')).kpis);
     expect(byDefault.otif).toMatchObject({ value: 2 / 3, counts: { judged: 3, otif: 2 } });
     expect(byDefault.otif!.definition).toContain('judged by 2026-01-07');
+    const noInvoices = byId((await getKpis(store, 'full', {}, { perfectOrder: { invoiceActivities: ['Billed'] } })).kpis);
+    expect(noInvoices.otif).toMatchObject({ value: 2 / 3 });
+    expect(noInvoices.perfect_order_rate).toMatchObject({ value: null, computable: false, reason: 'not computable: missing invoice activities (none of "Billed" occurs)' });
     const early = byId((await getKpis(store, 'full', {}, { otif: { horizonDays: 8 } })).kpis).otif!;
     expect(early).toMatchObject({ value: null, computable: true, reason: 'no judged orders', counts: { judged: 0, otif: 0 } });
   });
