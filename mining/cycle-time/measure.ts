@@ -32,10 +32,10 @@ export type DurationMeasure = 'case' | Milestone;
 /** A measure as the result states it, occurrences filled in. */
 export type MeasureInfo = { kind: 'case' } | { kind: 'milestone'; from: string; to: string; fromOccurrence: Occurrence; toOccurrence: Occurrence };
 
-/** A measure resolved against a log: SQL selecting (case_id, seconds, start_ts) for each measured case, and its parameters. */
+/** A measure resolved against a log: SQL selecting (case_id, seconds[, start_ts]) for each measured case, and its parameters. */
 export interface ResolvedMeasure {
   info: MeasureInfo;
-  /** A SELECT of the measured filtered cases: `case_id`, `seconds`, `start_ts` (the case's start). */
+  /** A SELECT of the measured filtered cases: `case_id`, `seconds`, and `start_ts` (the case's start) for a case measure or when asked. */
   sql: string;
   params: Params;
 }
