@@ -11,6 +11,15 @@ import {
   getLoadHistory,
   getQueueAging,
   queueAgingOptionsFromParams,
+  getCaseDurationDistribution,
+  getMilestoneDurations,
+  getDurationBreakdown,
+  getDurationTrend,
+  measureFromParams,
+  binsFromParams,
+  breakdownFromParams,
+  trendFromParams,
+  type CycleTimeParams,
   getBottlenecks,
   bottlenecksOptionsFromParams,
   getExceptionTrends,
@@ -25,9 +34,9 @@ import {
   UnknownLogError,
 } from '../mining/index.ts';
 import { startProgress } from './progress.ts';
-import { printBottlenecks, printCaseDurations, printExceptionTrends, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
+import { printBottlenecks, printBreakdown, printCaseDistribution, printCaseDurations, printExceptionTrends, printMilestones, printTrend, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
 
-const ANALYSES = ['process-map', 'variants', 'case-durations', 'queue-aging', 'bottlenecks', 'exceptions'];
+const ANALYSES = ['process-map', 'variants', 'case-durations', 'case-distribution', 'milestones', 'duration-breakdown', 'duration-trend', 'queue-aging', 'bottlenecks', 'exceptions'];
 
 const USAGE = `waybill — process intelligence for distribution businesses
 
@@ -45,6 +54,9 @@ Usage:
   waybill logs [--json]
   waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
       ANALYSIS: process-map | variants [--limit N] | case-durations [--bins N]
+        | case-distribution [--bins N] | milestones --milestone-from A --milestone-to B [--from-occurrence first|last] [--to-occurrence first|last]
+        | duration-breakdown --by ATTRIBUTE [--sort median|mean|p90|cases] [--limit N] | duration-trend [--period week|month]
+          (breakdown and trend measure a milestone when --milestone-from/--milestone-to are given)
         | queue-aging [--as-of TIME] [--end ACTIVITY]… [--sla "ACTIVITY=2d"]… [--buckets 1d,3d,7d] [--oldest N] [--oldest-by case|step] [--case-prefix SO-]
         | bottlenecks [--rank-by total|median] [--limit N]
         | exceptions [--exception "TYPE=ACTIVITY|ACTIVITY"]… [--period week|month] [--period-by case-start|event] [--driver ATTRIBUTE]… [--top N]
@@ -109,6 +121,12 @@ const OPTIONS = {
   'oldest-by': { type: 'string' },
   'case-prefix': { type: 'string' },
   'rank-by': { type: 'string' },
+  'milestone-from': { type: 'string' },
+  'milestone-to': { type: 'string' },
+  'from-occurrence': { type: 'string' },
+  'to-occurrence': { type: 'string' },
+  by: { type: 'string' },
+  sort: { type: 'string' },
   exception: { type: 'string', multiple: true },
   period: { type: 'string' },
   'period-by': { type: 'string' },
@@ -294,6 +312,35 @@ async function run(command: string, args: string[], values: Values): Promise<voi
         const bins = integerOption(values.bins, '--bins');
         const result = await getCaseDurations(store, log, filter, bins === undefined ? {} : { bins });
         output(result, () => printCaseDurations(result));
+      } else if (analysis === 'case-distribution') {
+        const bins = integerOption(values.bins, '--bins');
+        const result = await getCaseDurationDistribution(store, log, filter, bins === undefined ? {} : { bins });
+        output(result, () => printCaseDistribution(result));
+      } else if (analysis === 'milestones' || analysis === 'duration-breakdown' || analysis === 'duration-trend') {
+        const params: CycleTimeParams = {
+          'milestone-from': values['milestone-from'],
+          'milestone-to': values['milestone-to'],
+          'from-occurrence': values['from-occurrence'],
+          'to-occurrence': values['to-occurrence'],
+          by: values.by,
+          limit: values.limit,
+          sort: values.sort,
+          period: values.period,
+          bins: values.bins,
+        };
+        if (analysis === 'milestones') {
+          const measure = measureFromParams(params);
+          if (measure === 'case') throw new UsageError('milestones needs --milestone-from ACTIVITY --milestone-to ACTIVITY');
+          const bins = binsFromParams(params);
+          const result = await getMilestoneDurations(store, log, filter, { ...measure, ...(bins !== undefined && { bins }) });
+          output(result, () => printMilestones(result));
+        } else if (analysis === 'duration-breakdown') {
+          const result = await getDurationBreakdown(store, log, filter, breakdownFromParams(params));
+          output(result, () => printBreakdown(result));
+        } else {
+          const result = await getDurationTrend(store, log, filter, trendFromParams(params));
+          output(result, () => printTrend(result));
+        }
       } else if (analysis === 'queue-aging') {
         const result = await getQueueAging(store, log, filter, queueAgingOptionsFromParams({ 'as-of': values['as-of'], end: values.end, sla: values.sla, buckets: values.buckets, oldest: values.oldest, 'oldest-by': values['oldest-by'], 'case-prefix': values['case-prefix'] }));
         output(result, () => printQueueAging(result));

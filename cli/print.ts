@@ -1,5 +1,5 @@
 import type { SourcePreview } from '../ingest/index.ts';
-import type { Bottlenecks, CaseDurations, ExceptionTrends, LoadHistory, LogInfo, ProcessMap, QueueAging, Variants } from '../mining/index.ts';
+import type { Bottlenecks, CaseDurationDistribution, CaseDurations, DurationBreakdown, DurationTrend, ExceptionTrends, MilestoneDurations, LoadHistory, LogInfo, ProcessMap, QueueAging, Variants } from '../mining/index.ts';
 import { humanizeSeconds } from '../mining/format.ts';
 import { formatNumber, formatTable } from './table.ts';
 
@@ -147,4 +147,28 @@ export function printExceptionTrends(result: ExceptionTrends): void {
       ]),
     ),
   );
+}
+
+const duration = (seconds: number | null | undefined) => (seconds === null || seconds === undefined ? '' : humanizeSeconds(seconds));
+
+export function printCaseDistribution(result: CaseDurationDistribution): void {
+  printCaseDurations(result);
+  const p = result.percentiles;
+  console.log(`\npercentiles: p10 ${duration(p.p10)}, p25 ${duration(p.p25)}, p50 ${duration(p.p50)}, p75 ${duration(p.p75)}, p90 ${duration(p.p90)}, p95 ${duration(p.p95)}, p99 ${duration(p.p99)}`);
+}
+
+export function printMilestones(result: MilestoneDurations): void {
+  const s = result.seconds;
+  console.log(`Milestone durations of ${result.log}: ${formatNumber(result.measured)} cases measured, ${formatNumber(result.missing)} missing a milestone, ${formatNumber(result.reversed)} reversed\n`);
+  console.log(formatTable(['min', 'p25', 'median', 'mean', 'p75', 'p90', 'max'], [[duration(s.min), duration(s.p25), duration(s.median), duration(s.mean), duration(s.p75), duration(s.p90), duration(s.max)]]));
+}
+
+export function printBreakdown(result: DurationBreakdown): void {
+  console.log(`Durations of ${result.log} by ${result.by}, sorted by ${result.sort}\n`);
+  console.log(formatTable([result.by, 'cases', 'median', 'mean', 'p90'], result.buckets.map((b) => [b.label, b.cases, duration(b.median), duration(b.mean), duration(b.p90)])));
+}
+
+export function printTrend(result: DurationTrend): void {
+  console.log(`Durations of ${result.log} per ${result.period} of case start\n`);
+  console.log(formatTable(['period', 'cases', 'median', 'mean', 'p90'], result.series.map((p) => [p.start.slice(0, 10), p.cases, duration(p.median), duration(p.mean), duration(p.p90)])));
 }

@@ -2,6 +2,17 @@
 export { discoverProcessMap, type ProcessMap, type ProcessMapOptions } from './process-map/index.ts';
 export { getVariants, type Variants, type VariantsOptions } from './variants/index.ts';
 export { getCaseDurations, DEFAULT_HISTOGRAM_BINS, type CaseDurations, type CaseDurationsOptions } from './cycle-time/case-durations.ts';
+export {
+  getCaseDurationDistribution,
+  getDurationBreakdown,
+  getDurationTrend,
+  getMilestoneDurations,
+  type CaseDurationDistribution,
+  type DurationBreakdown,
+  type DurationTrend,
+  type MilestoneDurations,
+} from './cycle-time/index.ts';
+export { binsFromParams, breakdownFromParams, CYCLE_TIME_PARAMS, measureFromParams, trendFromParams, type CycleTimeParams } from './cycle-time/params.ts';
 export { getQueueAging, type QueueAging, type QueueAgingOptions, type QueueStep, type OpenCase } from './queue-aging/index.ts';
 export { QUEUE_AGING_PARAMS, queueAgingOptionsFromParams } from './queue-aging/params.ts';
 export { getBottlenecks, type Bottlenecks, type BottlenecksOptions, type Handoff, type Rework } from './bottlenecks/index.ts';

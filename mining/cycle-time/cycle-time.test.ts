@@ -227,19 +227,19 @@ describe('getDurationTrend', () => {
       measure: { kind: 'case' },
       cases: 7,
       series: [
-        { start: '2026-01-05T00:00:00Z', cases: 5, median: 4 * H, mean: 18720, p90: 31680 },
-        { start: '2026-01-12T00:00:00Z', cases: 1, median: 2 * H, mean: 2 * H, p90: 2 * H },
-        { start: '2026-01-19T00:00:00Z', cases: 0, median: null, mean: null, p90: null },
-        { start: '2026-01-26T00:00:00Z', cases: 0, median: null, mean: null, p90: null },
-        { start: '2026-02-02T00:00:00Z', cases: 1, median: 2 * H, mean: 2 * H, p90: 2 * H },
+        { start: '2026-01-05T00:00:00.000Z', cases: 5, median: 4 * H, mean: 18720, p90: 31680 },
+        { start: '2026-01-12T00:00:00.000Z', cases: 1, median: 2 * H, mean: 2 * H, p90: 2 * H },
+        { start: '2026-01-19T00:00:00.000Z', cases: 0, median: null, mean: null, p90: null },
+        { start: '2026-01-26T00:00:00.000Z', cases: 0, median: null, mean: null, p90: null },
+        { start: '2026-02-02T00:00:00.000Z', cases: 1, median: 2 * H, mean: 2 * H, p90: 2 * H },
       ],
     });
   });
 
   it('gives months, and milestone durations by case start', async () => {
     expect((await getDurationTrend(store, LOG, {}, { period: 'month' })).series).toEqual([
-      { start: '2026-01-01T00:00:00Z', cases: 6, median: 12600, mean: 16800, p90: 30600 },
-      { start: '2026-02-01T00:00:00Z', cases: 1, median: 2 * H, mean: 2 * H, p90: 2 * H },
+      { start: '2026-01-01T00:00:00.000Z', cases: 6, median: 12600, mean: 16800, p90: 30600 },
+      { start: '2026-02-01T00:00:00.000Z', cases: 1, median: 2 * H, mean: 2 * H, p90: 2 * H },
     ]);
     // P6's milestone falls on Monday the 19th, but the case started on Sunday the 18th: the week of 12 Jan.
     const milestone = await getDurationTrend(store, LOG, {}, { measure: AB });

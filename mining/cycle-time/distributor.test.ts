@@ -112,7 +112,7 @@ describe('cycle times on the distributor', () => {
 
     // Weeks of plain (zone-less) timestamps: ISO weeks, Monday first.
     const weeks = await onCsv<{ start: string; cases: number; median: number }>(`
-      SELECT strftime(date_trunc('week', make_timestamp(start_ms * 1000)), '%Y-%m-%dT%H:%M:%SZ') AS start, count(*)::INTEGER AS cases, median(seconds) AS median
+      SELECT strftime(date_trunc('week', make_timestamp(start_ms * 1000)), '%Y-%m-%dT%H:%M:%S.%gZ') AS start, count(*)::INTEGER AS cases, median(seconds) AS median
       FROM (SELECT min(ms) AS start_ms, (max(ms) - min(ms)) / 1000.0 AS seconds FROM o GROUP BY case_id) GROUP BY ALL ORDER BY start`);
     const trend = await getDurationTrend(store, 'orders', {}, { period: 'week' });
     expect(trend.series.filter((s) => s.cases > 0).map((s) => [s.start, s.cases])).toEqual(weeks.map((w) => [w.start, w.cases]));

@@ -43,7 +43,7 @@ export async function getDurationTrend(store: Store, log: string, filter: Filter
       `WITH d AS (${measure.sql}),
        g AS (SELECT date_trunc('${period}', d.start_ts) AS p, ${GROUP_STATS} FROM d GROUP BY p),
        span AS (SELECT unnest(generate_series(min(p), max(p), ${step})) AS p FROM g)
-       SELECT strftime(span.p, '%Y-%m-%dT%H:%M:%SZ') AS start, coalesce(g.cases, 0)::BIGINT AS cases, g.median, g.mean, g.p90
+       SELECT strftime(span.p, '%Y-%m-%dT%H:%M:%S.%gZ') AS start, coalesce(g.cases, 0)::BIGINT AS cases, g.median, g.mean, g.p90
        FROM span LEFT JOIN g USING (p) ORDER BY span.p`,
       measure.params,
     );

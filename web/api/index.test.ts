@@ -199,3 +199,19 @@ describe('GET /api/logs/:log/queue-aging, bottlenecks and exceptions', () => {
     expect((await get('/api/logs/orders/bottlenecks?rank-by=loudest')).status).toBe(400);
   });
 });
+
+describe('GET cycle-time analyses', () => {
+  it('answers percentiles, milestones, breakdowns and trends with their own parameters', async () => {
+    const distribution = await get('/api/logs/orders/case-distribution');
+    expect(distribution.body).toMatchObject({ cases: 3, percentiles: { p50: 7200 } });
+    const milestones = await get(`/api/logs/orders/milestones?milestone-from=${encodeURIComponent('Order Captured')}&milestone-to=Shipped`);
+    expect(milestones.body).toMatchObject({ measured: 2, missing: 1, seconds: { min: 7200, max: 86_400 } });
+    const breakdown = await get('/api/logs/orders/duration-breakdown?by=amount&sort=mean');
+    expect(breakdown.status).toBe(200);
+    expect((breakdown.body.buckets as { label: string }[]).map((b) => b.label)).toEqual(['10', '5', '7']);
+    const trend = await get('/api/logs/orders/duration-trend?period=month');
+    expect(trend.body).toMatchObject({ period: 'month', series: [{ start: '2026-01-01T00:00:00.000Z', cases: 3 }] });
+    expect((await get('/api/logs/orders/milestones')).status).toBe(400);
+    expect((await get('/api/logs/orders/duration-breakdown')).status).toBe(400);
+  });
+});

@@ -13,6 +13,16 @@ import {
   getCaseDurations,
   getLoadHistory,
   getQueueAging,
+  getCaseDurationDistribution,
+  getMilestoneDurations,
+  getDurationBreakdown,
+  getDurationTrend,
+  CYCLE_TIME_PARAMS,
+  measureFromParams,
+  binsFromParams,
+  breakdownFromParams,
+  trendFromParams,
+  type CycleTimeParams,
   getExceptionTrends,
   EXCEPTION_PARAMS,
   exceptionOptionsFromParams,
@@ -67,6 +77,26 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
       const filter = filterOf(c, ['bins']);
       const bins = optionalInteger(c.req.query('bins'), 'bins');
       return c.json(await getCaseDurations(await openStore(), logOf(c), filter, bins === undefined ? {} : { bins }));
+    })
+    .get('/logs/:log/case-distribution', async (c) => {
+      const filter = filterOf(c, ['bins']);
+      const bins = optionalInteger(c.req.query('bins'), 'bins');
+      return c.json(await getCaseDurationDistribution(await openStore(), logOf(c), filter, bins === undefined ? {} : { bins }));
+    })
+    .get('/logs/:log/milestones', async (c) => {
+      const filter = filterOf(c, [...CYCLE_TIME_PARAMS]);
+      const measure = measureFromParams(cycleTimeParams(c));
+      if (measure === 'case') throw new BadParameter('milestones needs milestone-from and milestone-to (activities)');
+      const bins = binsFromParams(cycleTimeParams(c));
+      return c.json(await getMilestoneDurations(await openStore(), logOf(c), filter, { ...measure, ...(bins !== undefined && { bins }) }));
+    })
+    .get('/logs/:log/duration-breakdown', async (c) => {
+      const filter = filterOf(c, [...CYCLE_TIME_PARAMS]);
+      return c.json(await getDurationBreakdown(await openStore(), logOf(c), filter, breakdownFromParams(cycleTimeParams(c))));
+    })
+    .get('/logs/:log/duration-trend', async (c) => {
+      const filter = filterOf(c, [...CYCLE_TIME_PARAMS]);
+      return c.json(await getDurationTrend(await openStore(), logOf(c), filter, trendFromParams(cycleTimeParams(c))));
     })
     .get('/logs/:log/queue-aging', async (c) => {
       const filter = filterOf(c, [...QUEUE_AGING_PARAMS]);
@@ -148,6 +178,10 @@ function filterOf(c: Context, options: readonly string[]): Filter {
 function filterParams(c: Context): FilterParams {
   const queries = c.req.queries();
   return Object.fromEntries(FILTER_PARAMS.flatMap((name) => (queries[name] === undefined ? [] : [[name, queries[name]]])));
+}
+
+function cycleTimeParams(c: Context): CycleTimeParams {
+  return Object.fromEntries(CYCLE_TIME_PARAMS.map((name) => [name, c.req.query(name)]));
 }
 
 /** The log the route names, or with `notion` its child flattened on that object type. */
