@@ -293,9 +293,16 @@ class Needs {
   get reason(): string {
     return `not computable: missing ${[...new Set(this.missing)].join('; ')}`;
   }
-  /** The events with their attributes (`a`), selecting `columns`. */
-  events(columns: string): string {
-    return `SELECT ev.event_no, ev.activity, ev.ts, ${columns} FROM ${this.source.events} ev LEFT JOIN ${quoteIdent(attributeTable(this.source.tables.attributeLogId))} a ON a.waybill_event_no = ev.event_no`;
+  /**
+   * The events with their attributes (`a`), selecting `columns`; with `key`, only
+   * the events naming an object of it, once per object, its id as `key` (joined
+   * first, so the attributes are read for those events only).
+   */
+  events(columns: string, key?: string): string {
+    const attributes = `LEFT JOIN ${quoteIdent(attributeTable(this.source.tables.attributeLogId))} a ON a.waybill_event_no = ev.event_no`;
+    return key === undefined
+      ? `SELECT ev.event_no, ev.activity, ev.ts, ${columns} FROM ${this.source.events} ev ${attributes}`
+      : `SELECT k.key, ev.event_no, ev.activity, ev.ts, ${columns} FROM ${key} k JOIN ${this.source.events} ev ON ev.event_no = k.event_no ${attributes}`;
   }
 }
 
@@ -315,44 +322,47 @@ async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['
   const invoiced = needs.number(o.invoicedAttribute ?? 'quantity_invoiced');
   if (needs.missing.length > 0) return notComputable(needs, { shipments: null });
   const params = { ...source.params, ...needs.params, limit };
-  const base = `
-    WITH ev AS (${needs.events(`${ordered} AS ordered, ${shipped} AS shipped, ${invoiced} AS invoiced`)}),
-         line_events AS (SELECT k.key AS line, ev.* FROM ev JOIN ${line} k ON k.event_no = ev.event_no),
-         line_shipments AS (SELECT le.line, s.key AS shipment, sum(le.shipped) AS shipped FROM line_events le JOIN ${shipment} s ON s.event_no = le.event_no
-                            WHERE le.activity IN (${shippedActs}) GROUP BY ALL),
-         shipments AS (SELECT shipment, sum(shipped) AS shipped FROM line_shipments GROUP BY ALL),
-         shipment_invoices AS (SELECT s.key AS shipment, sum(ev.invoiced) AS invoiced FROM ev JOIN ${shipment} s ON s.event_no = ev.event_no
-                               WHERE ev.activity IN (${invoiceActs}) GROUP BY ALL),
-         line_invoiced AS (SELECT ls.line, sum(ls.shipped * si.invoiced / nullif(sh.shipped, 0)) AS invoiced
-                           FROM line_shipments ls JOIN shipments sh USING (shipment) JOIN shipment_invoices si USING (shipment) GROUP BY ls.line),
-         lines AS (SELECT le.line, max(le.ordered) AS ordered, coalesce(sum(le.shipped) FILTER (WHERE le.activity IN (${shippedActs})), 0) AS shipped,
-                          coalesce(sum(le.invoiced) FILTER (WHERE le.activity IN (${creditActs})), 0) AS credited
-                   FROM line_events le GROUP BY le.line HAVING max(le.ordered) IS NOT NULL),
-         facts AS (SELECT l.line, l.ordered, l.shipped, coalesce(i.invoiced, 0) AS invoiced, l.credited,
-                          l.shipped - l.ordered AS ship_variance, coalesce(i.invoiced, 0) - l.shipped AS invoice_variance
-                   FROM lines l LEFT JOIN line_invoiced i USING (line))`;
+  const run = (sql: string) => source.connection.run(sql, used(sql, params));
+  // Each step once, into temp tables of this connection (closed with it): the totals and the list then read small tables.
+  const quantities = `${ordered} AS ordered, ${shipped} AS shipped, ${invoiced} AS invoiced`;
+  await run(`CREATE OR REPLACE TEMP TABLE rec_line_events AS SELECT key AS line, activity, ordered, shipped, invoiced, event_no FROM (${needs.events(quantities, line)}
+             WHERE ev.activity IN (${shippedActs}, ${creditActs}) OR ${ordered} IS NOT NULL)`);
+  await run(`CREATE OR REPLACE TEMP TABLE rec_line_shipments AS SELECT le.line, s.key AS shipment, sum(le.shipped) AS shipped
+             FROM rec_line_events le JOIN ${shipment} s ON s.event_no = le.event_no WHERE le.activity IN (${shippedActs}) GROUP BY ALL`);
+  await run(`CREATE OR REPLACE TEMP TABLE rec_shipments AS
+             SELECT shipment, sh.shipped, si.invoiced FROM (SELECT shipment, sum(shipped) AS shipped FROM rec_line_shipments GROUP BY ALL) sh
+             FULL JOIN (SELECT key AS shipment, sum(invoiced) AS invoiced FROM (${needs.events(quantities, shipment)} WHERE ev.activity IN (${invoiceActs})) GROUP BY ALL) si USING (shipment)`);
+  await run(`CREATE OR REPLACE TEMP TABLE rec_line_facts AS
+             WITH line_invoiced AS (SELECT ls.line, sum(ls.shipped * sh.invoiced / nullif(sh.shipped, 0)) AS invoiced
+                                    FROM rec_line_shipments ls JOIN rec_shipments sh USING (shipment) WHERE sh.invoiced IS NOT NULL GROUP BY ls.line),
+                  lines AS (SELECT line, max(ordered) AS ordered, coalesce(sum(shipped) FILTER (WHERE activity IN (${shippedActs})), 0) AS shipped,
+                                   coalesce(sum(invoiced) FILTER (WHERE activity IN (${creditActs})), 0) AS credited
+                            FROM rec_line_events GROUP BY line HAVING max(ordered) IS NOT NULL)
+             SELECT l.line, l.ordered, l.shipped, coalesce(i.invoiced, 0) AS invoiced, l.credited,
+                    l.shipped - l.ordered AS ship_variance, coalesce(i.invoiced, 0) - l.shipped AS invoice_variance
+             FROM lines l LEFT JOIN line_invoiced i USING (line)`);
   const totals = (await one<OrderLineTotals>(
     source.connection,
-    `${base} SELECT count(*)::BIGINT AS lines, coalesce(sum(ordered), 0)::DOUBLE AS ordered, coalesce(sum(shipped), 0)::DOUBLE AS shipped,
-                    coalesce(sum(invoiced), 0)::DOUBLE AS invoiced, coalesce(sum(credited), 0)::DOUBLE AS credited,
-                    count(*) FILTER (WHERE ship_variance < 0)::BIGINT AS "shortShippedLines", count(*) FILTER (WHERE ship_variance > 0)::BIGINT AS "overShippedLines",
-                    count(*) FILTER (WHERE invoice_variance < 0)::BIGINT AS "underInvoicedLines", count(*) FILTER (WHERE invoice_variance > 0)::BIGINT AS "overInvoicedLines",
-                    count(*) FILTER (WHERE ship_variance <> 0 OR invoice_variance <> 0)::BIGINT AS "varianceLines"
-             FROM facts`,
+    `SELECT count(*)::BIGINT AS lines, coalesce(sum(ordered), 0)::DOUBLE AS ordered, coalesce(sum(shipped), 0)::DOUBLE AS shipped,
+            coalesce(sum(invoiced), 0)::DOUBLE AS invoiced, coalesce(sum(credited), 0)::DOUBLE AS credited,
+            count(*) FILTER (WHERE ship_variance < 0)::BIGINT AS "shortShippedLines", count(*) FILTER (WHERE ship_variance > 0)::BIGINT AS "overShippedLines",
+            count(*) FILTER (WHERE invoice_variance < 0)::BIGINT AS "underInvoicedLines", count(*) FILTER (WHERE invoice_variance > 0)::BIGINT AS "overInvoicedLines",
+            count(*) FILTER (WHERE ship_variance <> 0 OR invoice_variance <> 0)::BIGINT AS "varianceLines"
+     FROM rec_line_facts`,
     params,
   ))!;
   const shipments = (await one<ShipmentTotals>(
     source.connection,
-    `${base} SELECT count(*)::BIGINT AS shipments, coalesce(sum(sh.shipped), 0)::DOUBLE AS shipped, coalesce(sum(si.invoiced), 0)::DOUBLE AS invoiced,
-                    count(*) FILTER (WHERE si.shipment IS NULL)::BIGINT AS uninvoiced,
-                    count(*) FILTER (WHERE si.shipment IS NOT NULL AND si.invoiced IS DISTINCT FROM sh.shipped)::BIGINT AS mismatched
-             FROM shipments sh FULL JOIN shipment_invoices si USING (shipment)`,
+    `SELECT count(*)::BIGINT AS shipments, coalesce(sum(shipped), 0)::DOUBLE AS shipped, coalesce(sum(invoiced), 0)::DOUBLE AS invoiced,
+            count(*) FILTER (WHERE invoiced IS NULL)::BIGINT AS uninvoiced,
+            count(*) FILTER (WHERE invoiced IS NOT NULL AND invoiced IS DISTINCT FROM shipped)::BIGINT AS mismatched
+     FROM rec_shipments`,
     params,
   ))!;
   const variances = await rows<OrderLineVariance>(
     source.connection,
-    `${base} SELECT line, ordered, shipped, invoiced, credited, ship_variance AS "shipVariance", invoice_variance AS "invoiceVariance" FROM facts
-             WHERE ship_variance <> 0 OR invoice_variance <> 0 ORDER BY abs(ship_variance) + abs(invoice_variance) DESC, line LIMIT $limit`,
+    `SELECT line, ordered, shipped, invoiced, credited, ship_variance AS "shipVariance", invoice_variance AS "invoiceVariance" FROM rec_line_facts
+     WHERE ship_variance <> 0 OR invoice_variance <> 0 ORDER BY abs(ship_variance) + abs(invoice_variance) DESC, line LIMIT $limit`,
     params,
   );
   return { computable: true, reason: null, totals, variances, shipments };
@@ -371,45 +381,47 @@ async function purchaseLines(source: Source, o: NonNullable<ReconciliationOption
   if (needs.missing.length > 0) return notComputable(needs, { bySku: [], trend: [] });
   const params = { ...source.params, ...needs.params, limit };
   const base = `
-    WITH ev AS (${needs.events(`${ordered} AS ordered, ${received} AS received, ${invoiced} AS invoiced, ${sku} AS sku`)}),
-         lines AS (SELECT k.key AS line, any_value(ev.sku) FILTER (WHERE ev.sku IS NOT NULL) AS sku, max(ev.ordered) AS ordered,
+    WITH ev AS (${needs.events(`${ordered} AS ordered, ${received} AS received, ${invoiced} AS invoiced, ${sku} AS sku`, line)}),
+         lines AS (SELECT ev.key AS line, any_value(ev.sku) FILTER (WHERE ev.sku IS NOT NULL) AS sku, max(ev.ordered) AS ordered,
                           count(*) FILTER (WHERE ev.activity IN (${receiptActs})) > 0 AS is_received,
                           coalesce(sum(ev.received) FILTER (WHERE ev.activity IN (${receiptActs})), 0) AS received,
                           count(*) FILTER (WHERE ev.activity IN (${invoiceActs})) > 0 AS is_invoiced,
                           coalesce(sum(ev.invoiced) FILTER (WHERE ev.activity IN (${invoiceActs})), 0) AS invoiced,
                           max(ev.ts) FILTER (WHERE ev.activity IN (${invoiceActs})) AS invoiced_at,
                           coalesce(bool_or(ev.activity IN (${mismatchActs})), false) AS flagged
-                   FROM ev JOIN ${line} k ON k.event_no = ev.event_no GROUP BY k.key),
+                   FROM ev GROUP BY ev.key),
          facts AS (SELECT *, is_invoiced AND invoiced <> received AS mismatched,
                           CASE WHEN is_received THEN received - ordered END AS receipt_variance, invoiced - received AS invoice_variance FROM lines)`;
+  const materialize = `CREATE OR REPLACE TEMP TABLE rec_po_facts AS ${base} SELECT * FROM facts`;
+  await source.connection.run(materialize, used(materialize, params));
   const totals = (await one<PurchaseLineTotals>(
     source.connection,
-    `${base} SELECT count(*)::BIGINT AS lines, coalesce(sum(ordered), 0)::DOUBLE AS ordered, coalesce(sum(received), 0)::DOUBLE AS received,
+    `SELECT count(*)::BIGINT AS lines, coalesce(sum(ordered), 0)::DOUBLE AS ordered, coalesce(sum(received), 0)::DOUBLE AS received,
                     coalesce(sum(invoiced), 0)::DOUBLE AS invoiced, count(*) FILTER (WHERE is_received)::BIGINT AS "receivedLines",
                     count(*) FILTER (WHERE is_invoiced)::BIGINT AS "invoicedLines", count(*) FILTER (WHERE receipt_variance <> 0)::BIGINT AS "receiptVarianceLines",
                     count(*) FILTER (WHERE mismatched)::BIGINT AS "mismatchedLines", count(*) FILTER (WHERE flagged)::BIGINT AS "flaggedLines",
                     count(*) FILTER (WHERE flagged <> mismatched)::BIGINT AS "unexplainedLines"
-             FROM facts`,
+             FROM rec_po_facts`,
     params,
   ))!;
   const bySku = await rows<Reconciliation['purchaseLines']['bySku'][number]>(
     source.connection,
-    `${base} SELECT coalesce(sku, '') AS sku, count(*)::BIGINT AS lines, count(*) FILTER (WHERE is_invoiced)::BIGINT AS "invoicedLines",
+    `SELECT coalesce(sku, '') AS sku, count(*)::BIGINT AS lines, count(*) FILTER (WHERE is_invoiced)::BIGINT AS "invoicedLines",
                     count(*) FILTER (WHERE mismatched)::BIGINT AS "mismatchedLines", count(*) FILTER (WHERE receipt_variance < 0)::BIGINT AS "receivedShortLines"
-             FROM facts GROUP BY 1 HAVING count(*) FILTER (WHERE mismatched) > 0 ORDER BY "mismatchedLines" DESC, sku LIMIT $limit`,
+             FROM rec_po_facts GROUP BY 1 HAVING count(*) FILTER (WHERE mismatched) > 0 ORDER BY "mismatchedLines" DESC, sku LIMIT $limit`,
     params,
   );
   const trend = await rows<Reconciliation['purchaseLines']['trend'][number]>(
     source.connection,
-    `${base} SELECT strftime(date_trunc('week', timezone('UTC', invoiced_at)), '%Y-%m-%d') AS week, count(*)::BIGINT AS "invoicedLines",
+    `SELECT strftime(date_trunc('week', timezone('UTC', invoiced_at)), '%Y-%m-%d') AS week, count(*)::BIGINT AS "invoicedLines",
                     count(*) FILTER (WHERE mismatched)::BIGINT AS "mismatchedLines", coalesce(sum(invoice_variance), 0)::DOUBLE AS "invoiceVarianceUnits"
-             FROM facts WHERE is_invoiced GROUP BY 1 ORDER BY 1`,
+             FROM rec_po_facts WHERE is_invoiced GROUP BY 1 ORDER BY 1`,
     params,
   );
   const variances = await rows<PurchaseLineVariance>(
     source.connection,
-    `${base} SELECT line, sku, ordered, received, invoiced, receipt_variance AS "receiptVariance", invoice_variance AS "invoiceVariance", flagged
-             FROM facts WHERE mismatched OR flagged ORDER BY abs(invoice_variance) DESC, line LIMIT $limit`,
+    `SELECT line, sku, ordered, received, invoiced, receipt_variance AS "receiptVariance", invoice_variance AS "invoiceVariance", flagged
+             FROM rec_po_facts WHERE mismatched OR flagged ORDER BY abs(invoice_variance) DESC, line LIMIT $limit`,
     params,
   );
   return { computable: true, reason: null, totals, variances, bySku, trend };
@@ -435,16 +447,18 @@ async function stock(source: Source, o: NonNullable<ReconciliationOptions['stock
                                 CASE WHEN ev.activity IN (${allocationActs}) THEN ${allocated} END AS allocated,
                                 CASE WHEN ev.activity IN (${shippedActs}) THEN ${shipped} END AS shipped,
                                 CASE WHEN ev.activity IN (${adjustmentActs}) THEN ${adjusted} END AS adjusted`)}
-                WHERE ev.activity IN (${putAwayActs}, ${allocationActs}, ${shippedActs}, ${adjustmentActs})),
-         adjustments AS (SELECT ts, warehouse, sku, adjusted FROM ev WHERE adjusted IS NOT NULL AND adjusted <> 0)`;
+                WHERE ev.activity IN (${putAwayActs}, ${allocationActs}, ${shippedActs}, ${adjustmentActs}))`;
+  const materialize = `CREATE OR REPLACE TEMP TABLE rec_stock_events AS ${base} SELECT warehouse, sku, ts, put_away, allocated, shipped, adjusted FROM ev`;
+  await source.connection.run(materialize, used(materialize, params));
+  const adjustments = `(SELECT ts, warehouse, sku, adjusted FROM rec_stock_events WHERE adjusted IS NOT NULL AND adjusted <> 0)`;
   const warehouses = await rows<StockPosition>(
     source.connection,
-    `${base} SELECT warehouse, coalesce(sum(put_away), 0)::DOUBLE AS "putAway", coalesce(sum(allocated), 0)::DOUBLE AS allocated,
+    `SELECT warehouse, coalesce(sum(put_away), 0)::DOUBLE AS "putAway", coalesce(sum(allocated), 0)::DOUBLE AS allocated,
                     coalesce(sum(shipped), 0)::DOUBLE AS shipped, coalesce(sum(adjusted), 0)::DOUBLE AS adjustments,
                     count(*) FILTER (WHERE adjusted <> 0)::BIGINT AS "adjustmentCount",
                     coalesce(-sum(adjusted) FILTER (WHERE adjusted < 0), 0)::DOUBLE AS shrinkage, coalesce(sum(adjusted) FILTER (WHERE adjusted > 0), 0)::DOUBLE AS found,
                     (coalesce(sum(put_away), 0) - coalesce(sum(allocated), 0) + coalesce(sum(adjusted), 0))::DOUBLE AS "bookMovement"
-             FROM ev WHERE warehouse IS NOT NULL GROUP BY warehouse ORDER BY warehouse`,
+             FROM rec_stock_events WHERE warehouse IS NOT NULL GROUP BY warehouse ORDER BY warehouse`,
     params,
   );
   const totals: StockTotals = {
@@ -456,15 +470,15 @@ async function stock(source: Source, o: NonNullable<ReconciliationOptions['stock
   };
   const trend = await rows<Reconciliation['stock']['trend'][number]>(
     source.connection,
-    `${base} SELECT strftime(date_trunc('week', timezone('UTC', ts)), '%Y-%m-%d') AS week, warehouse, count(*)::BIGINT AS adjustments,
+    `SELECT strftime(date_trunc('week', timezone('UTC', ts)), '%Y-%m-%d') AS week, warehouse, count(*)::BIGINT AS adjustments,
                     sum(adjusted)::DOUBLE AS units, coalesce(-sum(adjusted) FILTER (WHERE adjusted < 0), 0)::DOUBLE AS shrinkage,
                     coalesce(sum(adjusted) FILTER (WHERE adjusted > 0), 0)::DOUBLE AS found
-             FROM adjustments WHERE warehouse IS NOT NULL GROUP BY ALL ORDER BY week, warehouse`,
+             FROM ${adjustments} WHERE warehouse IS NOT NULL GROUP BY ALL ORDER BY week, warehouse`,
     params,
   );
   const variances = await rows<StockVariance>(
     source.connection,
-    `${base} SELECT strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS at, warehouse, sku, adjusted::DOUBLE AS quantity FROM adjustments
+    `SELECT strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS at, warehouse, sku, adjusted::DOUBLE AS quantity FROM ${adjustments}
              ORDER BY abs(adjusted) DESC, ts, warehouse, sku LIMIT $limit`,
     params,
   );

@@ -26,6 +26,8 @@ export interface LogTables {
   objectLogId: number | null;
   /** Object types of that log. */
   objectTypes: readonly string[];
+  /** Per object type, the id of its case-notion log (`<log>@<type>`), whose cases are the objects. */
+  notionLogs: ReadonlyMap<string, number>;
 }
 
 /** Reads which attribute columns and object types a log has (`logId`'s parent's objects for a case notion). */
@@ -41,7 +43,11 @@ export async function logTables(connection: DuckDBConnection, logId: number): Pr
     objectLogId === null
       ? []
       : (await queryRows<{ type: string }>(connection, `SELECT DISTINCT object_type AS type FROM objects WHERE log_id = $log ORDER BY 1`, { log: objectLogId })).map((r) => r.type);
-  return { attributeLogId: logId, attributes: new Map(columns.map((c) => [c.name, c.type])), objectLogId, objectTypes };
+  const notions =
+    objectLogId === null
+      ? []
+      : await queryRows<{ type: string; id: number }>(connection, `SELECT case_notion AS type, log_id AS id FROM logs WHERE parent_log_id = $log AND case_notion IS NOT NULL`, { log: objectLogId });
+  return { attributeLogId: logId, attributes: new Map(columns.map((c) => [c.name, c.type])), objectLogId, objectTypes, notionLogs: new Map(notions.map((n) => [n.type, n.id])) };
 }
 
 /**
@@ -62,6 +68,18 @@ export function resolveKey(tables: LogTables, candidates: readonly string[], par
     }
   }
   for (const name of candidates) {
+    const notion = tables.notionLogs.get(name);
+    if (notion !== undefined) {
+      // The case-notion log already holds each event once per object of the type, the object as its case: integer joins, no string matching.
+      return {
+        key: {
+          label: `object type ${JSON.stringify(name)}`,
+          relation: `(SELECT e.event_no, c.name AS key FROM (SELECT event_no, case_id FROM events WHERE log_id = $${param}) e
+                      JOIN (SELECT case_id, name FROM cases WHERE log_id = $${param}) c USING (case_id))`,
+        },
+        params: { [param]: notion },
+      };
+    }
     if (tables.objectLogId !== null && tables.objectTypes.includes(name)) {
       return {
         key: {
