@@ -405,7 +405,7 @@ async function fillRate(context: Context): Promise<Kpi> {
   if (!needs.ok) return notComputable(head, needs);
   const row = (await queryRow<{ unitsOrdered: number | null; unitsAllocated: number | null }>(
     context.connection,
-    `WITH lines AS (SELECT e.case_id, k.key, max(${ordered}) AS ordered FROM ${orderEvents(context, `JOIN ${line.relation} k ON k.event_no = e.event_no`)} GROUP BY ALL)
+    `WITH lines AS (SELECT e.case_id, k.key, max(${ordered}) AS ordered FROM ${orderEvents(context, `JOIN ${line.relation} k ON k.event_no = e.event_no`)} AND ${ordered} IS NOT NULL GROUP BY ALL)
      SELECT (SELECT sum(ordered) FROM lines)::DOUBLE AS "unitsOrdered",
             (SELECT sum(${allocated}) FROM ${orderEvents(context)} AND e.activity_id IN (${ids(allocationIds)}))::DOUBLE AS "unitsAllocated"`,
     { ...context.scope.params, ...line.params },
@@ -484,7 +484,8 @@ async function computeOutcomes(context: Context): Promise<Outcomes> {
                             bool_or(activity_id IN (${ids(exceptionIds)})) AS exception, bool_or(activity_id IN (${ids(returnIds)})) AS returned
                      FROM ev GROUP BY case_id HAVING max(promised) <= $judged_by::DATE),
           lines AS (SELECT ev.case_id, k.key, max(ev.ordered) AS ordered, coalesce(sum(ev.shipped), 0) AS shipped
-                    FROM ev JOIN ${line.relation} k ON k.event_no = ev.event_no WHERE ev.case_id IN (SELECT case_id FROM judged) GROUP BY ALL HAVING max(ev.ordered) IS NOT NULL),
+                    FROM ev JOIN ${line.relation} k ON k.event_no = ev.event_no
+                    WHERE (ev.ordered IS NOT NULL OR ev.shipped IS NOT NULL) AND ev.case_id IN (SELECT case_id FROM judged) GROUP BY ALL HAVING max(ev.ordered) IS NOT NULL),
           in_full AS (SELECT case_id, bool_and(shipped = ordered) AS in_full FROM lines GROUP BY case_id),
           ships AS (SELECT ev.case_id, k.key, min(ev.ts) FILTER (WHERE ev.activity_id = ${deliveredId}) AS delivered, bool_or(ev.activity_id IN (${ids(failureIds)})) AS failed
                     FROM ev JOIN ${shipment.relation} k ON k.event_no = ev.event_no WHERE ev.case_id IN (SELECT case_id FROM judged) GROUP BY ALL),

@@ -109,4 +109,13 @@ describe('getKpis', () => {
     expect(filtered.fill_rate).toMatchObject({ counts: { unitsOrdered: 14, unitsAllocated: 12 } });
     await expect(getKpis(store, 'plain', {}, { otif: { judgedPromisedBy: '7 Jan' } })).rejects.toThrow(/YYYY-MM-DD/);
   });
+
+  it('treats names in options as names, never as SQL', async () => {
+    const hostile = `quantity_ordered" FROM events; DROP TABLE cases; --`;
+    const k = byId((await getKpis(store, 'plain', {}, { fillRate: { orderedAttribute: hostile }, manualResourcePrefixes: ["' OR 1=1 --"], exceptionActivities: ["Credit Hold') OR ('1'='1"] })).kpis);
+    expect(k.fill_rate!.reason).toBe(`not computable: missing attribute ${JSON.stringify(hostile)}`);
+    // No resource starts with the quote, and the activity does not exist: every paid order is touchless.
+    expect(k.touchless_order_rate).toMatchObject({ counts: { completed: 3, touchless: 3 } });
+    expect(byId((await getKpis(store, 'plain')).kpis).order_cycle_time!.counts.orders).toBe(3);
+  });
 });
