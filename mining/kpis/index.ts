@@ -212,7 +212,8 @@ function computed(head: KpiHead, value: number | null, counts: Record<string, nu
 }
 
 const list = (names: readonly string[]): string => names.map((n) => JSON.stringify(n)).join(', ');
-const ids = (values: readonly number[]): string => (values.length === 0 ? 'NULL' : values.join(', '));
+/** `column IN (ids)`, or false for no ids (never NULL, which would poison bool_or and NOT). */
+const activityIn = (column: string, values: readonly number[]): string => (values.length === 0 ? 'false' : `${column} IN (${values.join(', ')})`);
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 
 /** Events of the order cases (`e`), with their attributes (`a`). */
@@ -277,7 +278,7 @@ async function touchlessRate(context: Context): Promise<Kpi> {
   const row = (await queryRow<{ completed: number; touchless: number }>(
     context.connection,
     `SELECT count(*)::BIGINT AS completed, count(*) FILTER (WHERE NOT touched)::BIGINT AS touchless FROM (
-       SELECT e.case_id, bool_or(e.activity_id IN (${ids(exceptionIds)}) OR coalesce(${manual}, false)) AS touched
+       SELECT e.case_id, bool_or(${activityIn('e.activity_id', exceptionIds)} OR coalesce(${manual}, false)) AS touched
        FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
        WHERE ${context.orderWhere} AND c.variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND activity_id = ${done})
        GROUP BY e.case_id)`,
@@ -300,14 +301,14 @@ async function exceptionRate(context: Context): Promise<Kpi> {
   const row = (await queryRow<{ orders: number; exceptional: number }>(
     context.connection,
     `${vc} SELECT coalesce(sum(n), 0)::BIGINT AS orders,
-              coalesce(sum(n) FILTER (WHERE variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND activity_id IN (${ids(exceptionIds)}))), 0)::BIGINT AS exceptional
+              coalesce(sum(n) FILTER (WHERE variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND ${activityIn('activity_id', exceptionIds)})), 0)::BIGINT AS exceptional
        FROM vc`,
     context.scope.params,
   ))!;
   const perType = await queryRows<{ activity: number; orders: number }>(
     context.connection,
     `${vc} SELECT va.activity_id AS activity, sum(vc.n)::BIGINT AS orders FROM vc JOIN variant_activities va ON va.log_id = $log AND va.variant_id = vc.variant_id
-       WHERE va.activity_id IN (${ids(exceptionIds)}) GROUP BY 1`,
+       WHERE ${activityIn('va.activity_id', exceptionIds)} GROUP BY 1`,
     context.scope.params,
   );
   const byId = new Map(perType.map((r) => [r.activity, r.orders]));
@@ -407,7 +408,7 @@ async function fillRate(context: Context): Promise<Kpi> {
     context.connection,
     `WITH lines AS (SELECT e.case_id, k.key, max(${ordered}) AS ordered FROM ${orderEvents(context, `JOIN ${line.relation} k ON k.event_no = e.event_no`)} AND ${ordered} IS NOT NULL GROUP BY ALL)
      SELECT (SELECT sum(ordered) FROM lines)::DOUBLE AS "unitsOrdered",
-            (SELECT sum(${allocated}) FROM ${orderEvents(context)} AND e.activity_id IN (${ids(allocationIds)}))::DOUBLE AS "unitsAllocated"`,
+            (SELECT sum(${allocated}) FROM ${orderEvents(context)} AND ${activityIn('e.activity_id', allocationIds)})::DOUBLE AS "unitsAllocated"`,
     { ...context.scope.params, ...line.params },
   ))!;
   const counts = { unitsOrdered: row.unitsOrdered ?? 0, unitsAllocated: row.unitsAllocated ?? 0 };
@@ -474,20 +475,20 @@ async function computeOutcomes(context: Context): Promise<Outcomes> {
   const returnsElsewhere =
     returnColumn === undefined || returnIds.length === 0
       ? 'SELECT NULL::VARCHAR AS name WHERE false'
-      : `SELECT DISTINCT CAST(a.${returnColumn} AS VARCHAR) AS name FROM events e JOIN ${context.attributes} a ON a.waybill_event_no = e.event_no WHERE e.log_id = $log AND e.activity_id IN (${ids(returnIds)})`;
+      : `SELECT DISTINCT CAST(a.${returnColumn} AS VARCHAR) AS name FROM events e JOIN ${context.attributes} a ON a.waybill_event_no = e.event_no WHERE e.log_id = $log AND ${activityIn('e.activity_id', returnIds)}`;
   const facts = (await queryRow<{ judged: number; otif: number; perfect: number }>(
     context.connection,
     `WITH ev AS (SELECT e.case_id, c.name, e.event_no, e.activity_id, e.ts, ${promised} AS promised, ${ordered} AS ordered, ${shipped} AS shipped, ${invoiced} AS invoiced
                  FROM ${orderEvents(context)}),
           judged AS (SELECT case_id, any_value(name) AS name, max(promised) AS promised, coalesce(sum(shipped), 0) AS shipped,
-                            coalesce(sum(invoiced) FILTER (WHERE activity_id IN (${ids(invoiceIds)})), 0) AS invoiced,
-                            bool_or(activity_id IN (${ids(exceptionIds)})) AS exception, bool_or(activity_id IN (${ids(returnIds)})) AS returned
+                            coalesce(sum(invoiced) FILTER (WHERE ${activityIn('activity_id', invoiceIds)}), 0) AS invoiced,
+                            bool_or(${activityIn('activity_id', exceptionIds)}) AS exception, bool_or(${activityIn('activity_id', returnIds)}) AS returned
                      FROM ev GROUP BY case_id HAVING max(promised) <= $judged_by::DATE),
           lines AS (SELECT ev.case_id, k.key, max(ev.ordered) AS ordered, coalesce(sum(ev.shipped), 0) AS shipped
                     FROM ev JOIN ${line.relation} k ON k.event_no = ev.event_no
                     WHERE (ev.ordered IS NOT NULL OR ev.shipped IS NOT NULL) AND ev.case_id IN (SELECT case_id FROM judged) GROUP BY ALL HAVING max(ev.ordered) IS NOT NULL),
           in_full AS (SELECT case_id, bool_and(shipped = ordered) AS in_full FROM lines GROUP BY case_id),
-          ships AS (SELECT ev.case_id, k.key, min(ev.ts) FILTER (WHERE ev.activity_id = ${deliveredId}) AS delivered, bool_or(ev.activity_id IN (${ids(failureIds)})) AS failed
+          ships AS (SELECT ev.case_id, k.key, min(ev.ts) FILTER (WHERE ev.activity_id = ${deliveredId}) AS delivered, bool_or(${activityIn('ev.activity_id', failureIds)}) AS failed
                     FROM ev JOIN ${shipment.relation} k ON k.event_no = ev.event_no WHERE ev.case_id IN (SELECT case_id FROM judged) GROUP BY ALL),
           ship_facts AS (SELECT s.case_id, bool_or(s.delivered IS NULL OR epoch_ms(s.delivered) >= epoch_ms(j.promised + INTERVAL 1 DAY)) AS late, bool_or(s.failed) AS failed
                          FROM ships s JOIN judged j USING (case_id) GROUP BY s.case_id),
