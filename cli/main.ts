@@ -11,6 +11,9 @@ import {
   getLoadHistory,
   getQueueAging,
   queueAgingOptionsFromParams,
+  getKpis,
+  kpiOptionsFromParams,
+  getReconciliation,
   getCaseDurationDistribution,
   getMilestoneDurations,
   getDurationBreakdown,
@@ -34,9 +37,9 @@ import {
   UnknownLogError,
 } from '../mining/index.ts';
 import { startProgress } from './progress.ts';
-import { printBottlenecks, printBreakdown, printCaseDistribution, printCaseDurations, printExceptionTrends, printMilestones, printTrend, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
+import { printBottlenecks, printBreakdown, printKpis, printReconciliation, printCaseDistribution, printCaseDurations, printExceptionTrends, printMilestones, printTrend, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
 
-const ANALYSES = ['process-map', 'variants', 'case-durations', 'case-distribution', 'milestones', 'duration-breakdown', 'duration-trend', 'queue-aging', 'bottlenecks', 'exceptions'];
+const ANALYSES = ['process-map', 'variants', 'case-durations', 'case-distribution', 'milestones', 'duration-breakdown', 'duration-trend', 'queue-aging', 'bottlenecks', 'exceptions', 'kpis', 'reconciliation'];
 
 const USAGE = `waybill — process intelligence for distribution businesses
 
@@ -59,6 +62,7 @@ Usage:
           (breakdown and trend measure a milestone when --milestone-from/--milestone-to are given)
         | queue-aging [--as-of TIME] [--end ACTIVITY]… [--sla "ACTIVITY=2d"]… [--buckets 1d,3d,7d] [--oldest N] [--oldest-by case|step] [--case-prefix SO-]
         | bottlenecks [--rank-by total|median] [--limit N]
+        | kpis [--order-activity A|none] [--exception ACTIVITY]… [--manual PREFIX]…  | reconciliation [--limit N] (on a linked log)
         | exceptions [--exception "TYPE=ACTIVITY|ACTIVITY"]… [--period week|month] [--period-by case-start|event] [--driver ATTRIBUTE]… [--top N]
       MODE: intersecting (default) | contained | started | completed
       more filters (all must hold; the repeatable ones may be given several times):
@@ -126,6 +130,8 @@ const OPTIONS = {
   'from-occurrence': { type: 'string' },
   'to-occurrence': { type: 'string' },
   by: { type: 'string' },
+  'order-activity': { type: 'string' },
+  manual: { type: 'string', multiple: true },
   sort: { type: 'string' },
   exception: { type: 'string', multiple: true },
   period: { type: 'string' },
@@ -341,6 +347,13 @@ async function run(command: string, args: string[], values: Values): Promise<voi
           const result = await getDurationTrend(store, log, filter, trendFromParams(params));
           output(result, () => printTrend(result));
         }
+      } else if (analysis === 'kpis') {
+        const result = await getKpis(store, log, filter, kpiOptionsFromParams({ 'order-activity': values['order-activity'], exception: values.exception, manual: values.manual }));
+        output(result, () => printKpis(result));
+      } else if (analysis === 'reconciliation') {
+        const limit = integerOption(values.limit, '--limit');
+        const result = await getReconciliation(store, log, filter, limit === undefined ? {} : { limit });
+        output(result, () => printReconciliation(result));
       } else if (analysis === 'queue-aging') {
         const result = await getQueueAging(store, log, filter, queueAgingOptionsFromParams({ 'as-of': values['as-of'], end: values.end, sla: values.sla, buckets: values.buckets, oldest: values.oldest, 'oldest-by': values['oldest-by'], 'case-prefix': values['case-prefix'] }));
         output(result, () => printQueueAging(result));

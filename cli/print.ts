@@ -1,5 +1,5 @@
 import type { SourcePreview } from '../ingest/index.ts';
-import type { Bottlenecks, CaseDurationDistribution, CaseDurations, DurationBreakdown, DurationTrend, ExceptionTrends, MilestoneDurations, LoadHistory, LogInfo, ProcessMap, QueueAging, Variants } from '../mining/index.ts';
+import type { Bottlenecks, Kpis, Reconciliation, CaseDurationDistribution, CaseDurations, DurationBreakdown, DurationTrend, ExceptionTrends, MilestoneDurations, LoadHistory, LogInfo, ProcessMap, QueueAging, Variants } from '../mining/index.ts';
 import { humanizeSeconds } from '../mining/format.ts';
 import { formatNumber, formatTable } from './table.ts';
 
@@ -171,4 +171,18 @@ export function printBreakdown(result: DurationBreakdown): void {
 export function printTrend(result: DurationTrend): void {
   console.log(`Durations of ${result.log} per ${result.period} of case start\n`);
   console.log(formatTable(['period', 'cases', 'median', 'mean', 'p90'], result.series.map((p) => [p.start.slice(0, 10), p.cases, duration(p.median), duration(p.mean), duration(p.p90)])));
+}
+
+export function printKpis(result: Kpis): void {
+  console.log(`KPIs of ${result.log}\n`);
+  const value = (k: Kpis['kpis'][number]) =>
+    k.value === null ? k.reason ?? '' : k.unit === 'ratio' ? `${(k.value * 100).toFixed(1)} %` : humanizeSeconds(k.value);
+  console.log(formatTable(['KPI', 'value'], result.kpis.map((k) => [k.name, value(k)])));
+}
+
+export function printReconciliation(result: Reconciliation): void {
+  console.log(`Reconciliation of ${result.log}\n`);
+  for (const [title, section] of [['Order lines: ordered, shipped, invoiced', result.orderLines], ['Purchase lines: ordered, received, invoiced', result.purchaseLines], ['Stock per warehouse', result.stock]] as const) {
+    console.log(`${title}: ${section.computable ? JSON.stringify(section.totals) : section.reason}`);
+  }
 }

@@ -215,3 +215,16 @@ describe('GET cycle-time analyses', () => {
     expect((await get('/api/logs/orders/duration-breakdown')).status).toBe(400);
   });
 });
+
+describe('GET /api/logs/:log/kpis and reconciliation', () => {
+  it('say which KPIs the log cannot support, and why, instead of a number', async () => {
+    const { status, body } = await get('/api/logs/orders/kpis?order-activity=none');
+    expect(status).toBe(200);
+    const kpis = body.kpis as { id: string; computable: boolean; value: number | null; reason: string | null }[];
+    expect(kpis.find((k) => k.id === 'otif')).toMatchObject({ computable: false, value: null, reason: expect.stringMatching(/^not computable: missing/) });
+    expect(kpis.find((k) => k.id === 'fill_rate')).toMatchObject({ computable: false, value: null });
+    const reconciliation = await get('/api/logs/orders/reconciliation');
+    expect(reconciliation.status).toBe(200);
+    expect(reconciliation.body).toMatchObject({ log: 'orders', orderLines: { computable: false } });
+  });
+});

@@ -13,6 +13,10 @@ import {
   getCaseDurations,
   getLoadHistory,
   getQueueAging,
+  getKpis,
+  KPI_PARAMS,
+  kpiOptionsFromParams,
+  getReconciliation,
   getCaseDurationDistribution,
   getMilestoneDurations,
   getDurationBreakdown,
@@ -109,6 +113,15 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     .get('/logs/:log/exceptions', async (c) => {
       const filter = filterOf(c, [...EXCEPTION_PARAMS]);
       return c.json(await getExceptionTrends(await openStore(), logOf(c), filter, exceptionOptionsFromParams(c.req.queries())));
+    })
+    .get('/logs/:log/kpis', async (c) => {
+      const filter = filterOf(c, [...KPI_PARAMS]);
+      return c.json(await getKpis(await openStore(), logOf(c), filter, kpiOptionsFromParams(c.req.queries())));
+    })
+    .get('/logs/:log/reconciliation', async (c) => {
+      const filter = filterOf(c, ['limit']);
+      const limit = optionalInteger(c.req.query('limit'), 'limit');
+      return c.json(await getReconciliation(await openStore(), logOf(c), filter, limit === undefined ? {} : { limit }));
     })
     .get('/logs/:log/loads', async (c) => {
       allowOnly(c, ['limit']);

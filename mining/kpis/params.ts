@@ -1,0 +1,23 @@
+import type { KpiOptions } from './index.ts';
+
+/** Query parameters and CLI flags of the KPIs (besides the filter); the other KPI options are for code that calls getKpis. */
+export const KPI_PARAMS = ['order-activity', 'exception', 'manual'] as const;
+type Params = Partial<Record<(typeof KPI_PARAMS)[number], string | readonly string[] | undefined>>;
+
+const all = (value: string | readonly string[] | undefined): string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : [...value]);
+
+/**
+ * `order-activity` (the activity that makes a case an order; `none` for every case),
+ * `exception` (repeatable: the exception activities) and `manual` (repeatable:
+ * resource prefixes of people whose touch makes an order manual).
+ */
+export function kpiOptionsFromParams(params: Params): KpiOptions {
+  const options: KpiOptions = {};
+  const [orderActivity] = all(params['order-activity']);
+  if (orderActivity !== undefined) options.orderActivity = orderActivity === 'none' ? null : orderActivity;
+  const exceptions = all(params.exception);
+  if (exceptions.length > 0) options.exceptionActivities = exceptions;
+  const manual = all(params.manual);
+  if (manual.length > 0) options.manualResourcePrefixes = manual;
+  return options;
+}
