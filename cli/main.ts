@@ -11,6 +11,7 @@ import {
   getLoadHistory,
   getQueueAging,
   queueAgingOptionsFromParams,
+  processMapOptionsFromParams,
   getKpis,
   kpiOptionsFromParams,
   getReconciliation,
@@ -56,7 +57,7 @@ Usage:
       a log's loads, and the rows they quarantined (line, column, why); --csv writes those rows for a spreadsheet
   waybill logs [--json]
   waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
-      ANALYSIS: process-map | variants [--limit N] | case-durations [--bins N]
+      ANALYSIS: process-map [--activities PCT] [--paths PCT] [--frequency events|cases] | variants [--limit N] | case-durations [--bins N]
         | case-distribution [--bins N] | milestones --milestone-from A --milestone-to B [--from-occurrence first|last] [--to-occurrence first|last]
         | duration-breakdown --by ATTRIBUTE [--sort median|mean|p90|cases] [--limit N] | duration-trend [--period week|month]
           (breakdown and trend measure a milestone when --milestone-from/--milestone-to are given)
@@ -130,6 +131,9 @@ const OPTIONS = {
   'from-occurrence': { type: 'string' },
   'to-occurrence': { type: 'string' },
   by: { type: 'string' },
+  activities: { type: 'string' },
+  paths: { type: 'string' },
+  frequency: { type: 'string' },
   'order-activity': { type: 'string' },
   manual: { type: 'string', multiple: true },
   sort: { type: 'string' },
@@ -308,7 +312,7 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       const log = logForNotion(values.log, params);
       const output = (result: unknown, print: () => void) => (values.json ? console.log(JSON.stringify(result)) : print());
       if (analysis === 'process-map') {
-        const result = await discoverProcessMap(store, log, filter);
+        const result = await discoverProcessMap(store, log, filter, processMapOptionsFromParams({ activities: values.activities, paths: values.paths, frequency: values.frequency }));
         output(result, () => printProcessMap(result));
       } else if (analysis === 'variants') {
         const limit = integerOption(values.limit, '--limit');

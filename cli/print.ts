@@ -18,16 +18,19 @@ export function printLogs(logs: readonly LogInfo[]): void {
 }
 
 export function printProcessMap(map: ProcessMap): void {
-  console.log(`Process map of ${map.log}: ${formatNumber(map.cases)} cases, ${formatNumber(map.events)} events\n`);
+  const hidden = [map.hiddenActivities ? `${map.hiddenActivities} activities hidden` : '', map.hiddenPaths ? `${map.hiddenPaths} paths hidden` : ''].filter(Boolean);
+  console.log(`Process map of ${map.log}: ${formatNumber(map.cases)} cases, ${formatNumber(map.events)} events${hidden.length > 0 ? ` (${hidden.join(', ')})` : ''}\n`);
   console.log(formatTable(['activity', 'events', 'cases'], map.activities.map((a) => [a.name, a.count, a.cases])));
   console.log();
+  const byCases = map.edges.some((e) => e.cases !== undefined);
   console.log(
     formatTable(
-      ['from', 'to', 'count', 'median', 'mean', 'p90', 'total'],
+      ['from', 'to', 'count', ...(byCases ? ['cases'] : []), 'median', 'mean', 'p90', 'total'],
       map.edges.map((e) => [
         e.from,
         e.to,
         e.count,
+        ...(byCases ? [e.cases ?? 0] : []),
         humanizeSeconds(e.duration.median),
         humanizeSeconds(e.duration.mean),
         humanizeSeconds(e.duration.p90),

@@ -228,3 +228,14 @@ describe('GET /api/logs/:log/kpis and reconciliation', () => {
     expect(reconciliation.body).toMatchObject({ log: 'orders', orderLines: { computable: false } });
   });
 });
+
+describe('process map controls in the query string', () => {
+  it('take activities and paths in percent and frequency by cases', async () => {
+    const { status, body } = await get('/api/logs/orders/process-map?activities=67&paths=0&frequency=cases');
+    expect(status).toBe(200);
+    // Two of the three activities (Order Captured 3, Order Validated 2, Shipped 2: ties by name) and only the widest arcs.
+    expect((body.activities as { name: string }[]).map((a) => a.name)).toEqual(['Order Captured', 'Order Validated']);
+    expect(body).toMatchObject({ hiddenActivities: 1, edges: [{ from: 'Order Captured', to: 'Order Validated', count: 2, cases: 2 }] });
+    expect((await get('/api/logs/orders/process-map?paths=150')).status).toBe(400);
+  });
+});

@@ -13,6 +13,8 @@ import {
   getCaseDurations,
   getLoadHistory,
   getQueueAging,
+  PROCESS_MAP_PARAMS,
+  processMapOptionsFromParams,
   getKpis,
   KPI_PARAMS,
   kpiOptionsFromParams,
@@ -69,8 +71,9 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
       return c.json({ logs: await listLogs(await openStore()) });
     })
     .get('/logs/:log/process-map', async (c) => {
-      const filter = filterOf(c, []);
-      return c.json(await discoverProcessMap(await openStore(), logOf(c), filter));
+      const filter = filterOf(c, [...PROCESS_MAP_PARAMS]);
+      const options = processMapOptionsFromParams({ activities: c.req.query('activities'), paths: c.req.query('paths'), frequency: c.req.query('frequency') });
+      return c.json(await discoverProcessMap(await openStore(), logOf(c), filter, options));
     })
     .get('/logs/:log/variants', async (c) => {
       const filter = filterOf(c, ['limit']);

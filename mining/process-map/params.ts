@@ -1,0 +1,21 @@
+import { OptionError } from '../errors.ts';
+import type { ProcessMapOptions } from './index.ts';
+
+/** Query parameters and CLI flags of the process map: `activities` and `paths` in percent (0–100), `frequency` (events | cases). */
+export const PROCESS_MAP_PARAMS = ['activities', 'paths', 'frequency'] as const;
+
+export function processMapOptionsFromParams(params: Partial<Record<(typeof PROCESS_MAP_PARAMS)[number], string | undefined>>): ProcessMapOptions {
+  const options: ProcessMapOptions = {};
+  for (const name of ['activities', 'paths'] as const) {
+    const text = params[name];
+    if (text === undefined) continue;
+    const percent = Number(text.trim().replace(/%$/, ''));
+    if (text.trim() === '' || !Number.isFinite(percent) || percent < 0 || percent > 100) throw new OptionError(`${name} is a percentage from 0 to 100, not ${JSON.stringify(text)}`);
+    options[name] = percent / 100;
+  }
+  if (params.frequency !== undefined) {
+    if (params.frequency !== 'events' && params.frequency !== 'cases') throw new OptionError(`frequency is events or cases, not ${JSON.stringify(params.frequency)}`);
+    options.frequency = params.frequency;
+  }
+  return options;
+}
