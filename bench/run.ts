@@ -14,10 +14,22 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { writeOrderToCashCsv } from '../datasets/order-to-cash/index.ts';
 import { ingestFile } from '../ingest/index.ts';
-import { discoverProcessMap, getBottlenecks, getCaseDurations, getExceptionTrends, getQueueAging, getVariants } from '../mining/index.ts';
+import { discoverProcessMap, getBottlenecks, getCaseDurations, getDurationBreakdown, getDurationTrend, getExceptionTrends, getKpis, getMilestoneDurations, getQueueAging, getVariants } from '../mining/index.ts';
 import { openStore } from '../store/db.ts';
 import { quoteLiteral } from '../store/sql.ts';
-import { FLOOR_CASE_DURATIONS, FLOOR_INGEST, FLOOR_PROCESS_MAP, FLOOR_VARIANTS } from './floor.ts';
+import {
+  FLOOR_ATTRIBUTE_FILTERED_MAP,
+  FLOOR_BOTTLENECKS,
+  FLOOR_BREAKDOWN,
+  FLOOR_CASE_DURATIONS,
+  FLOOR_EXCEPTIONS,
+  FLOOR_INGEST,
+  FLOOR_MILESTONE,
+  FLOOR_PROCESS_MAP,
+  FLOOR_QUEUE_AGING,
+  FLOOR_TREND,
+  FLOOR_VARIANTS,
+} from './floor.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(ROOT, 'bench', 'data');
@@ -123,12 +135,22 @@ async function main(): Promise<void> {
   const variantsMs = await warm(() => getVariants(store, 'bench'));
   const caseDurationsMs = await warm(() => getCaseDurations(store, 'bench'));
   const filteredMs = await warm(() => discoverProcessMap(store, 'bench', { timeframe: { from: '2026-01-19', to: '2026-02-01', mode: 'started' } }));
-  // The operational analyses of issue 5, warm (plain-SQL floors for them are still to come).
+  // The operational analyses, warm; the same questions as plain SQL on the raw table follow below.
+  const EXCEPTION_TYPES = { 'Pricing discrepancy': ['Pricing Discrepancy'], 'Credit hold': ['Credit Hold'], 'Inventory shortage': ['Inventory Shortage'] };
+  const MILESTONE = { from: 'Order Captured', to: 'Shipped' };
+  const aging = await getQueueAging(store, 'bench');
   const operations = {
-    queueAgingMs: await warm(() => getQueueAging(store, 'bench')),
-    bottlenecksMs: await warm(() => getBottlenecks(store, 'bench')),
-    exceptionTrendsMs: await warm(() => getExceptionTrends(store, 'bench')),
-    attributeFilteredMapMs: await warm(() => discoverProcessMap(store, 'bench', { attributes: [{ name: 'channel', op: 'equals', value: 'EDI' }] })),
+    queueAging: await warm(() => getQueueAging(store, 'bench')),
+    bottlenecks: await warm(() => getBottlenecks(store, 'bench')),
+    exceptionTrends: await warm(() =>
+      getExceptionTrends(store, 'bench', {}, { exceptions: Object.entries(EXCEPTION_TYPES).map(([type, activities]) => ({ type, activities })), drivers: [] }),
+    ),
+    attributeFilteredMap: await warm(() => discoverProcessMap(store, 'bench', { attributes: [{ name: 'channel', op: 'equals', value: 'EDI' }] })),
+    milestone: await warm(() => getMilestoneDurations(store, 'bench', {}, MILESTONE)),
+    breakdown: await warm(() => getDurationBreakdown(store, 'bench', {}, { by: 'warehouse' })),
+    trend: await warm(() => getDurationTrend(store, 'bench', {}, { period: 'week' })),
+    kpis: await warm(() => getKpis(store, 'bench')),
+    halfActivitiesMap: await warm(() => discoverProcessMap(store, 'bench', {}, { activities: 0.5, paths: 0.3 })),
   };
 
   // The floor: plain DuckDB, read_csv into a table, queries on it.
@@ -142,6 +164,15 @@ async function main(): Promise<void> {
   const floorProcessMapMs = await warm(() => runAll(connection, FLOOR_PROCESS_MAP));
   const floorVariantsMs = await warm(() => runAll(connection, FLOOR_VARIANTS));
   const floorCaseDurationsMs = await warm(() => runAll(connection, FLOOR_CASE_DURATIONS));
+  const floorOperations = {
+    queueAging: await warm(() => runAll(connection, FLOOR_QUEUE_AGING(aging.endActivities))),
+    bottlenecks: await warm(() => runAll(connection, FLOOR_BOTTLENECKS)),
+    exceptionTrends: await warm(() => runAll(connection, FLOOR_EXCEPTIONS(EXCEPTION_TYPES))),
+    attributeFilteredMap: await warm(() => runAll(connection, FLOOR_ATTRIBUTE_FILTERED_MAP)),
+    milestone: await warm(() => runAll(connection, FLOOR_MILESTONE(MILESTONE.from, MILESTONE.to))),
+    breakdown: await warm(() => runAll(connection, FLOOR_BREAKDOWN)),
+    trend: await warm(() => runAll(connection, FLOOR_TREND)),
+  };
   connection.closeSync();
   floor.closeSync();
 
@@ -161,6 +192,13 @@ async function main(): Promise<void> {
     { step: 'process map (warm)', waybillMs: processMapMs, floorMs: floorProcessMapMs },
     { step: 'variants (warm)', waybillMs: variantsMs, floorMs: floorVariantsMs },
     { step: 'case durations (warm)', waybillMs: caseDurationsMs, floorMs: floorCaseDurationsMs },
+    { step: 'queue aging (warm)', waybillMs: operations.queueAging, floorMs: floorOperations.queueAging },
+    { step: 'bottlenecks (warm)', waybillMs: operations.bottlenecks, floorMs: floorOperations.bottlenecks },
+    { step: 'exception trends (warm)', waybillMs: operations.exceptionTrends, floorMs: floorOperations.exceptionTrends },
+    { step: 'map, attribute filter (warm)', waybillMs: operations.attributeFilteredMap, floorMs: floorOperations.attributeFilteredMap },
+    { step: 'milestone durations (warm)', waybillMs: operations.milestone, floorMs: floorOperations.milestone },
+    { step: 'duration breakdown (warm)', waybillMs: operations.breakdown, floorMs: floorOperations.breakdown },
+    { step: 'duration trend (warm)', waybillMs: operations.trend, floorMs: floorOperations.trend },
     {
       step: 'map + variants + durations',
       waybillMs: processMapMs + variantsMs + caseDurationsMs,
@@ -191,7 +229,7 @@ async function main(): Promise<void> {
   for (const r of result.steps) console.log(`${pad(r.step, 28)}${ms(r.waybillMs)}${ms(r.floorMs)}   ${r.ratioToFloor.toFixed(2)}×`);
   console.log(`ingest: ${result.ingestEventsPerSecond.toLocaleString('en-US')} events/s (floor read_csv ${result.floorIngestEventsPerSecond.toLocaleString('en-US')} events/s)`);
   console.log(`process map with a two-week filter: ${filteredMs.toFixed(1)} ms; peak RSS ${result.peakRssMiB} MiB`);
-  console.log(`queue aging ${operations.queueAgingMs.toFixed(1)} ms, bottlenecks ${operations.bottlenecksMs.toFixed(1)} ms, exception trends ${operations.exceptionTrendsMs.toFixed(1)} ms, process map filtered by an attribute ${operations.attributeFilteredMapMs.toFixed(1)} ms (warm)`);
+  console.log(`KPIs ${operations.kpis.toFixed(1)} ms; process map with half the activities and 30 % of paths ${operations.halfActivitiesMap.toFixed(1)} ms (warm; no floor)`);
   for (const r of ingestRuns) {
     console.log(
       `CSV ingest ${r.events.toLocaleString('en-US')} events: Waybill ${(r.waybill.ms / 1000).toFixed(1)} s = ${r.waybill.eventsPerSecond.toLocaleString('en-US')} events/s, ` +
