@@ -209,14 +209,12 @@ function stripBom(text: string): string {
 }
 
 /**
- * The physical line on which each of these data records starts. A quoted field may
- * span lines and blank lines hold no record, so a record's number is not its line:
- * the file is scanned (on error paths only) with the reader's quoting rules.
+ * Walks the file's data records with the reader's quoting rules (a quoted field
+ * may span lines, blank lines hold no record), calling `visit(record, line)` with
+ * each record's number (0-based, as raw's rowid counts) and the physical line it
+ * starts on, until `visit` returns true. Only error paths read a file this way.
  */
-export async function recordLines(path: string, eventNos: readonly number[], header = true): Promise<Map<number, number>> {
-  const wanted = new Set(eventNos);
-  const found = new Map<number, number>();
-  if (wanted.size === 0) return found;
+async function scanRecords(path: string, header: boolean, visit: (record: number, line: number) => boolean): Promise<void> {
   const stream = await openSource(path);
   let line = 1;
   let record = header ? -1 : 0; // the header is record -1, data records count from 0
@@ -231,8 +229,7 @@ export async function recordLines(path: string, eventNos: readonly number[], hea
         if (byte === QUOTE) quoted = !quoted; // an escaped "" toggles twice
         if (byte === LF) {
           if (!quoted && hasContent) {
-            if (wanted.has(record)) found.set(record, recordLine);
-            if (found.size === wanted.size) return found;
+            if (record >= 0 && visit(record, recordLine)) return;
             record += 1;
             hasContent = false;
           }
@@ -243,49 +240,36 @@ export async function recordLines(path: string, eventNos: readonly number[], hea
         }
       }
     }
-    if (hasContent && wanted.has(record)) found.set(record, recordLine);
-    return found;
+    if (hasContent && record >= 0) visit(record, recordLine);
   } finally {
     stream.destroy();
   }
 }
 
-/** The data record (0-based, as raw's rowid counts) that starts on each of these physical lines. */
+/** The physical line on which each of these data records starts (a record's number is not its line). */
+export async function recordLines(path: string, eventNos: readonly number[], header = true): Promise<Map<number, number>> {
+  const wanted = new Set(eventNos);
+  const found = new Map<number, number>();
+  if (wanted.size > 0) {
+    await scanRecords(path, header, (record, line) => {
+      if (wanted.has(record)) found.set(record, line);
+      return found.size === wanted.size;
+    });
+  }
+  return found;
+}
+
+/** The data record that starts on each of these physical lines. */
 export async function recordsOfLines(path: string, lines: readonly number[], header = true): Promise<Map<number, number>> {
   const wanted = new Set(lines);
   const found = new Map<number, number>();
-  if (wanted.size === 0) return found;
-  const stream = await openSource(path);
-  let line = 1;
-  let record = header ? -1 : 0;
-  let recordLine = 1;
-  let hasContent = false;
-  let quoted = false;
-  try {
-    for await (const chunk of stream) {
-      const bytes = chunk as Buffer;
-      for (let i = 0; i < bytes.length; i++) {
-        const byte = bytes[i]!;
-        if (byte === QUOTE) quoted = !quoted;
-        if (byte === LF) {
-          if (!quoted && hasContent) {
-            if (wanted.has(recordLine)) found.set(recordLine, record);
-            if (found.size === wanted.size) return found;
-            record += 1;
-            hasContent = false;
-          }
-          line += 1;
-          if (!quoted && !hasContent) recordLine = line;
-        } else if (byte !== CR) {
-          hasContent = true;
-        }
-      }
-    }
-    if (hasContent && wanted.has(recordLine)) found.set(recordLine, record);
-    return found;
-  } finally {
-    stream.destroy();
+  if (wanted.size > 0) {
+    await scanRecords(path, header, (record, line) => {
+      if (wanted.has(line)) found.set(line, record);
+      return found.size === wanted.size;
+    });
   }
+  return found;
 }
 
 /** Splits one CSV line on the delimiter, honouring double-quoted fields ("" inside quotes is a quote). */
