@@ -5,7 +5,7 @@ import { quoteIdent } from '../../store/sql.ts';
 import { type AnalysisScope, runAnalysis } from '../analysis.ts';
 import { checkWholeNumber, OptionError } from '../errors.ts';
 import type { Filter } from '../filter/index.ts';
-import { type LogTables, logTables, numericColumn, resolveKey } from '../reconciliation/keys.ts';
+import { type KeySource, type LogTables, logTables, numericColumn, resolveKey } from '../reconciliation/keys.ts';
 
 /**
  * The operations KPIs of a case-based log (for linked streams, a case notion such
@@ -182,11 +182,12 @@ class Needs {
     if (column === undefined) this.missing.push(`attribute ${JSON.stringify(name)}`);
     return column ?? 'NULL';
   }
-  key(candidates: readonly string[], param: string, what: string): { relation: string; label: string; params: Params } {
+  key(candidates: readonly string[], param: string, what: string): KeySource & { params: Params } {
     const found = resolveKey(this.context.tables, candidates, param);
     if (found === undefined) {
       this.missing.push(`${what} (no attribute or object type ${candidates.map((c) => JSON.stringify(c)).join(' or ')})`);
-      return { relation: '(SELECT NULL::BIGINT AS event_no, NULL::VARCHAR AS key)', label: '', params: {} };
+      const none = '(SELECT NULL::BIGINT AS event_no, NULL::VARCHAR AS key)';
+      return { relation: none, idRelation: none, label: '', params: {} };
     }
     return { ...found.key, params: found.params };
   }
@@ -216,9 +217,25 @@ const list = (names: readonly string[]): string => names.map((n) => JSON.stringi
 const activityIn = (column: string, values: readonly number[]): string => (values.length === 0 ? 'false' : `${column} IN (${values.join(', ')})`);
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 
-/** Events of the order cases (`e`), with their attributes (`a`). */
-function orderEvents(context: Context, join = ''): string {
-  return `cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id LEFT JOIN ${context.attributes} a ON a.waybill_event_no = e.event_no ${join} WHERE ${context.orderWhere}`;
+/**
+ * CTEs `ev` (the order cases' events: case_id, event_no, activity_id, ts) and `qa`
+ * (the attribute rows, `a`, on which one of `columns` is not null, with those
+ * columns and, for an attribute key, the key column as `key`), each read filtered
+ * on its own before they are joined: joining all events with all attribute rows
+ * is what costs.
+ */
+function quantityCtes(context: Context, columns: Record<string, string>, key?: KeySource): string {
+  const list = Object.entries(columns).map(([alias, expr]) => `${expr} AS ${alias}`);
+  if (key?.column !== undefined) list.push(`CAST(a.${key.column} AS VARCHAR) AS key`);
+  const any = Object.values(columns).map((expr) => `${expr} IS NOT NULL`).join(' OR ');
+  return `oc AS (SELECT c.case_id FROM cases c WHERE ${context.orderWhere}),
+          ev AS (SELECT e.case_id, e.event_no, e.activity_id, e.ts FROM events e WHERE e.log_id = $log AND e.case_id IN (SELECT case_id FROM oc)),
+          qa AS (SELECT a.waybill_event_no AS event_no, ${list.join(', ')} FROM ${context.attributes} a WHERE ${any})`;
+}
+
+/** Joins a relation `j` (with event_no) to its objects of `key`, as `k.key`: the key column `j.key` when it is an attribute, else the key's id relation. */
+function keyed(key: KeySource, relation: string): { from: string; key: string } {
+  return key.column !== undefined ? { from: `${relation} j`, key: 'j.key' } : { from: `${relation} j JOIN ${key.idRelation} k ON k.event_no = j.event_no`, key: 'k.key' };
 }
 
 /**
@@ -404,11 +421,14 @@ async function fillRate(context: Context): Promise<Kpi> {
     definition: `units allocated at promise (${JSON.stringify(allocatedName)} on ${list(activities)}) over units ordered (${JSON.stringify(orderedName)} once per order line${line.label === '' ? '' : `, lines by ${line.label}`})`,
   };
   if (!needs.ok) return notComputable(head, needs);
+  const lineKey = keyed(line, 'j');
   const row = (await queryRow<{ unitsOrdered: number | null; unitsAllocated: number | null }>(
     context.connection,
-    `WITH lines AS (SELECT e.case_id, k.key, max(${ordered}) AS ordered FROM ${orderEvents(context, `JOIN ${line.relation} k ON k.event_no = e.event_no`)} AND ${ordered} IS NOT NULL GROUP BY ALL)
+    `WITH ${quantityCtes(context, { ordered, allocated }, line)},
+          j AS (SELECT ev.case_id, ev.event_no, ev.activity_id, qa.* EXCLUDE (event_no) FROM ev JOIN qa USING (event_no)),
+          lines AS (SELECT j.case_id, ${lineKey.key} AS key, max(j.ordered) AS ordered FROM ${lineKey.from} WHERE j.ordered IS NOT NULL AND ${lineKey.key} IS NOT NULL GROUP BY ALL)
      SELECT (SELECT sum(ordered) FROM lines)::DOUBLE AS "unitsOrdered",
-            (SELECT sum(${allocated}) FROM ${orderEvents(context)} AND ${activityIn('e.activity_id', allocationIds)})::DOUBLE AS "unitsAllocated"`,
+            (SELECT sum(allocated) FROM j WHERE ${activityIn('activity_id', allocationIds)})::DOUBLE AS "unitsAllocated"`,
     { ...context.scope.params, ...line.params },
   ))!;
   const counts = { unitsOrdered: row.unitsOrdered ?? 0, unitsAllocated: row.unitsAllocated ?? 0 };
@@ -475,28 +495,32 @@ async function computeOutcomes(context: Context): Promise<Outcomes> {
   const returnsElsewhere =
     returnColumn === undefined || returnIds.length === 0
       ? 'SELECT NULL::VARCHAR AS name WHERE false'
-      : `SELECT DISTINCT CAST(a.${returnColumn} AS VARCHAR) AS name FROM events e JOIN ${context.attributes} a ON a.waybill_event_no = e.event_no WHERE e.log_id = $log AND ${activityIn('e.activity_id', returnIds)}`;
+      : `SELECT DISTINCT CAST(a.${returnColumn} AS VARCHAR) AS name FROM (SELECT event_no FROM events WHERE log_id = $log AND ${activityIn('activity_id', returnIds)}) e
+         JOIN ${context.attributes} a ON a.waybill_event_no = e.event_no`;
+  const variantsWith = (ids: number[]) => `c.variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND ${activityIn('activity_id', ids)})`;
+  const lineKey = keyed(line, 'j');
   const facts = (await queryRow<{ judged: number; otif: number; perfect: number }>(
     context.connection,
-    `WITH ev AS (SELECT e.case_id, c.name, e.event_no, e.activity_id, e.ts, ${promised} AS promised, ${ordered} AS ordered, ${shipped} AS shipped, ${invoiced} AS invoiced
-                 FROM ${orderEvents(context)}),
-          judged AS (SELECT case_id, any_value(name) AS name, max(promised) AS promised, coalesce(sum(shipped), 0) AS shipped,
-                            coalesce(sum(invoiced) FILTER (WHERE ${activityIn('activity_id', invoiceIds)}), 0) AS invoiced,
-                            bool_or(${activityIn('activity_id', exceptionIds)}) AS exception, bool_or(${activityIn('activity_id', returnIds)}) AS returned
-                     FROM ev GROUP BY case_id HAVING max(promised) <= $judged_by::DATE),
-          lines AS (SELECT ev.case_id, k.key, max(ev.ordered) AS ordered, coalesce(sum(ev.shipped), 0) AS shipped
-                    FROM ev JOIN ${line.relation} k ON k.event_no = ev.event_no
-                    WHERE (ev.ordered IS NOT NULL OR ev.shipped IS NOT NULL) AND ev.case_id IN (SELECT case_id FROM judged) GROUP BY ALL HAVING max(ev.ordered) IS NOT NULL),
+    `WITH ${quantityCtes(context, { promised, ordered, shipped, invoiced }, line)},
+          j AS (SELECT ev.case_id, ev.event_no, ev.activity_id, qa.* EXCLUDE (event_no) FROM ev JOIN qa USING (event_no)),
+          judged AS (SELECT case_id, max(promised) AS promised, coalesce(sum(shipped), 0) AS shipped,
+                            coalesce(sum(invoiced) FILTER (WHERE ${activityIn('activity_id', invoiceIds)}), 0) AS invoiced
+                     FROM j GROUP BY case_id HAVING max(promised) <= $judged_by::DATE),
+          judged_cases AS (SELECT j.*, c.name, ${variantsWith(exceptionIds)} AS exception, ${variantsWith(returnIds)} AS returned
+                           FROM judged j JOIN (SELECT case_id, name, variant_id FROM cases WHERE log_id = $log) c USING (case_id)),
+          lines AS (SELECT j.case_id, ${lineKey.key} AS key, max(j.ordered) AS ordered, coalesce(sum(j.shipped), 0) AS shipped
+                    FROM ${lineKey.from}
+                    WHERE (j.ordered IS NOT NULL OR j.shipped IS NOT NULL) AND ${lineKey.key} IS NOT NULL AND j.case_id IN (SELECT case_id FROM judged) GROUP BY ALL HAVING max(j.ordered) IS NOT NULL),
           in_full AS (SELECT case_id, bool_and(shipped = ordered) AS in_full FROM lines GROUP BY case_id),
           ships AS (SELECT ev.case_id, k.key, min(ev.ts) FILTER (WHERE ev.activity_id = ${deliveredId}) AS delivered, bool_or(${activityIn('ev.activity_id', failureIds)}) AS failed
-                    FROM ev JOIN ${shipment.relation} k ON k.event_no = ev.event_no WHERE ev.case_id IN (SELECT case_id FROM judged) GROUP BY ALL),
+                    FROM ev JOIN ${shipment.idRelation} k ON k.event_no = ev.event_no WHERE ev.case_id IN (SELECT case_id FROM judged) GROUP BY ALL),
           ship_facts AS (SELECT s.case_id, bool_or(s.delivered IS NULL OR epoch_ms(s.delivered) >= epoch_ms(j.promised + INTERVAL 1 DAY)) AS late, bool_or(s.failed) AS failed
                          FROM ships s JOIN judged j USING (case_id) GROUP BY s.case_id),
           returned_elsewhere AS (${returnsElsewhere}),
           outcome AS (SELECT coalesce(f.in_full, false) AND NOT coalesce(s.late, false) AS otif,
                              j.exception, coalesce(s.failed, false) AS failed, j.invoiced = j.shipped AS invoiced_in_full,
                              j.returned OR j.name IN (SELECT name FROM returned_elsewhere) AS returned
-                      FROM judged j LEFT JOIN in_full f USING (case_id) LEFT JOIN ship_facts s USING (case_id))
+                      FROM judged_cases j LEFT JOIN in_full f USING (case_id) LEFT JOIN ship_facts s USING (case_id))
      SELECT count(*)::BIGINT AS judged, count(*) FILTER (WHERE otif)::BIGINT AS otif,
             ${perfectMissing.length > 0 ? '0' : 'count(*) FILTER (WHERE otif AND NOT exception AND NOT failed AND invoiced_in_full AND NOT returned)'}::BIGINT AS perfect
      FROM outcome`,

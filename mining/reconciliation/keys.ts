@@ -14,6 +14,14 @@ export interface KeySource {
   label: string;
   /** SQL relation `(event_no, key)`: every event that names an object, once per object. */
   relation: string;
+  /**
+   * The same events as `relation`, with `key` an identifier of the object that is
+   * cheaper to group and join on (a case notion's integer case id) but not its name:
+   * for grouping and matching only, never for output.
+   */
+  idRelation: string;
+  /** For an attribute key: the column (quoted) of the log's attribute table naming the object, so a query already reading that table needs no join. */
+  column?: string;
 }
 
 /** The store's tables for a log: where its events' attributes and object links live. */
@@ -62,6 +70,8 @@ export function resolveKey(tables: LogTables, candidates: readonly string[], par
         key: {
           label: `attribute ${name}`,
           relation: `(SELECT waybill_event_no AS event_no, CAST(${quoteIdent(name)} AS VARCHAR) AS key FROM ${quoteIdent(attributeTable(tables.attributeLogId))} WHERE ${quoteIdent(name)} IS NOT NULL)`,
+          idRelation: `(SELECT waybill_event_no AS event_no, CAST(${quoteIdent(name)} AS VARCHAR) AS key FROM ${quoteIdent(attributeTable(tables.attributeLogId))} WHERE ${quoteIdent(name)} IS NOT NULL)`,
+          column: quoteIdent(name),
         },
         params: {},
       };
@@ -76,6 +86,7 @@ export function resolveKey(tables: LogTables, candidates: readonly string[], par
           label: `object type ${JSON.stringify(name)}`,
           relation: `(SELECT e.event_no, c.name AS key FROM (SELECT event_no, case_id FROM events WHERE log_id = $${param}) e
                       JOIN (SELECT case_id, name FROM cases WHERE log_id = $${param}) c USING (case_id))`,
+          idRelation: `(SELECT event_no, case_id AS key FROM events WHERE log_id = $${param})`,
         },
         params: { [param]: notion },
       };
@@ -85,6 +96,8 @@ export function resolveKey(tables: LogTables, candidates: readonly string[], par
         key: {
           label: `object type ${JSON.stringify(name)}`,
           relation: `(SELECT DISTINCT eo.event_no, eo.object_id AS key FROM event_objects eo JOIN objects o ON o.log_id = eo.log_id AND o.object_id = eo.object_id
+                      WHERE eo.log_id = $${param}_log AND o.object_type = $${param})`,
+          idRelation: `(SELECT DISTINCT eo.event_no, eo.object_id AS key FROM event_objects eo JOIN objects o ON o.log_id = eo.log_id AND o.object_id = eo.object_id
                       WHERE eo.log_id = $${param}_log AND o.object_type = $${param})`,
         },
         params: { [param]: name, [`${param}_log`]: tables.objectLogId },
