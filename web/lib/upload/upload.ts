@@ -11,6 +11,8 @@ export interface LoadChoice {
   mapping: { case: string; activity: string; timestamp: string; resource?: string };
   mode: 'create' | 'replace' | 'append';
   onBadRows: 'reject' | 'quarantine';
+  /** IANA zone naive timestamps were written in; left out for UTC. */
+  timeZone?: string;
 }
 
 /** The error text of a failed API call. */
