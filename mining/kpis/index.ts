@@ -490,8 +490,15 @@ async function computeOutcomes(context: Context): Promise<Outcomes> {
   const perfectMissing = perfectNeeds.missing;
   if (!needs.ok || judgedBy === null) return { missing: needs.missing, perfectMissing, definitions, facts: undefined };
 
-  const promised =
-    promisedType === 'DATE' ? `a.${quoteIdent(promisedName)}` : /^TIMESTAMP/.test(promisedType!) ? `(timezone('UTC', a.${quoteIdent(promisedName)}))::DATE` : `TRY_CAST(left(CAST(a.${quoteIdent(promisedName)} AS VARCHAR), 10) AS DATE)`;
+  // A timestamp's date is read once per order, from its latest value (the date is monotone in the
+  // instant): converting every event's timestamp with timezone() costs more than the rest of the query.
+  const promisedColumn = `a.${quoteIdent(promisedName)}`;
+  const { promised, latestPromised } =
+    promisedType === 'DATE'
+      ? { promised: promisedColumn, latestPromised: 'max(promised)' }
+      : /^TIMESTAMP/.test(promisedType!)
+        ? { promised: promisedColumn, latestPromised: `(timezone('UTC', max(promised)))::DATE` }
+        : { promised: `TRY_CAST(left(CAST(${promisedColumn} AS VARCHAR), 10) AS DATE)`, latestPromised: 'max(promised)' };
   const returnsElsewhere =
     returnColumn === undefined || returnIds.length === 0
       ? 'SELECT NULL::VARCHAR AS name WHERE false'
@@ -503,9 +510,9 @@ async function computeOutcomes(context: Context): Promise<Outcomes> {
     context.connection,
     `WITH ${quantityCtes(context, { promised, ordered, shipped, invoiced }, line)},
           j AS (SELECT ev.case_id, ev.event_no, ev.activity_id, qa.* EXCLUDE (event_no) FROM ev JOIN qa USING (event_no)),
-          judged AS (SELECT case_id, max(promised) AS promised, coalesce(sum(shipped), 0) AS shipped,
+          judged AS (SELECT case_id, ${latestPromised} AS promised, coalesce(sum(shipped), 0) AS shipped,
                             coalesce(sum(invoiced) FILTER (WHERE ${activityIn('activity_id', invoiceIds)}), 0) AS invoiced
-                     FROM j GROUP BY case_id HAVING max(promised) <= $judged_by::DATE),
+                     FROM j GROUP BY case_id HAVING ${latestPromised} <= $judged_by::DATE),
           judged_cases AS (SELECT j.*, c.name, ${variantsWith(exceptionIds)} AS exception, ${variantsWith(returnIds)} AS returned
                            FROM judged j JOIN (SELECT case_id, name, variant_id FROM cases WHERE log_id = $log) c USING (case_id)),
           lines AS (SELECT j.case_id, ${lineKey.key} AS key, max(j.ordered) AS ordered, coalesce(sum(j.shipped), 0) AS shipped

@@ -5,7 +5,7 @@ import { attributeTable } from '../../store/schema.ts';
 import { quoteIdent } from '../../store/sql.ts';
 import { checkWholeNumber, OptionError, UnknownLogError } from '../errors.ts';
 import { compileFilter, type Filter } from '../filter/index.ts';
-import { type LogTables, logTables, numericColumn, resolveKey } from './keys.ts';
+import { type KeySource, type LogTables, logTables, numericColumn, resolveKey } from './keys.ts';
 
 export { type KeySource, type LogTables, logTables, resolveKey } from './keys.ts';
 
@@ -290,6 +290,21 @@ class Needs {
     Object.assign(this.params, found.params);
     return found.key.relation;
   }
+  /** Like `key`, the whole key source (its id relation, names, attribute column). */
+  keySource(candidates: readonly string[], param: string, what: string): KeySource {
+    const found = resolveKey(this.source.tables, candidates, param);
+    if (found === undefined) {
+      this.missing.push(`${what} (no attribute or object type ${candidates.map((c) => JSON.stringify(c)).join(' or ')})`);
+      const none = '(SELECT NULL::BIGINT AS event_no, NULL::VARCHAR AS key)';
+      return { label: '', relation: none, idRelation: none };
+    }
+    Object.assign(this.params, found.params);
+    return found.key;
+  }
+  /** The attribute table, aliased `a`. */
+  get attributes(): string {
+    return `${quoteIdent(attributeTable(this.source.tables.attributeLogId))} a`;
+  }
   get reason(): string {
     return `not computable: missing ${[...new Set(this.missing)].join('; ')}`;
   }
@@ -298,12 +313,17 @@ class Needs {
    * the events naming an object of it, once per object, its id as `key` (joined
    * first, so the attributes are read for those events only).
    */
-  events(columns: string, key?: string): string {
-    const attributes = `LEFT JOIN ${quoteIdent(attributeTable(this.source.tables.attributeLogId))} a ON a.waybill_event_no = ev.event_no`;
+  events(columns: string, key?: string, activityWhere?: string): string {
+    const events = activityWhere === undefined ? this.source.events : `(SELECT * FROM ${this.source.events} ev WHERE ${activityWhere})`;
+    // The attribute rows are narrowed to the events read before the (outer) join, so it never builds on the whole table.
+    const table = quoteIdent(attributeTable(this.source.tables.attributeLogId));
+    const rows = key === undefined ? `SELECT event_no FROM ${events} ev` : `SELECT event_no FROM ${key}`;
+    const attributes = `LEFT JOIN (SELECT * FROM ${table} WHERE waybill_event_no IN (${rows})) a ON a.waybill_event_no = ev.event_no`;
     return key === undefined
-      ? `SELECT ev.event_no, ev.activity, ev.ts, ${columns} FROM ${this.source.events} ev ${attributes}`
-      : `SELECT k.key, ev.event_no, ev.activity, ev.ts, ${columns} FROM ${key} k JOIN ${this.source.events} ev ON ev.event_no = k.event_no ${attributes}`;
+      ? `SELECT ev.event_no, ev.activity, ev.ts, ${columns} FROM ${events} ev ${attributes}`
+      : `SELECT k.key, ev.event_no, ev.activity, ev.ts, ${columns} FROM ${key} k JOIN ${events} ev ON ev.event_no = k.event_no ${attributes}`;
   }
+
 }
 
 function notComputable<T>(needs: Needs, extra: T): Section<never, never> & T {
@@ -312,8 +332,8 @@ function notComputable<T>(needs: Needs, extra: T): Section<never, never> & T {
 
 async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['orderLines']>, limit: number): Promise<Reconciliation['orderLines']> {
   const needs = new Needs(source);
-  const line = needs.key(o.lineKeys ?? ['order_line_id', 'order line'], 'line_key', 'order lines');
-  const shipment = needs.key(o.shipmentKeys ?? ['shipment_id', 'shipment'], 'shipment_key', 'shipments');
+  const line = needs.keySource(o.lineKeys ?? ['order_line_id', 'order line'], 'line_key', 'order lines');
+  const shipment = needs.keySource(o.shipmentKeys ?? ['shipment_id', 'shipment'], 'shipment_key', 'shipments');
   const shippedActs = needs.activities(o.shippedActivities ?? ['Shipped']);
   const invoiceActs = needs.activities(o.invoiceActivities ?? ['Invoiced']);
   const creditActs = needs.activities(o.creditActivities ?? ['Credit Memo'], true);
@@ -324,14 +344,23 @@ async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['
   const params = { ...source.params, ...needs.params, limit };
   const run = (sql: string) => source.connection.run(sql, used(sql, params));
   // Each step once, into temp tables of this connection (closed with it): the totals and the list then read small tables.
-  const quantities = `${ordered} AS ordered, ${shipped} AS shipped, ${invoiced} AS invoiced`;
-  await run(`CREATE OR REPLACE TEMP TABLE rec_line_events AS SELECT key AS line, activity, ordered, shipped, invoiced, event_no FROM (${needs.events(quantities, line)}
-             WHERE ev.activity IN (${shippedActs}, ${creditActs}) OR ${ordered} IS NOT NULL)`);
-  await run(`CREATE OR REPLACE TEMP TABLE rec_line_shipments AS SELECT le.line, s.key AS shipment, sum(le.shipped) AS shipped
-             FROM rec_line_events le JOIN ${shipment} s ON s.event_no = le.event_no WHERE le.activity IN (${shippedActs}) GROUP BY ALL`);
+  // Events, attribute rows and object links are each read filtered on their own, then joined; objects are
+  // matched by their id (a case notion's integer case id), named only for the lines listed.
+  await run(`CREATE OR REPLACE TEMP TABLE rec_line_events AS
+             WITH qa AS (SELECT a.waybill_event_no AS event_no, ${ordered} AS ordered, ${shipped} AS shipped, ${invoiced} AS invoiced FROM ${needs.attributes}
+                         WHERE ${ordered} IS NOT NULL OR ${shipped} IS NOT NULL OR ${invoiced} IS NOT NULL),
+                  le AS (SELECT ev.event_no, ev.activity, qa.ordered, qa.shipped, qa.invoiced FROM ${source.events} ev LEFT JOIN qa USING (event_no)
+                         WHERE ev.activity IN (${shippedActs}, ${creditActs}) OR qa.ordered IS NOT NULL)
+             SELECT k.key AS line, le.activity, le.ordered, le.shipped, le.invoiced, le.event_no FROM le JOIN ${line.idRelation} k ON k.event_no = le.event_no`);
+  await run(`CREATE OR REPLACE TEMP TABLE rec_line_shipments AS
+             WITH le AS (SELECT line, shipped, event_no FROM rec_line_events WHERE activity IN (${shippedActs}))
+             SELECT le.line, s.key AS shipment, sum(le.shipped) AS shipped FROM le JOIN ${shipment.idRelation} s ON s.event_no = le.event_no GROUP BY ALL`);
   await run(`CREATE OR REPLACE TEMP TABLE rec_shipments AS
+             WITH inv AS (SELECT ev.event_no FROM ${source.events} ev WHERE ev.activity IN (${invoiceActs})),
+                  qa AS (SELECT a.waybill_event_no AS event_no, ${invoiced} AS invoiced FROM ${needs.attributes} WHERE a.waybill_event_no IN (SELECT event_no FROM inv)),
+                  si AS (SELECT s.key AS shipment, sum(qa.invoiced) AS invoiced FROM inv LEFT JOIN qa USING (event_no) JOIN ${shipment.idRelation} s ON s.event_no = inv.event_no GROUP BY ALL)
              SELECT shipment, sh.shipped, si.invoiced FROM (SELECT shipment, sum(shipped) AS shipped FROM rec_line_shipments GROUP BY ALL) sh
-             FULL JOIN (SELECT key AS shipment, sum(invoiced) AS invoiced FROM (${needs.events(quantities, shipment)} WHERE ev.activity IN (${invoiceActs})) GROUP BY ALL) si USING (shipment)`);
+             FULL JOIN si USING (shipment)`);
   await run(`CREATE OR REPLACE TEMP TABLE rec_line_facts AS
              WITH line_invoiced AS (SELECT ls.line, sum(ls.shipped * sh.invoiced / nullif(sh.shipped, 0)) AS invoiced
                                     FROM rec_line_shipments ls JOIN rec_shipments sh USING (shipment) WHERE sh.invoiced IS NOT NULL GROUP BY ls.line),
@@ -361,8 +390,10 @@ async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['
   ))!;
   const variances = await rows<OrderLineVariance>(
     source.connection,
-    `SELECT line, ordered, shipped, invoiced, credited, ship_variance AS "shipVariance", invoice_variance AS "invoiceVariance" FROM rec_line_facts
-     WHERE ship_variance <> 0 OR invoice_variance <> 0 ORDER BY abs(ship_variance) + abs(invoice_variance) DESC, line LIMIT $limit`,
+    `WITH v AS (SELECT ${line.names === undefined ? 'f.line' : 'n.name'} AS line, f.ordered, f.shipped, f.invoiced, f.credited, f.ship_variance, f.invoice_variance
+                FROM rec_line_facts f ${line.names === undefined ? '' : `JOIN ${line.names} n ON n.key = f.line`} WHERE f.ship_variance <> 0 OR f.invoice_variance <> 0)
+     SELECT line, ordered, shipped, invoiced, credited, ship_variance AS "shipVariance", invoice_variance AS "invoiceVariance" FROM v
+     ORDER BY abs(ship_variance) + abs(invoice_variance) DESC, line LIMIT $limit`,
     params,
   );
   return { computable: true, reason: null, totals, variances, shipments };
@@ -446,8 +477,7 @@ async function stock(source: Source, o: NonNullable<ReconciliationOptions['stock
                                 CASE WHEN ev.activity IN (${putAwayActs}) THEN ${putAway} END AS put_away,
                                 CASE WHEN ev.activity IN (${allocationActs}) THEN ${allocated} END AS allocated,
                                 CASE WHEN ev.activity IN (${shippedActs}) THEN ${shipped} END AS shipped,
-                                CASE WHEN ev.activity IN (${adjustmentActs}) THEN ${adjusted} END AS adjusted`)}
-                WHERE ev.activity IN (${putAwayActs}, ${allocationActs}, ${shippedActs}, ${adjustmentActs}))`;
+                                CASE WHEN ev.activity IN (${adjustmentActs}) THEN ${adjusted} END AS adjusted`, undefined, `ev.activity IN (${putAwayActs}, ${allocationActs}, ${shippedActs}, ${adjustmentActs})`)})`;
   const materialize = `CREATE OR REPLACE TEMP TABLE rec_stock_events AS ${base} SELECT warehouse, sku, ts, put_away, allocated, shipped, adjusted FROM ev`;
   await source.connection.run(materialize, used(materialize, params));
   const adjustments = `(SELECT ts, warehouse, sku, adjusted FROM rec_stock_events WHERE adjusted IS NOT NULL AND adjusted <> 0)`;

@@ -20,6 +20,8 @@ export interface KeySource {
    * for grouping and matching only, never for output.
    */
   idRelation: string;
+  /** When `idRelation`'s key is not the object's name: SQL relation `(key, name)` naming each id. */
+  names?: string;
   /** For an attribute key: the column (quoted) of the log's attribute table naming the object, so a query already reading that table needs no join. */
   column?: string;
 }
@@ -87,6 +89,7 @@ export function resolveKey(tables: LogTables, candidates: readonly string[], par
           relation: `(SELECT e.event_no, c.name AS key FROM (SELECT event_no, case_id FROM events WHERE log_id = $${param}) e
                       JOIN (SELECT case_id, name FROM cases WHERE log_id = $${param}) c USING (case_id))`,
           idRelation: `(SELECT event_no, case_id AS key FROM events WHERE log_id = $${param})`,
+          names: `(SELECT case_id AS key, name FROM cases WHERE log_id = $${param})`,
         },
         params: { [param]: notion },
       };
