@@ -145,3 +145,45 @@ describe('uploading a log in the browser', () => {
     expect(logs.logs.map((l) => l.name)).not.toContain('broken');
   });
 });
+
+describe('operations page in the browser', () => {
+  it('shows KPIs, bottlenecks, queue aging and exception trends of the order-to-cash log', async () => {
+    const kpis = (await (await fetch(`${server!.url}/api/logs/order-to-cash/kpis`)).json()) as { kpis: { id: string; value: number | null; reason: string | null }[] };
+    const touchless = kpis.kpis.find((kpi) => kpi.id === 'touchless_order_rate');
+    const otif = kpis.kpis.find((kpi) => kpi.id === 'otif');
+    expect(touchless?.value).toBeTypeOf('number');
+    expect(otif?.reason).toMatch(/^not computable/);
+
+    await page.goto(`${server!.url}/logs/order-to-cash/operations`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('order-to-cash');
+    // The touchless rate as a percentage with one decimal; OTIF says why it has no number.
+    const touchlessCard = page.getByTestId('kpi-touchless_order_rate');
+    await expect(touchlessCard.textContent()).resolves.toContain(`${((touchless?.value ?? 0) * 100).toFixed(1)}%`);
+    const otifCard = page.getByTestId('kpi-otif');
+    await expect(otifCard.locator('.reason').textContent()).resolves.toBe(otif?.reason);
+    expect(await otifCard.textContent()).not.toMatch(/\d%/);
+
+    const bottlenecks = (await (await fetch(`${server!.url}/api/logs/order-to-cash/bottlenecks?rank-by=total&limit=10`)).json()) as {
+      handoffs: { from: string; to: string; count: number }[];
+    };
+    const first = page.getByTestId('handoffs').locator('tbody tr').first();
+    const top = bottlenecks.handoffs[0];
+    await expect(first.locator('th').textContent()).resolves.toBe(`${top?.from} → ${top?.to}`);
+    await expect(first.locator('td').first().textContent()).resolves.toBe(top?.count.toLocaleString('en-US'));
+
+    // The queue-aging chart draws bars with the busiest step's name on its axis.
+    const aging = page.getByTestId('queue-aging-chart');
+    await aging.locator('svg, canvas').first().waitFor();
+    await expect.poll(async () => aging.locator('svg path').count()).toBeGreaterThan(4);
+    await expect(page.getByTestId('oldest-cases').locator('tbody tr').count()).resolves.toBeGreaterThan(0);
+
+    await page.getByTestId('exception-chart').locator('svg').first().waitFor();
+    await expect(page.getByTestId('exception-types').locator('tbody tr').count()).resolves.toBeGreaterThan(0);
+    await page.screenshot({ path: 'test-results/operations.png', fullPage: true });
+
+    // The tabs lead back to the process map.
+    await page.getByRole('link', { name: 'Process map', exact: true }).click();
+    await page.waitForURL(/\/logs\/order-to-cash$/);
+    await page.getByRole('link', { name: 'Operations', exact: true }).waitFor();
+  });
+});

@@ -30,10 +30,28 @@ export function apiClient(fetcher: typeof fetch = fetch) {
     variants: async (name: string) => read(await api.logs[':log'].variants.$get(log(name))),
     /** The log's case-duration statistics and histogram. */
     caseDurations: async (name: string) => read(await api.logs[':log']['case-durations'].$get(log(name))),
+    /** The log's distribution KPIs; one that cannot be computed says why in `reason`. */
+    kpis: async (name: string) => read(await api.logs[':log'].kpis.$get(log(name))),
+    /** The log's slowest handoffs and its rework, ranked by total (default) or median waiting time. */
+    bottlenecks: async (name: string, options: { rankBy?: 'total' | 'median'; limit?: number } = {}) =>
+      read(await api.logs[':log'].bottlenecks.$get(withQuery(log(name), { 'rank-by': options.rankBy, limit: options.limit }))),
+    /** The log's open cases: per current step, their count, ages and aging buckets; and the oldest. */
+    queueAging: async (name: string) => read(await api.logs[':log']['queue-aging'].$get(log(name))),
+    /** Weekly exception rates per exception type with trends and flagged changes; a 400 ApiError when the log has no default exception types. */
+    exceptions: async (name: string) => read(await api.logs[':log'].exceptions.$get(log(name))),
   };
 }
 
 export type ApiClient = ReturnType<typeof apiClient>;
+
+/**
+ * Adds query parameters (those given) to a request's arguments. The routes read their
+ * parameters themselves rather than through a validator, so `hc` does not type `query`.
+ */
+function withQuery<T extends object>(args: T, query: Record<string, string | number | undefined>): T {
+  const given = Object.fromEntries(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
+  return { ...args, query: given };
+}
 
 /** The body of a successful response, typed by its route; an ApiError otherwise. */
 async function read<T>(response: { ok: boolean; status: number; json(): Promise<T>; text(): Promise<string> }): Promise<T> {
