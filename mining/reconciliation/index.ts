@@ -313,16 +313,13 @@ class Needs {
    * the events naming an object of it, once per object, its id as `key` (joined
    * first, so the attributes are read for those events only).
    */
-  events(columns: string, key?: string, activityWhere?: string): string {
-    const events = activityWhere === undefined ? this.source.events : `(SELECT * FROM ${this.source.events} ev WHERE ${activityWhere})`;
-    // The attribute rows are narrowed to the events read before the (outer) join, so it never builds on the whole table.
-    const table = quoteIdent(attributeTable(this.source.tables.attributeLogId));
-    const rows = key === undefined ? `SELECT event_no FROM ${events} ev` : `SELECT event_no FROM ${key}`;
-    const attributes = `LEFT JOIN (SELECT * FROM ${table} WHERE waybill_event_no IN (${rows})) a ON a.waybill_event_no = ev.event_no`;
+  events(columns: string, key?: string): string {
+    const attributes = `LEFT JOIN ${quoteIdent(attributeTable(this.source.tables.attributeLogId))} a ON a.waybill_event_no = ev.event_no`;
     return key === undefined
-      ? `SELECT ev.event_no, ev.activity, ev.ts, ${columns} FROM ${events} ev ${attributes}`
-      : `SELECT k.key, ev.event_no, ev.activity, ev.ts, ${columns} FROM ${key} k JOIN ${events} ev ON ev.event_no = k.event_no ${attributes}`;
+      ? `SELECT ev.event_no, ev.activity, ev.ts, ${columns} FROM ${this.source.events} ev ${attributes}`
+      : `SELECT k.key, ev.event_no, ev.activity, ev.ts, ${columns} FROM ${key} k JOIN ${this.source.events} ev ON ev.event_no = k.event_no ${attributes}`;
   }
+
 
 }
 
@@ -346,12 +343,20 @@ async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['
   // Each step once, into temp tables of this connection (closed with it): the totals and the list then read small tables.
   // Events, attribute rows and object links are each read filtered on their own, then joined; objects are
   // matched by their id (a case notion's integer case id), named only for the lines listed.
-  await run(`CREATE OR REPLACE TEMP TABLE rec_line_events AS
-             WITH qa AS (SELECT a.waybill_event_no AS event_no, ${ordered} AS ordered, ${shipped} AS shipped, ${invoiced} AS invoiced FROM ${needs.attributes}
-                         WHERE ${ordered} IS NOT NULL OR ${shipped} IS NOT NULL OR ${invoiced} IS NOT NULL),
-                  le AS (SELECT ev.event_no, ev.activity, qa.ordered, qa.shipped, qa.invoiced FROM ${source.events} ev LEFT JOIN qa USING (event_no)
-                         WHERE ev.activity IN (${shippedActs}, ${creditActs}) OR qa.ordered IS NOT NULL)
-             SELECT k.key AS line, le.activity, le.ordered, le.shipped, le.invoiced, le.event_no FROM le JOIN ${line.idRelation} k ON k.event_no = le.event_no`);
+  const quantities = `${ordered} AS ordered, ${shipped} AS shipped, ${invoiced} AS invoiced`;
+  await run(
+    line.column !== undefined
+      ? // An attribute key: its non-null rows first, then their events.
+        `CREATE OR REPLACE TEMP TABLE rec_line_events AS SELECT key AS line, activity, ordered, shipped, invoiced, event_no FROM (${needs.events(quantities, line.idRelation)}
+         WHERE ev.activity IN (${shippedActs}, ${creditActs}) OR ${ordered} IS NOT NULL)`
+      : // Objects: the events with their quantity rows (narrowed first), then their objects by id.
+        `CREATE OR REPLACE TEMP TABLE rec_line_events AS
+         WITH qa AS (SELECT a.waybill_event_no AS event_no, ${quantities} FROM ${needs.attributes}
+                     WHERE ${ordered} IS NOT NULL OR ${shipped} IS NOT NULL OR ${invoiced} IS NOT NULL),
+              le AS (SELECT ev.event_no, ev.activity, qa.ordered, qa.shipped, qa.invoiced FROM ${source.events} ev LEFT JOIN qa USING (event_no)
+                     WHERE ev.activity IN (${shippedActs}, ${creditActs}) OR qa.ordered IS NOT NULL)
+         SELECT k.key AS line, le.activity, le.ordered, le.shipped, le.invoiced, le.event_no FROM le JOIN ${line.idRelation} k ON k.event_no = le.event_no`,
+  );
   await run(`CREATE OR REPLACE TEMP TABLE rec_line_shipments AS
              WITH le AS (SELECT line, shipped, event_no FROM rec_line_events WHERE activity IN (${shippedActs}))
              SELECT le.line, s.key AS shipment, sum(le.shipped) AS shipped FROM le JOIN ${shipment.idRelation} s ON s.event_no = le.event_no GROUP BY ALL`);
@@ -477,7 +482,8 @@ async function stock(source: Source, o: NonNullable<ReconciliationOptions['stock
                                 CASE WHEN ev.activity IN (${putAwayActs}) THEN ${putAway} END AS put_away,
                                 CASE WHEN ev.activity IN (${allocationActs}) THEN ${allocated} END AS allocated,
                                 CASE WHEN ev.activity IN (${shippedActs}) THEN ${shipped} END AS shipped,
-                                CASE WHEN ev.activity IN (${adjustmentActs}) THEN ${adjusted} END AS adjusted`, undefined, `ev.activity IN (${putAwayActs}, ${allocationActs}, ${shippedActs}, ${adjustmentActs})`)})`;
+                                CASE WHEN ev.activity IN (${adjustmentActs}) THEN ${adjusted} END AS adjusted`)}
+                WHERE ev.activity IN (${putAwayActs}, ${allocationActs}, ${shippedActs}, ${adjustmentActs}))`;
   const materialize = `CREATE OR REPLACE TEMP TABLE rec_stock_events AS ${base} SELECT warehouse, sku, ts, put_away, allocated, shipped, adjusted FROM ev`;
   await source.connection.run(materialize, used(materialize, params));
   const adjustments = `(SELECT ts, warehouse, sku, adjusted FROM rec_stock_events WHERE adjusted IS NOT NULL AND adjusted <> 0)`;
