@@ -203,6 +203,8 @@ interface Source {
   /** SQL relation `(event_no, activity, ts)` of the events reconciled, to be joined with the attribute table. */
   events: string;
   activities: Set<string>;
+  /** Whether `events` are all the events of a linked log (unfiltered), so a case notion's own events may stand for them. */
+  linked: boolean;
 }
 
 /** Reconciles the quantities of a log (see `Reconciliation`). */
@@ -223,6 +225,7 @@ export async function getReconciliation(store: Store, log: string, filter: Filte
         params,
         events: `(SELECT event_no, activity, ts FROM object_events WHERE log_id = $rlog)`,
         activities: new Set((await queryRows<{ name: string }>(connection, `SELECT DISTINCT activity AS name FROM object_events WHERE log_id = $rlog`, params)).map((r) => r.name)),
+        linked: true,
       };
     } else {
       const params: Params = { log: found.id, ...compiled.params };
@@ -233,6 +236,7 @@ export async function getReconciliation(store: Store, log: string, filter: Filte
         events: `(SELECT e.event_no, act.name AS activity, e.ts FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
                   JOIN activities act ON act.log_id = $log AND act.activity_id = e.activity_id WHERE c.log_id = $log AND ${compiled.caseWhere})`,
         activities: new Set((await queryRows<{ name: string }>(connection, `SELECT name FROM activities WHERE log_id = $log`, { log: found.id })).map((r) => r.name)),
+        linked: false,
       };
     }
     const limit = options.limit ?? DEFAULT_LIMIT;
@@ -349,19 +353,30 @@ async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['
       ? // An attribute key: its non-null rows first, then their events.
         `CREATE OR REPLACE TEMP TABLE rec_line_events AS SELECT key AS line, activity, ordered, shipped, invoiced, event_no FROM (${needs.events(quantities, line.idRelation)}
          WHERE ev.activity IN (${shippedActs}, ${creditActs}) OR ${ordered} IS NOT NULL)`
-      : // Objects: the events with their quantity rows (narrowed first), then their objects by id.
-        `CREATE OR REPLACE TEMP TABLE rec_line_events AS
-         WITH qa AS (SELECT a.waybill_event_no AS event_no, ${quantities} FROM ${needs.attributes}
-                     WHERE ${ordered} IS NOT NULL OR ${shipped} IS NOT NULL OR ${invoiced} IS NOT NULL),
-              le AS (SELECT ev.event_no, ev.activity, qa.ordered, qa.shipped, qa.invoiced FROM ${source.events} ev LEFT JOIN qa USING (event_no)
-                     WHERE ev.activity IN (${shippedActs}, ${creditActs}) OR qa.ordered IS NOT NULL)
-         SELECT k.key AS line, le.activity, le.ordered, le.shipped, le.invoiced, le.event_no FROM le JOIN ${line.idRelation} k ON k.event_no = le.event_no`,
+      : line.keyedEvents !== undefined && source.linked
+        ? // A case notion of the linked log: its own events already carry the line (as case) and the activity.
+          `CREATE OR REPLACE TEMP TABLE rec_line_events AS
+           WITH qa AS (SELECT a.waybill_event_no AS event_no, ${quantities} FROM ${needs.attributes}
+                       WHERE ${ordered} IS NOT NULL OR ${shipped} IS NOT NULL OR ${invoiced} IS NOT NULL)
+           SELECT k.key AS line, k.activity, qa.ordered, qa.shipped, qa.invoiced, k.event_no FROM ${line.keyedEvents} k LEFT JOIN qa USING (event_no)
+           WHERE k.activity IN (${shippedActs}, ${creditActs}) OR qa.ordered IS NOT NULL`
+        : // Objects: the events with their quantity rows (narrowed first), then their objects by id.
+          `CREATE OR REPLACE TEMP TABLE rec_line_events AS
+           WITH qa AS (SELECT a.waybill_event_no AS event_no, ${quantities} FROM ${needs.attributes}
+                       WHERE ${ordered} IS NOT NULL OR ${shipped} IS NOT NULL OR ${invoiced} IS NOT NULL),
+                le AS (SELECT ev.event_no, ev.activity, qa.ordered, qa.shipped, qa.invoiced FROM ${source.events} ev LEFT JOIN qa USING (event_no)
+                       WHERE ev.activity IN (${shippedActs}, ${creditActs}) OR qa.ordered IS NOT NULL)
+           SELECT k.key AS line, le.activity, le.ordered, le.shipped, le.invoiced, le.event_no FROM le JOIN ${line.idRelation} k ON k.event_no = le.event_no`,
   );
   await run(`CREATE OR REPLACE TEMP TABLE rec_line_shipments AS
              WITH le AS (SELECT line, shipped, event_no FROM rec_line_events WHERE activity IN (${shippedActs}))
              SELECT le.line, s.key AS shipment, sum(le.shipped) AS shipped FROM le JOIN ${shipment.idRelation} s ON s.event_no = le.event_no GROUP BY ALL`);
   await run(`CREATE OR REPLACE TEMP TABLE rec_shipments AS
-             WITH inv AS (SELECT ev.event_no FROM ${source.events} ev WHERE ev.activity IN (${invoiceActs})),
+             WITH inv AS (${
+               shipment.keyedEvents !== undefined && source.linked
+                 ? `SELECT k.event_no FROM ${shipment.keyedEvents} k WHERE k.activity IN (${invoiceActs})`
+                 : `SELECT ev.event_no FROM ${source.events} ev WHERE ev.activity IN (${invoiceActs})`
+             }),
                   qa AS (SELECT a.waybill_event_no AS event_no, ${invoiced} AS invoiced FROM ${needs.attributes} WHERE a.waybill_event_no IN (SELECT event_no FROM inv)),
                   si AS (SELECT s.key AS shipment, sum(qa.invoiced) AS invoiced FROM inv LEFT JOIN qa USING (event_no) JOIN ${shipment.idRelation} s ON s.event_no = inv.event_no GROUP BY ALL)
              SELECT shipment, sh.shipped, si.invoiced FROM (SELECT shipment, sum(shipped) AS shipped FROM rec_line_shipments GROUP BY ALL) sh
@@ -406,7 +421,7 @@ async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['
 
 async function purchaseLines(source: Source, o: NonNullable<ReconciliationOptions['purchaseLines']>, limit: number): Promise<Reconciliation['purchaseLines']> {
   const needs = new Needs(source);
-  const line = needs.key(o.lineKeys ?? ['po_line_id', 'PO line'], 'po_line_key', 'PO lines');
+  const line = needs.keySource(o.lineKeys ?? ['po_line_id', 'PO line'], 'po_line_key', 'PO lines');
   const receiptActs = needs.activities(o.receiptActivities ?? ['Goods Received']);
   const invoiceActs = needs.activities(o.invoiceActivities ?? ['Invoice Matched', 'Invoice Mismatched']);
   const mismatchActs = needs.activities(o.mismatchActivities ?? ['Invoice Mismatched'], true);
@@ -416,8 +431,15 @@ async function purchaseLines(source: Source, o: NonNullable<ReconciliationOption
   const sku = needs.optionalText(o.skuAttribute ?? 'sku');
   if (needs.missing.length > 0) return notComputable(needs, { bySku: [], trend: [] });
   const params = { ...source.params, ...needs.params, limit };
+  const columns = `${ordered} AS ordered, ${received} AS received, ${invoiced} AS invoiced, ${sku} AS sku`;
   const base = `
-    WITH ev AS (${needs.events(`${ordered} AS ordered, ${received} AS received, ${invoiced} AS invoiced, ${sku} AS sku`, line)}),
+    WITH ev AS (${
+      line.keyedEvents !== undefined && line.names !== undefined && source.linked
+        ? // A case notion of the linked log: its own events, named by their case, without the linked log's events.
+          `SELECT n.name AS key, k.event_no, k.activity, k.ts, ${columns} FROM ${line.keyedEvents} k JOIN ${line.names} n ON n.key = k.key
+           LEFT JOIN ${needs.attributes} ON a.waybill_event_no = k.event_no`
+        : needs.events(columns, line.relation)
+    }),
          lines AS (SELECT ev.key AS line, any_value(ev.sku) FILTER (WHERE ev.sku IS NOT NULL) AS sku, max(ev.ordered) AS ordered,
                           count(*) FILTER (WHERE ev.activity IN (${receiptActs})) > 0 AS is_received,
                           coalesce(sum(ev.received) FILTER (WHERE ev.activity IN (${receiptActs})), 0) AS received,

@@ -22,6 +22,11 @@ export interface KeySource {
   idRelation: string;
   /** When `idRelation`'s key is not the object's name: SQL relation `(key, name)` naming each id. */
   names?: string;
+  /**
+   * For a case notion: SQL relation `(event_no, key, activity, ts)`, `idRelation` with each event's activity
+   * name, read from the notion log alone (its events are the linked log's events that name an object of the type).
+   */
+  keyedEvents?: string;
   /** For an attribute key: the column (quoted) of the log's attribute table naming the object, so a query already reading that table needs no join. */
   column?: string;
 }
@@ -90,6 +95,8 @@ export function resolveKey(tables: LogTables, candidates: readonly string[], par
                       JOIN (SELECT case_id, name FROM cases WHERE log_id = $${param}) c USING (case_id))`,
           idRelation: `(SELECT event_no, case_id AS key FROM events WHERE log_id = $${param})`,
           names: `(SELECT case_id AS key, name FROM cases WHERE log_id = $${param})`,
+          keyedEvents: `(SELECT e.event_no, e.case_id AS key, act.name AS activity, e.ts FROM (SELECT event_no, case_id, activity_id, ts FROM events WHERE log_id = $${param}) e
+                         JOIN (SELECT activity_id, name FROM activities WHERE log_id = $${param}) act USING (activity_id))`,
         },
         params: { [param]: notion },
       };
