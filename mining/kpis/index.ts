@@ -118,6 +118,8 @@ interface Context {
   orderWhere: string;
   orderMissing: string | undefined;
   attributes: string;
+  /** Whether every case of the log is an order the filter keeps: the events of the orders are then the log's events. */
+  allOrders: boolean;
   /** OTIF and perfect-order facts, computed once for both. */
   outcomes?: Promise<Outcomes>;
 }
@@ -144,6 +146,9 @@ async function kpiContext(scope: AnalysisScope, options: KpiOptions): Promise<Co
     activityIds,
     tables,
     hasResources: resources!.n > 0,
+    allOrders:
+      orderMissing === undefined &&
+      (await queryRow<{ all: boolean }>(scope.connection, `SELECT (SELECT count(*) FROM cases c WHERE ${orderWhere}) = (SELECT count(*) FROM cases WHERE log_id = $log) AS "all"`, scope.params))!.all,
     orderWhere,
     orderMissing,
     attributes: quoteIdent(attributeTable(scope.log.id)),
@@ -229,7 +234,7 @@ function quantityCtes(context: Context, columns: Record<string, string>, key?: K
   if (key?.column !== undefined) list.push(`CAST(a.${key.column} AS VARCHAR) AS key`);
   const any = Object.values(columns).map((expr) => `${expr} IS NOT NULL`).join(' OR ');
   return `oc AS (SELECT c.case_id FROM cases c WHERE ${context.orderWhere}),
-          ev AS (SELECT e.case_id, e.event_no, e.activity_id, e.ts FROM events e WHERE e.log_id = $log AND e.case_id IN (SELECT case_id FROM oc)),
+          ev AS (SELECT e.case_id, e.event_no, e.activity_id, e.ts FROM events e WHERE e.log_id = $log ${context.allOrders ? '' : 'AND e.case_id IN (SELECT case_id FROM oc)'}),
           qa AS (SELECT a.waybill_event_no AS event_no, ${list.join(', ')} FROM ${context.attributes} a WHERE ${any})`;
 }
 
