@@ -264,10 +264,11 @@ async function orderCycleTime(context: Context): Promise<Kpi> {
   if (!needs.ok) return notComputable(head, needs);
   const row = (await queryRow<{ orders: number; median: number | null; mean: number | null; p90: number | null }>(
     context.connection,
-    `WITH s AS (SELECT e.case_id, min(e.position) AS position, min(e.ts) AS ts FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
-                WHERE ${context.orderWhere} AND e.activity_id = ${a} GROUP BY e.case_id),
-          d AS (SELECT s.case_id, (epoch_ms(min(e.ts)) - epoch_ms(any_value(s.ts))) / 1000 AS seconds
-                FROM s JOIN events e ON e.log_id = $log AND e.case_id = s.case_id AND e.activity_id = ${b} AND e.position > s.position GROUP BY s.case_id)
+    `WITH s AS (SELECT e.case_id, min(e.position) AS position, min(e.ts) AS ts FROM events e
+                WHERE e.log_id = $log AND e.activity_id = ${a} ${context.allOrders ? '' : `AND e.case_id IN (SELECT c.case_id FROM cases c WHERE ${context.orderWhere})`} GROUP BY e.case_id),
+          t AS (SELECT e.case_id, e.position, e.ts FROM events e WHERE e.log_id = $log AND e.activity_id = ${b}),
+          d AS (SELECT s.case_id, (epoch_ms(min(t.ts)) - epoch_ms(any_value(s.ts))) / 1000 AS seconds
+                FROM s JOIN t ON t.case_id = s.case_id AND t.position > s.position GROUP BY s.case_id)
      SELECT count(*)::BIGINT AS orders, median(seconds) AS median, avg(seconds) AS mean, quantile_cont(seconds, 0.9) AS p90 FROM d`,
     context.scope.params,
   ))!;
@@ -346,11 +347,11 @@ async function exceptionRate(context: Context): Promise<Kpi> {
  * case (and, with `match`, naming the same object), in seconds: median, mean,
  * p90 and the number of pairs. A `from` with no later `to` is still open and left out.
  */
-async function pairDurations(context: Context, from: number, to: number, where: string, match: { relation: string; params: Params } | undefined) {
+async function pairDurations(context: Context, from: number, to: number, match: { relation: string; params: Params } | undefined) {
   const keyJoin = match === undefined ? '' : `JOIN ${match.relation} k ON k.event_no = e.event_no`;
   const keyColumn = match === undefined ? '' : ', k.key';
   const side = (activity: number) =>
-    `SELECT e.case_id, e.position, e.ts${keyColumn} FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id ${keyJoin} WHERE ${where} AND e.activity_id = ${activity}`;
+    `SELECT e.case_id, e.position, e.ts${keyColumn} FROM (SELECT * FROM events e WHERE e.log_id = $log AND e.activity_id = ${activity} ${context.scope.eventCases('e')}) e ${keyJoin}`;
   return (await queryRow<{ pairs: number; median: number | null; mean: number | null; p90: number | null }>(
     context.connection,
     `WITH f AS (${side(from)}), t AS (${side(to)})
@@ -375,7 +376,7 @@ async function creditTurnaround(context: Context): Promise<Kpi> {
   const a = needs.activity(from);
   const b = needs.activity(to);
   if (!needs.ok) return notComputable(head, needs);
-  const row = await pairDurations(context, a, b, context.scope.caseWhere, undefined);
+  const row = await pairDurations(context, a, b, undefined);
   return computed(head, row.median, row, `no ${JSON.stringify(from)} is followed by ${JSON.stringify(to)}`);
 }
 
@@ -399,7 +400,7 @@ async function receiptToAvailable(context: Context): Promise<Kpi> {
   const a = needs.activity(from);
   const b = needs.activity(to);
   if (!needs.ok) return notComputable(head, needs);
-  const row = await pairDurations(context, a, b, context.scope.caseWhere, match === undefined ? undefined : { relation: match.key.relation, params: match.params });
+  const row = await pairDurations(context, a, b, match === undefined ? undefined : { relation: match.key.idRelation, params: match.params });
   return computed(head, row.median, row, `no ${JSON.stringify(from)} is followed by ${JSON.stringify(to)}`);
 }
 
