@@ -348,17 +348,19 @@ async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['
   // Events, attribute rows and object links are each read filtered on their own, then joined; objects are
   // matched by their id (a case notion's integer case id), named only for the lines listed.
   const quantities = `${ordered} AS ordered, ${shipped} AS shipped, ${invoiced} AS invoiced`;
+  // Each event's kind, judged once (true, or false/NULL: neither counts in a FILTER).
+  const kinds = (activity: string) => `${activity} IN (${shippedActs}) AS is_shipped, ${activity} IN (${creditActs}) AS is_credit`;
   await run(
     line.column !== undefined
       ? // An attribute key: its non-null rows first, then their events.
-        `CREATE OR REPLACE TEMP TABLE rec_line_events AS SELECT key AS line, activity, ordered, shipped, invoiced, event_no FROM (${needs.events(quantities, line.idRelation)}
+        `CREATE OR REPLACE TEMP TABLE rec_line_events AS SELECT key AS line, ${kinds('activity')}, ordered, shipped, invoiced, event_no FROM (${needs.events(quantities, line.idRelation)}
          WHERE ev.activity IN (${shippedActs}, ${creditActs}) OR ${ordered} IS NOT NULL)`
       : line.keyedEvents !== undefined && source.linked
         ? // A case notion of the linked log: its own events already carry the line (as case) and the activity.
           `CREATE OR REPLACE TEMP TABLE rec_line_events AS
            WITH qa AS (SELECT a.waybill_event_no AS event_no, ${quantities} FROM ${needs.attributes}
                        WHERE ${ordered} IS NOT NULL OR ${shipped} IS NOT NULL OR ${invoiced} IS NOT NULL)
-           SELECT k.key AS line, k.activity, qa.ordered, qa.shipped, qa.invoiced, k.event_no FROM ${line.keyedEvents} k LEFT JOIN qa USING (event_no)
+           SELECT k.key AS line, ${kinds('k.activity')}, qa.ordered, qa.shipped, qa.invoiced, k.event_no FROM ${line.keyedEvents} k LEFT JOIN qa USING (event_no)
            WHERE k.activity IN (${shippedActs}, ${creditActs}) OR qa.ordered IS NOT NULL`
         : // Objects: the events with their quantity rows (narrowed first), then their objects by id.
           `CREATE OR REPLACE TEMP TABLE rec_line_events AS
@@ -366,10 +368,10 @@ async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['
                        WHERE ${ordered} IS NOT NULL OR ${shipped} IS NOT NULL OR ${invoiced} IS NOT NULL),
                 le AS (SELECT ev.event_no, ev.activity, qa.ordered, qa.shipped, qa.invoiced FROM ${source.events} ev LEFT JOIN qa USING (event_no)
                        WHERE ev.activity IN (${shippedActs}, ${creditActs}) OR qa.ordered IS NOT NULL)
-           SELECT k.key AS line, le.activity, le.ordered, le.shipped, le.invoiced, le.event_no FROM le JOIN ${line.idRelation} k ON k.event_no = le.event_no`,
+           SELECT k.key AS line, ${kinds('le.activity')}, le.ordered, le.shipped, le.invoiced, le.event_no FROM le JOIN ${line.idRelation} k ON k.event_no = le.event_no`,
   );
   await run(`CREATE OR REPLACE TEMP TABLE rec_line_shipments AS
-             WITH le AS (SELECT line, shipped, event_no FROM rec_line_events WHERE activity IN (${shippedActs}))
+             WITH le AS (SELECT line, shipped, event_no FROM rec_line_events WHERE is_shipped)
              SELECT le.line, s.key AS shipment, sum(le.shipped) AS shipped FROM le JOIN ${shipment.idRelation} s ON s.event_no = le.event_no GROUP BY ALL`);
   await run(`CREATE OR REPLACE TEMP TABLE rec_shipments AS
              WITH inv AS (${
@@ -384,8 +386,8 @@ async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['
   await run(`CREATE OR REPLACE TEMP TABLE rec_line_facts AS
              WITH line_invoiced AS (SELECT ls.line, sum(ls.shipped * sh.invoiced / nullif(sh.shipped, 0)) AS invoiced
                                     FROM rec_line_shipments ls JOIN rec_shipments sh USING (shipment) WHERE sh.invoiced IS NOT NULL GROUP BY ls.line),
-                  lines AS (SELECT line, max(ordered) AS ordered, coalesce(sum(shipped) FILTER (WHERE activity IN (${shippedActs})), 0) AS shipped,
-                                   coalesce(sum(invoiced) FILTER (WHERE activity IN (${creditActs})), 0) AS credited
+                  lines AS (SELECT line, max(ordered) AS ordered, coalesce(sum(shipped) FILTER (WHERE is_shipped), 0) AS shipped,
+                                   coalesce(sum(invoiced) FILTER (WHERE is_credit), 0) AS credited
                             FROM rec_line_events GROUP BY line HAVING max(ordered) IS NOT NULL)
              SELECT l.line, l.ordered, l.shipped, coalesce(i.invoiced, 0) AS invoiced, l.credited,
                     l.shipped - l.ordered AS ship_variance, coalesce(i.invoiced, 0) - l.shipped AS invoice_variance
