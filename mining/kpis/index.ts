@@ -496,15 +496,15 @@ async function computeOutcomes(context: Context): Promise<Outcomes> {
   const perfectMissing = perfectNeeds.missing;
   if (!needs.ok || judgedBy === null) return { missing: needs.missing, perfectMissing, definitions, facts: undefined };
 
-  // A timestamp's date is read once per order, from its latest value (the date is monotone in the
-  // instant): converting every event's timestamp with timezone() costs more than the rest of the query.
+  // The promised date as a day number (days since 1970-01-01, UTC), read once per order from its latest value
+  // (the day is monotone in the instant): integer arithmetic, where timezone() on each order cost a tenth of the query.
   const promisedColumn = `a.${quoteIdent(promisedName)}`;
-  const { promised, latestPromised } =
+  const { promised, latestPromisedDay } =
     promisedType === 'DATE'
-      ? { promised: promisedColumn, latestPromised: 'max(promised)' }
+      ? { promised: promisedColumn, latestPromisedDay: `(max(promised) - DATE '1970-01-01')` }
       : /^TIMESTAMP/.test(promisedType!)
-        ? { promised: promisedColumn, latestPromised: `(timezone('UTC', max(promised)))::DATE` }
-        : { promised: `TRY_CAST(left(CAST(${promisedColumn} AS VARCHAR), 10) AS DATE)`, latestPromised: 'max(promised)' };
+        ? { promised: promisedColumn, latestPromisedDay: `floor(epoch_ms(max(promised)) / ${DAY_MS})::BIGINT` }
+        : { promised: `TRY_CAST(left(CAST(${promisedColumn} AS VARCHAR), 10) AS DATE)`, latestPromisedDay: `(max(promised) - DATE '1970-01-01')` };
   const returnsElsewhere =
     returnColumn === undefined || returnIds.length === 0
       ? 'SELECT NULL::VARCHAR AS name WHERE false'
@@ -512,22 +512,24 @@ async function computeOutcomes(context: Context): Promise<Outcomes> {
          JOIN ${context.attributes} a ON a.waybill_event_no = e.event_no`;
   const variantsWith = (ids: number[]) => `c.variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND ${activityIn('activity_id', ids)})`;
   const lineKey = keyed(line, 'j');
+  // Lines and shipments are aggregated for every order, not only the judged ones: the joins to the judged
+  // orders below drop the rest, and restricting before aggregating cost more than it saved.
   const facts = (await queryRow<{ judged: number; otif: number; perfect: number }>(
     context.connection,
     `WITH ${quantityCtes(context, { promised, ordered, shipped, invoiced }, line)},
           j AS (SELECT ev.case_id, ev.event_no, ev.activity_id, qa.* EXCLUDE (event_no) FROM ev JOIN qa USING (event_no)),
-          judged AS (SELECT case_id, ${latestPromised} AS promised, coalesce(sum(shipped), 0) AS shipped,
+          judged AS (SELECT case_id, ${latestPromisedDay} AS promised_day, coalesce(sum(shipped), 0) AS shipped,
                             coalesce(sum(invoiced) FILTER (WHERE ${activityIn('activity_id', invoiceIds)}), 0) AS invoiced
-                     FROM j GROUP BY case_id HAVING ${latestPromised} <= $judged_by::DATE),
+                     FROM j GROUP BY case_id HAVING promised_day <= $judged_by::DATE - DATE '1970-01-01'),
           judged_cases AS (SELECT j.*, c.name, ${variantsWith(exceptionIds)} AS exception, ${variantsWith(returnIds)} AS returned
                            FROM judged j JOIN (SELECT case_id, name, variant_id FROM cases WHERE log_id = $log) c USING (case_id)),
           lines AS (SELECT j.case_id, ${lineKey.key} AS key, max(j.ordered) AS ordered, coalesce(sum(j.shipped), 0) AS shipped
                     FROM ${lineKey.from}
-                    WHERE (j.ordered IS NOT NULL OR j.shipped IS NOT NULL) AND ${lineKey.key} IS NOT NULL AND j.case_id IN (SELECT case_id FROM judged) GROUP BY ALL HAVING max(j.ordered) IS NOT NULL),
+                    WHERE (j.ordered IS NOT NULL OR j.shipped IS NOT NULL) AND ${lineKey.key} IS NOT NULL GROUP BY ALL HAVING max(j.ordered) IS NOT NULL),
           in_full AS (SELECT case_id, bool_and(shipped = ordered) AS in_full FROM lines GROUP BY case_id),
           ships AS (SELECT ev.case_id, k.key, min(ev.ts) FILTER (WHERE ev.activity_id = ${deliveredId}) AS delivered, bool_or(${activityIn('ev.activity_id', failureIds)}) AS failed
-                    FROM ev JOIN ${shipment.idRelation} k ON k.event_no = ev.event_no WHERE ev.case_id IN (SELECT case_id FROM judged) GROUP BY ALL),
-          ship_facts AS (SELECT s.case_id, bool_or(s.delivered IS NULL OR epoch_ms(s.delivered) >= epoch_ms(j.promised + INTERVAL 1 DAY)) AS late, bool_or(s.failed) AS failed
+                    FROM ev JOIN ${shipment.idRelation} k ON k.event_no = ev.event_no GROUP BY ALL),
+          ship_facts AS (SELECT s.case_id, bool_or(s.delivered IS NULL OR epoch_ms(s.delivered) >= (j.promised_day + 1) * ${DAY_MS}) AS late, bool_or(s.failed) AS failed
                          FROM ships s JOIN judged j USING (case_id) GROUP BY s.case_id),
           returned_elsewhere AS (${returnsElsewhere}),
           outcome AS (SELECT coalesce(f.in_full, false) AND NOT coalesce(s.late, false) AS otif,

@@ -501,26 +501,24 @@ async function stock(source: Source, o: NonNullable<ReconciliationOptions['stock
   const adjusted = needs.number(o.adjustedAttribute ?? 'quantity_adjusted');
   if (needs.missing.length > 0) return notComputable(needs, { warehouses: [], trend: [] });
   const params = { ...source.params, ...needs.params, limit };
-  const base = `
+  const stockEvents = (activities: string) => `
     WITH ev AS (${needs.events(`${warehouse} AS warehouse, ${sku} AS sku,
                                 CASE WHEN ev.activity IN (${putAwayActs}) THEN ${putAway} END AS put_away,
                                 CASE WHEN ev.activity IN (${allocationActs}) THEN ${allocated} END AS allocated,
                                 CASE WHEN ev.activity IN (${shippedActs}) THEN ${shipped} END AS shipped,
                                 CASE WHEN ev.activity IN (${adjustmentActs}) THEN ${adjusted} END AS adjusted`)}
-                WHERE ev.activity IN (${putAwayActs}, ${allocationActs}, ${shippedActs}, ${adjustmentActs}))`;
-  const materialize = `CREATE OR REPLACE TEMP TABLE rec_stock_events AS ${base} SELECT warehouse, sku, ts, put_away, allocated, shipped, adjusted FROM ev`;
-  await source.connection.run(materialize, used(materialize, params));
-  const adjustments = `(SELECT ts, warehouse, sku, adjusted FROM rec_stock_events WHERE adjusted IS NOT NULL AND adjusted <> 0)`;
-  const warehouses = await rows<StockPosition>(
-    source.connection,
-    `SELECT warehouse, coalesce(sum(put_away), 0)::DOUBLE AS "putAway", coalesce(sum(allocated), 0)::DOUBLE AS allocated,
+                WHERE ev.activity IN (${activities}))`;
+  // The positions aggregate the events in one pass; only the adjustments (few) are kept for the trend and the list.
+  const positions = `${stockEvents(`${putAwayActs}, ${allocationActs}, ${shippedActs}, ${adjustmentActs}`)} SELECT warehouse, coalesce(sum(put_away), 0)::DOUBLE AS "putAway", coalesce(sum(allocated), 0)::DOUBLE AS allocated,
                     coalesce(sum(shipped), 0)::DOUBLE AS shipped, coalesce(sum(adjusted), 0)::DOUBLE AS adjustments,
                     count(*) FILTER (WHERE adjusted <> 0)::BIGINT AS "adjustmentCount",
                     coalesce(-sum(adjusted) FILTER (WHERE adjusted < 0), 0)::DOUBLE AS shrinkage, coalesce(sum(adjusted) FILTER (WHERE adjusted > 0), 0)::DOUBLE AS found,
                     (coalesce(sum(put_away), 0) - coalesce(sum(allocated), 0) + coalesce(sum(adjusted), 0))::DOUBLE AS "bookMovement"
-             FROM rec_stock_events WHERE warehouse IS NOT NULL GROUP BY warehouse ORDER BY warehouse`,
-    params,
-  );
+             FROM ev WHERE warehouse IS NOT NULL GROUP BY warehouse ORDER BY warehouse`;
+  const warehouses = await rows<StockPosition>(source.connection, positions, params);
+  const materialize = `CREATE OR REPLACE TEMP TABLE rec_stock_adjustments AS ${stockEvents(adjustmentActs)} SELECT ts, warehouse, sku, adjusted FROM ev WHERE adjusted IS NOT NULL AND adjusted <> 0`;
+  await source.connection.run(materialize, used(materialize, params));
+  const adjustments = 'rec_stock_adjustments';
   const totals: StockTotals = {
     warehouses: warehouses.length,
     adjustmentCount: warehouses.reduce((s, w) => s + w.adjustmentCount, 0),
