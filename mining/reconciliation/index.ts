@@ -26,9 +26,10 @@ export { type KeySource, type LogTables, logTables, resolveKey } from './keys.ts
  *   + cycle-count adjustments (Cycle Count Adjusted, signed) — with the adjustments,
  *   each a count that disagreed with the book, as the variances, by week.
  *
- * Runs on a log linked from several streams (all its events; a case notion
- * `<log>@<type>` stands for its parent), or on a flat log, whose filter then
- * applies. Objects (lines, shipments) are read from attribute columns or from the
+ * Runs on a log linked from several streams (all its events, no filter: it has
+ * no cases), on a case notion `<log>@<type>` (standing for its parent, or when
+ * filtered the events of the objects it keeps), or on a flat log, whose filter
+ * then applies. Objects (lines, shipments) are read from attribute columns or from the
  * linked objects (see `resolveKey`). A section whose activities or attributes the
  * log lacks is `computable: false` with `reason: "not computable: missing …"`.
  * Listed variances are the largest first, at most `limit` (default 100); totals
@@ -215,8 +216,23 @@ export async function getReconciliation(store: Store, log: string, filter: Filte
     if (!found) throw new UnknownLogError(log);
     const compiled = compileFilter(filter, { logId: found.id, attributes: found.attributes });
     let source: Source;
-    if (found.objectTypes !== null || found.parent !== null) {
-      if (compiled.restricts) throw new OptionError(`reconciliation over the linked log ${JSON.stringify(found.parent ?? found.name)} takes no filter: it reads every stream's events`);
+    if (found.objectTypes !== null && compiled.restricts) {
+      const notions = found.objectTypes.map((type) => JSON.stringify(`${found.name}@${type}`)).join(', ');
+      throw new OptionError(`a filter keeps cases, and the linked log ${JSON.stringify(found.name)} has none: filter one of its case notions ${notions}`);
+    }
+    if (found.parent !== null && compiled.restricts) {
+      // A case notion, filtered: the events of the objects it keeps (once each, though an event may name several), read with the linked log's attributes.
+      const params: Params = { log: found.id, ...compiled.params };
+      source = {
+        connection,
+        tables: await logTables(connection, (await findLog(connection, found.parent))!.id),
+        params,
+        events: `(SELECT DISTINCT e.event_no, act.name AS activity, e.ts FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
+                  JOIN activities act ON act.log_id = $log AND act.activity_id = e.activity_id WHERE c.log_id = $log AND ${compiled.caseWhere})`,
+        activities: new Set((await queryRows<{ name: string }>(connection, `SELECT name FROM activities WHERE log_id = $log`, { log: found.id })).map((r) => r.name)),
+        linked: false,
+      };
+    } else if (found.objectTypes !== null || found.parent !== null) {
       const base = found.parent === null ? found : (await findLog(connection, found.parent))!;
       const params: Params = { rlog: base.id };
       source = {
