@@ -13,6 +13,7 @@ import {
   queueAgingOptionsFromParams,
   processMapOptionsFromParams,
   getKpis,
+  getTouchlessOrders,
   kpiOptionsFromParams,
   getReconciliation,
   getCaseDurationDistribution,
@@ -40,7 +41,7 @@ import {
 import { startProgress } from './progress.ts';
 import { printBottlenecks, printBreakdown, printKpis, printReconciliation, printCaseDistribution, printCaseDurations, printExceptionTrends, printMilestones, printTrend, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
 
-const ANALYSES = ['process-map', 'variants', 'case-durations', 'case-distribution', 'milestones', 'duration-breakdown', 'duration-trend', 'queue-aging', 'bottlenecks', 'exceptions', 'kpis', 'reconciliation'];
+const ANALYSES = ['process-map', 'variants', 'case-durations', 'case-distribution', 'milestones', 'duration-breakdown', 'duration-trend', 'queue-aging', 'bottlenecks', 'exceptions', 'kpis', 'touchless-orders', 'reconciliation'];
 
 const USAGE = `waybill — process intelligence for distribution businesses
 
@@ -63,7 +64,8 @@ Usage:
           (breakdown and trend measure a milestone when --milestone-from/--milestone-to are given)
         | queue-aging [--as-of TIME] [--end ACTIVITY]… [--sla "ACTIVITY=2d"]… [--buckets 1d,3d,7d] [--oldest N] [--oldest-by case|step] [--case-prefix SO-]
         | bottlenecks [--rank-by total|median] [--limit N]
-        | kpis [--order-activity A|none] [--exception ACTIVITY]… [--manual PREFIX]…  | reconciliation [--limit N] (on a linked log)
+        | kpis [--order-activity A|none] [--exception ACTIVITY]… [--manual PREFIX]…  | touchless-orders (the kpis options: the orders behind the rate)
+        | reconciliation [--limit N] (on a linked log or a case notion of it)
         | exceptions [--exception "TYPE=ACTIVITY|ACTIVITY"]… [--period week|month] [--period-by case-start|event] [--driver ATTRIBUTE]… [--top N]
       MODE: intersecting (default) | contained | started | completed
       more filters (all must hold; the repeatable ones may be given several times):
@@ -354,6 +356,9 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       } else if (analysis === 'kpis') {
         const result = await getKpis(store, log, filter, kpiOptionsFromParams({ 'order-activity': values['order-activity'], exception: values.exception, manual: values.manual }));
         output(result, () => printKpis(result));
+      } else if (analysis === 'touchless-orders') {
+        const result = await getTouchlessOrders(store, log, filter, kpiOptionsFromParams({ 'order-activity': values['order-activity'], exception: values.exception, manual: values.manual }));
+        output(result, () => console.log(result.computable ? `${result.touchless.length} of ${result.completed} completed orders touchless\n${result.touchless.join('\n')}` : result.reason));
       } else if (analysis === 'reconciliation') {
         const limit = integerOption(values.limit, '--limit');
         const result = await getReconciliation(store, log, filter, limit === undefined ? {} : { limit });

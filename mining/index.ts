@@ -21,7 +21,7 @@ export { getBottlenecks, type Bottlenecks, type BottlenecksOptions, type Handoff
 export { BOTTLENECK_PARAMS, bottlenecksOptionsFromParams } from './bottlenecks/params.ts';
 export { getExceptionTrends, type ExceptionTrends, type ExceptionTrendsOptions } from './exceptions/index.ts';
 export { EXCEPTION_PARAMS, exceptionOptionsFromParams } from './exceptions/params.ts';
-export { getKpis, type Kpi, type KpiOptions, type Kpis } from './kpis/index.ts';
+export { getKpis, getTouchlessOrders, type Kpi, type KpiOptions, type Kpis, type TouchlessOrders } from './kpis/index.ts';
 export { KPI_PARAMS, kpiOptionsFromParams } from './kpis/params.ts';
 export { getReconciliation, type Reconciliation, type ReconciliationOptions } from './reconciliation/index.ts';
 export { filterFromParams, FILTER_PARAMS, logForNotion, parseCondition, parseDuration, type FilterParams } from './filter/params.ts';

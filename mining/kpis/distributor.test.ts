@@ -6,7 +6,7 @@ import { ingestFile, ingestLinkedFiles, parseObjectKeys } from '../../ingest/ind
 import type { Store } from '../../store/db.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { getReconciliation } from '../reconciliation/index.ts';
-import { getKpis, type Kpi } from './index.ts';
+import { getKpis, getTouchlessOrders, type Kpi } from './index.ts';
 
 /**
  * KPIs and reconciliation on the simulated distributor (seed 2026, 6000 orders)
@@ -41,6 +41,12 @@ describe('KPIs on the distributor', () => {
     const touchless = truth.claims.touchlessOrders;
     expect(k.touchless_order_rate!.counts).toEqual({ completed: touchless.completedOrders, touchless: touchless.touchless });
     expect(k.touchless_order_rate!.value).toBeCloseTo(touchless.touchless / touchless.completedOrders, 12);
+    // The very set, not only its size: the planted orders' numbers sum to the stated fingerprint.
+    const listed = await getTouchlessOrders(store, 'orders');
+    expect(listed).toMatchObject({ computable: true, completed: touchless.completedOrders });
+    expect(listed.touchless).toHaveLength(touchless.touchless);
+    expect(listed.touchless.reduce((sum, name) => sum + Number(name.slice(3)), 0)).toBe(touchless.orderNumberSum);
+    expect((await getTouchlessOrders(store, 'distributor@order')).touchless).toEqual(listed.touchless);
     const fill = truth.claims.fillRate;
     expect(k.fill_rate!.counts).toEqual({ unitsOrdered: fill.unitsOrdered, unitsAllocated: fill.unitsAllocatedAtPromise });
     expect(Math.round(k.fill_rate!.value! * 10_000) / 10_000).toBe(fill.rate);

@@ -226,6 +226,10 @@ describe('GET /api/logs/:log/kpis and reconciliation', () => {
     const reconciliation = await get('/api/logs/orders/reconciliation');
     expect(reconciliation.status).toBe(200);
     expect(reconciliation.body).toMatchObject({ log: 'orders', orderLines: { computable: false } });
+    // The orders behind the touchless rate: every case an order, none touched by an exception or a manual resource here.
+    const touchless = await get('/api/logs/orders/touchless-orders?order-activity=none&manual=nobody.');
+    expect(touchless.status).toBe(200);
+    expect(touchless.body).toMatchObject({ log: 'orders', computable: false, reason: 'not computable: missing activity "Payment Received"' });
   });
 });
 

@@ -16,6 +16,7 @@ import {
   PROCESS_MAP_PARAMS,
   processMapOptionsFromParams,
   getKpis,
+  getTouchlessOrders,
   KPI_PARAMS,
   kpiOptionsFromParams,
   getReconciliation,
@@ -120,6 +121,10 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     .get('/logs/:log/kpis', async (c) => {
       const filter = filterOf(c, [...KPI_PARAMS]);
       return c.json(await getKpis(await openStore(), logOf(c), filter, kpiOptionsFromParams(c.req.queries())));
+    })
+    .get('/logs/:log/touchless-orders', async (c) => {
+      const filter = filterOf(c, [...KPI_PARAMS]);
+      return c.json(await getTouchlessOrders(await openStore(), logOf(c), filter, kpiOptionsFromParams(c.req.queries())));
     })
     .get('/logs/:log/reconciliation', async (c) => {
       const filter = filterOf(c, ['limit']);
