@@ -86,11 +86,11 @@ describe('exception trends on hand-checked fixtures', () => {
     expect(holds!.cases).toBe(16);
     expect(holds!.rate).toBeCloseTo(0.32, 12);
     expect(holds!.series).toEqual([
-      { start: week(0), count: 1, cases: 1, rate: 0.1, population: 10 },
-      { start: week(1), count: 2, cases: 2, rate: 0.2, population: 10 },
-      { start: week(2), count: 3, cases: 3, rate: 0.3, population: 10 },
-      { start: week(3), count: 5, cases: 4, rate: 0.4, population: 10 },
-      { start: week(4), count: 6, cases: 6, rate: 0.6, population: 10 },
+      { start: week(0), count: 1, cases: 1, rate: 0.1, population: 10, complete: true },
+      { start: week(1), count: 2, cases: 2, rate: 0.2, population: 10, complete: true },
+      { start: week(2), count: 3, cases: 3, rate: 0.3, population: 10, complete: true },
+      { start: week(3), count: 5, cases: 4, rate: 0.4, population: 10, complete: true },
+      { start: week(4), count: 6, cases: 6, rate: 0.6, population: 10, complete: true },
     ]);
     // Slope .12 a week, SSE .004: t = .12 / √(.004 / 3 / 10) with 3 degrees of freedom, p by the closed form.
     const t = 0.12 / Math.sqrt(0.004 / 3 / 10);
@@ -123,7 +123,7 @@ describe('exception trends on hand-checked fixtures', () => {
 
     // Both conditions must hold: W0-001's late note is on a capture, not a shipment.
     expect(late!).toMatchObject({ type: 'Late shipment', total: 1, cases: 1, rate: 0.02 });
-    expect(late!.series[0]).toEqual({ start: week(0), count: 1, cases: 1, rate: 0.1, population: 10 });
+    expect(late!.series[0]).toEqual({ start: week(0), count: 1, cases: 1, rate: 0.1, population: 10, complete: true });
   });
 
   it('flags a step change in its week and a lone spike as an outlier, not a step', async () => {
@@ -153,20 +153,24 @@ describe('exception trends on hand-checked fixtures', () => {
   it('places exceptions by case start or by the event, by week or by month', async () => {
     const exceptions = [{ type: 'Credit hold', activities: ['Credit Hold'] }];
     const byStart = await getExceptionTrends(store, 'span', {}, { exceptions });
+    // Y started on 12 January, later than X took to get its hold (the settling time) before the log's end: too young to judge.
     expect(byStart.types[0]!.series).toEqual([
-      { start: '2026-01-05T00:00:00.000Z', count: 1, cases: 1, rate: 1, population: 1 },
-      { start: '2026-01-12T00:00:00.000Z', count: 0, cases: 0, rate: 0, population: 1 },
+      { start: '2026-01-05T00:00:00.000Z', count: 1, cases: 1, rate: 1, population: 1, complete: true },
+      { start: '2026-01-12T00:00:00.000Z', count: 0, cases: 0, rate: 0, population: 1, complete: false },
     ]);
+    expect(byStart.types[0]!.trend.periods).toBe(1);
     // By the event: X is in progress in both weeks, its hold falls in the second.
     const byEvent = await getExceptionTrends(store, 'span', {}, { exceptions, periodBy: 'event' });
+    // The log ends inside the second week: not over yet, so not judged.
     expect(byEvent.types[0]!.series).toEqual([
-      { start: '2026-01-05T00:00:00.000Z', count: 0, cases: 0, rate: 0, population: 1 },
-      { start: '2026-01-12T00:00:00.000Z', count: 1, cases: 1, rate: 0.5, population: 2 },
+      { start: '2026-01-05T00:00:00.000Z', count: 0, cases: 0, rate: 0, population: 1, complete: true },
+      { start: '2026-01-12T00:00:00.000Z', count: 1, cases: 1, rate: 0.5, population: 2, complete: false },
     ]);
-    expect(byEvent.types[0]!.trend).toEqual({ slope: 0.5, pValue: null, significant: false, periods: 2 });
+    expect(byEvent.types[0]!.settleSeconds).toBe(0);
+    expect(byEvent.types[0]!.trend).toMatchObject({ slope: null, pValue: null, significant: false, periods: 1 });
     expect(byEvent.types[0]!.step).toBeNull();
     const monthly = await getExceptionTrends(store, 'span', {}, { exceptions, period: 'month' });
-    expect(monthly.types[0]!.series).toEqual([{ start: '2026-01-01T00:00:00.000Z', count: 1, cases: 1, rate: 0.5, population: 2 }]);
+    expect(monthly.types[0]!.series).toEqual([{ start: '2026-01-01T00:00:00.000Z', count: 1, cases: 1, rate: 0.5, population: 2, complete: false }]);
     // The filter narrows the cases: only those starting on 12 January.
     const filtered = await getExceptionTrends(store, 'span', { timeframe: { from: '2026-01-12', mode: 'started' } }, { exceptions });
     expect(filtered.cases).toBe(1);

@@ -46,6 +46,13 @@ export interface ExceptionPeriodPoint {
   rate: number;
   /** The period's cases (the rate's denominator; see PeriodBy). */
   population: number;
+  /**
+   * Whether the period can be judged. By event: it ended by the log's last event. By
+   * case start: at most 5 % of its cases started within `settleSeconds` of the log's
+   * last event (see ExceptionTypeTrend), so few may yet get the exception. Incomplete
+   * periods are shown but left out of the trend, step and outlier tests.
+   */
+  complete: boolean;
 }
 
 /** A flagged period: a step change starting in it, or a period whose rate is an outlier. */
@@ -100,6 +107,12 @@ export interface ExceptionTypeTrend {
   cases: number;
   /** cases / all cases analysed. */
   rate: number;
+  /**
+   * By case start: the 95th percentile of the time from a case's start to its first
+   * exception of the type, in seconds (null without any). Cases younger than that at
+   * the log's end may still get one, so their periods are incomplete. 0 by event.
+   */
+  settleSeconds: number | null;
   series: ExceptionPeriodPoint[];
   trend: { slope: number | null; pValue: number | null; significant: boolean; periods: number };
   /** The best split point, whether significant or not (null with fewer than four periods). */
@@ -114,9 +127,10 @@ export interface ExceptionTypeTrend {
  * that rate; and the attribute values over-represented among the cases with it.
  *
  * - Periods with no case (population 0) are left out of the series; the trend's x is
- *   the period's ordinal from the first, so gaps keep their width. By case start, the
- *   last periods hold cases still running, whose exceptions may yet come: a dip there
- *   can be the log's end rather than an improvement.
+ *   the period's ordinal from the first, so gaps keep their width.
+ * - Incomplete periods (see ExceptionPeriodPoint.complete) are in the series but not in
+ *   the tests: by case start, the last periods hold cases still running, whose
+ *   exceptions may yet come, and their dip would be the log's end, not an improvement.
  * - `trend.slope`: least-squares slope of the rate per period (rate units per period),
  *   each period one point; `pValue`: two-sided t-test of slope = 0 with n − 2 degrees
  *   of freedom (null under three periods); `significant`: pValue < 0.05.
@@ -145,6 +159,8 @@ export interface ExceptionTrends {
 export const OUTLIER_Z = 3;
 const DEFAULT_TOP = 5;
 const MIN_SEGMENT = 2;
+/** By case start, the share of a period's cases that may be too young to have shown the exception before the period counts as incomplete. */
+const MAX_UNSETTLED = 0.05;
 const NUMERIC_TYPE = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|DOUBLE|FLOAT|REAL|DECIMAL.*)$/;
 
 /** Computes exception trends over the filtered cases of a log. */
@@ -206,15 +222,21 @@ export async function getExceptionTrends(store: Store, log: string, filter: Filt
     // kind: 0 = population per period, 1 = exceptions per type and period, 2 = exceptions per type overall, 3 = all cases.
     const sql =
       periodBy === 'case-start'
-        ? `WITH pop AS MATERIALIZED (SELECT c.case_id, epoch_ms(date_trunc('${unit}', c.start_ts)) AS period FROM cases c WHERE ${caseWhere}),
-           ${exc}
+        ? `WITH pop AS MATERIALIZED (SELECT c.case_id, epoch_ms(date_trunc('${unit}', c.start_ts)) AS period, epoch_ms(c.start_ts) AS start_ms FROM cases c WHERE ${caseWhere}),
+           ${exc},
+           settle AS (SELECT t, quantile_disc(first_ms - p.start_ms, 0.95)::BIGINT AS ms
+                      FROM (SELECT t, case_id, min(epoch_ms(ts)) AS first_ms FROM exc GROUP BY ALL) x JOIN pop p USING (case_id) GROUP BY t)
            SELECT 0 AS kind, -1 AS t, period, count(*)::BIGINT AS count, count(*)::BIGINT AS cases FROM pop GROUP BY period
            UNION ALL
            SELECT 1, x.t, p.period, count(*)::BIGINT, count(DISTINCT x.case_id)::BIGINT FROM exc x JOIN pop p USING (case_id) GROUP BY x.t, p.period
            UNION ALL
            SELECT 2, t, NULL, count(*)::BIGINT, count(DISTINCT case_id)::BIGINT FROM exc GROUP BY t
            UNION ALL
-           SELECT 3, -1, NULL, count(*)::BIGINT, count(*)::BIGINT FROM pop`
+           SELECT 3, -1, NULL, count(*)::BIGINT, count(*)::BIGINT FROM pop
+           UNION ALL
+           SELECT 4, t, NULL, ms, 0 FROM settle
+           UNION ALL
+           SELECT 5, s.t, p.period, count(*)::BIGINT, count(*)::BIGINT FROM pop p JOIN settle s ON p.start_ms > $log_end_ms - s.ms GROUP BY ALL`
         : `WITH pop AS MATERIALIZED (SELECT c.case_id, c.start_ts, c.end_ts FROM cases c WHERE ${caseWhere}),
            ${exc}
            SELECT 0 AS kind, -1 AS t, epoch_ms(period) AS period, count(*)::BIGINT AS count, count(*)::BIGINT AS cases
@@ -226,7 +248,12 @@ export async function getExceptionTrends(store: Store, log: string, filter: Filt
            SELECT 2, t, NULL, count(*)::BIGINT, count(DISTINCT case_id)::BIGINT FROM exc GROUP BY t
            UNION ALL
            SELECT 3, -1, NULL, count(*)::BIGINT, count(*)::BIGINT FROM pop`;
-    const rows = await queryRows<{ kind: number; t: number; period: number | null; count: number; cases: number }>(connection, sql, bound);
+    const logEnd = ref.lastTimestamp === null ? 0 : Date.parse(ref.lastTimestamp);
+    const rows = await queryRows<{ kind: number; t: number; period: number | null; count: number; cases: number }>(
+      connection,
+      sql,
+      periodBy === 'case-start' ? { ...bound, log_end_ms: logEnd } : bound,
+    );
 
     const totalCases = rows.find((r) => r.kind === 3)?.cases ?? 0;
     const population = new Map(rows.filter((r) => r.kind === 0).map((r) => [r.period!, r.count]));
@@ -236,17 +263,21 @@ export async function getExceptionTrends(store: Store, log: string, filter: Filt
     const types = exceptions.map((definition, t): ExceptionTypeTrend => {
       const perPeriod = new Map(rows.filter((r) => r.kind === 1 && r.t === t).map((r) => [r.period!, r]));
       const overall = rows.find((r) => r.kind === 2 && r.t === t);
-      const series: (ExceptionPeriodPoint & { ordinal: number })[] = periods.flatMap(({ ms, ordinal }) => {
+      const settleMs = periodBy === 'event' ? 0 : (rows.find((r) => r.kind === 4 && r.t === t)?.count ?? null);
+      const unsettled = new Map(rows.filter((r) => r.kind === 5 && r.t === t).map((r) => [r.period!, r.count]));
+      const series: (ExceptionPeriodPoint & { ordinal: number })[] = periods.flatMap(({ ms, end, ordinal }) => {
         const size = population.get(ms) ?? 0;
         if (size === 0) return [];
         const hit = perPeriod.get(ms);
         const cases = hit?.cases ?? 0;
-        return [{ start: iso(ms), count: hit?.count ?? 0, cases, rate: cases / size, population: size, ordinal }];
+        const complete = periodBy === 'event' ? end <= logEnd : (unsettled.get(ms) ?? 0) <= MAX_UNSETTLED * size;
+        return [{ start: iso(ms), count: hit?.count ?? 0, cases, rate: cases / size, population: size, complete, ordinal }];
       });
       const cases = overall?.cases ?? 0;
       const rate = totalCases === 0 ? 0 : cases / totalCases;
-      const fit = slopeTest(series.map((p) => [p.ordinal, p.rate] as const));
-      const step = bestSplit(series);
+      const judged = series.filter((p) => p.complete);
+      const fit = slopeTest(judged.map((p) => [p.ordinal, p.rate] as const));
+      const step = bestSplit(judged);
       const changes: ExceptionChange[] = [];
       if (step?.significant) {
         changes.push({
@@ -258,15 +289,16 @@ export async function getExceptionTrends(store: Store, log: string, filter: Filt
           pValue: step.pValue,
         });
       }
-      changes.push(...outliers(series, step?.significant ? step.start : undefined));
+      changes.push(...outliers(judged, step?.significant ? step.start : undefined));
       changes.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
       return {
         type: definition.type,
         total: overall?.count ?? 0,
         cases,
         rate,
+        settleSeconds: settleMs === null ? null : settleMs / 1000,
         series: series.map(({ ordinal: _ordinal, ...point }) => point),
-        trend: { slope: fit.slope, pValue: fit.pValue, significant: fit.pValue !== null && fit.pValue < ALPHA, periods: series.length },
+        trend: { slope: fit.slope, pValue: fit.pValue, significant: fit.pValue !== null && fit.pValue < ALPHA, periods: judged.length },
         step,
         changes,
         drivers: drivers.map((attribute, d) => ({
@@ -360,20 +392,18 @@ function attributeOf(log: LogRef, name: string, what: string): { name: string; t
   return attribute;
 }
 
-/** Every period start from the first to the last given (epoch ms, UTC), with its ordinal from the first. */
-function periodStarts(starts: number[], period: ExceptionPeriod): { ms: number; ordinal: number }[] {
+/** Every period from the first to the last start given (epoch ms, UTC): its start, its end (the next start) and its ordinal from the first. */
+function periodStarts(starts: number[], period: ExceptionPeriod): { ms: number; end: number; ordinal: number }[] {
   if (starts.length === 0) return [];
   const first = Math.min(...starts);
   const last = Math.max(...starts);
-  const out: { ms: number; ordinal: number }[] = [];
-  for (let ms = first, ordinal = 0; ms <= last; ordinal++) {
-    out.push({ ms, ordinal });
-    if (period === 'week') ms += 7 * 86_400_000;
-    else {
-      const d = new Date(ms);
-      ms = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-    }
-  }
+  const next = (ms: number) => {
+    if (period === 'week') return ms + 7 * 86_400_000;
+    const d = new Date(ms);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  };
+  const out: { ms: number; end: number; ordinal: number }[] = [];
+  for (let ms = first, ordinal = 0; ms <= last; ms = next(ms), ordinal++) out.push({ ms, end: next(ms), ordinal });
   return out;
 }
 

@@ -5,12 +5,13 @@ import { exceptionTrendOption, periodDays } from './exception-trend-option.ts';
 
 type ExceptionType = ExceptionTrends['types'][number];
 
-const point = (start: string, cases: number, population: number) => ({ start: `${start}T00:00:00.000Z`, count: cases, cases, rate: cases / population, population });
+const point = (start: string, cases: number, population: number, complete = true) => ({ start: `${start}T00:00:00.000Z`, count: cases, cases, rate: cases / population, population, complete });
 const type = (name: string, series: ExceptionType['series'], changes: ExceptionType['changes'] = []): ExceptionType => ({
   type: name,
   total: series.reduce((sum, p) => sum + p.count, 0),
   cases: series.reduce((sum, p) => sum + p.cases, 0),
   rate: 0.1,
+  settleSeconds: 86_400,
   series,
   trend: { slope: 0.02, pValue: 0.01, significant: true, periods: series.length },
   step: null,
@@ -43,6 +44,12 @@ describe('exceptionTrendOption', () => {
     ]);
     expect(series[0]?.data).toEqual([0.02, 0.03, 0.1, 0.11]);
     expect(series[1]?.data).toEqual([0.02, null, 0.04, 0.4]);
+  });
+
+  it('draws a period still settling as a hollow, faded point', () => {
+    const settling = type('Credit hold', [point('2026-01-05', 5, 100), point('2026-01-12', 1, 100, false)]);
+    const series = exceptionTrendOption({ period: 'week', types: [settling] }).series as LineSeriesOption[];
+    expect(series[0]?.data).toEqual([0.05, { value: 0.01, symbol: 'emptyCircle', itemStyle: { opacity: 0.5 } }]);
   });
 
   it('marks each flagged change on its line at the period it starts in', () => {

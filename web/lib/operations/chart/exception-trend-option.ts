@@ -38,7 +38,8 @@ export function periodDays(types: readonly ExceptionType[]): string[] {
 
 /**
  * One line per exception type: its rate (cases with the exception / the period's cases)
- * in each period, a gap where a period had no case. Each flagged change (a significant
+ * in each period, a gap where a period had no case, a hollow point where the period is
+ * incomplete (left out of the tests). Each flagged change (a significant
  * step, or an outlier period) is a pin on its type's line at the period it starts in.
  */
 export function exceptionTrendOption(trends: Pick<ExceptionTrends, 'types' | 'period'>): ExceptionTrendOption {
@@ -54,10 +55,12 @@ export function exceptionTrendOption(trends: Pick<ExceptionTrends, 'types' | 'pe
     yAxis: { type: 'value', min: 0, axisLabel: { formatter: (value: number) => formatPercent(value, 0) }, splitLine: { lineStyle: { color: '#eef2f6' } } },
     series: trends.types.map((type) => {
       const rates = new Map(type.series.map((point) => [formatDay(point.start), point.rate]));
+      const incomplete = new Set(type.series.filter((point) => !point.complete).map((point) => formatDay(point.start)));
       return {
         type: 'line',
         name: type.type,
-        data: days.map((day) => rates.get(day) ?? null),
+        // A period still settling (its cases may yet get exceptions) is a hollow, faded point: shown, not judged.
+        data: days.map((day) => (incomplete.has(day) ? { value: rates.get(day)!, symbol: 'emptyCircle', itemStyle: { opacity: 0.5 } } : (rates.get(day) ?? null))),
         connectNulls: false,
         symbolSize: 6,
         lineStyle: { width: 2 },
