@@ -5,16 +5,30 @@
  * (the floor). Query times are warm: the median of several runs after one warm-up.
  * It also times CSV ingest at 1M and 10M events against plain read_csv, and the
  * distributor simulation at 1M and 10M events, each in a child process with its peak memory.
+ * KPIs and reconciliation need the linked streams: they are timed on the simulated
+ * distributor of about 1M events (BENCH_EVENTS) ingested as one linked log.
  * Writes bench/results/<date>.json and prints a table with the ratios to the floor.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { writeDistributorCsv } from '../datasets/distributor/index.ts';
 import { writeOrderToCashCsv } from '../datasets/order-to-cash/index.ts';
 import { ingestFile } from '../ingest/index.ts';
-import { discoverProcessMap, getBottlenecks, getCaseDurations, getDurationBreakdown, getDurationTrend, getExceptionTrends, getKpis, getMilestoneDurations, getQueueAging, getVariants } from '../mining/index.ts';
+import {
+  discoverProcessMap,
+  getBottlenecks,
+  getCaseDurations,
+  getDurationBreakdown,
+  getDurationTrend,
+  getExceptionTrends,
+  getKpis,
+  getMilestoneDurations,
+  getQueueAging,
+  getVariants,
+} from '../mining/index.ts';
 import { openStore } from '../store/db.ts';
 import { quoteLiteral } from '../store/sql.ts';
 import {
@@ -30,13 +44,13 @@ import {
   FLOOR_TREND,
   FLOOR_VARIANTS,
 } from './floor.ts';
+import { runAll, time, warm } from './timing.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(ROOT, 'bench', 'data');
 const RESULTS = join(ROOT, 'bench', 'results');
 const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SEED = 42;
-const WARM_RUNS = 5;
 // The distributor simulation's speed and memory at these sizes (BENCH_GENERATE=1000000 for one size).
 const GENERATE_SIZES = (process.env.BENCH_GENERATE ?? '1000000,10000000').split(',').filter(Boolean).map(Number);
 // CSV ingest at scale, Waybill against the floor (BENCH_INGEST=1000000 for one size).
@@ -83,29 +97,25 @@ function benchGenerate(targetEvents: number): GenerateRun {
   return { targetEvents, events, ms, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMiB };
 }
 
+interface LinkedRun {
+  events: number;
+  ingestMs: number;
+  kpis: { waybillMs: number; floorMs: number };
+  reconciliation: { waybillMs: number; floorMs: number };
+}
+
+/** KPIs and reconciliation on the simulated distributor loaded as one linked log, in a child process (see linked.ts). */
+async function benchLinked(targetEvents: number): Promise<LinkedRun> {
+  const dir = join(DATA, `distributor-linked-${targetEvents}`);
+  if (!existsSync(join(dir, 'ground-truth.json'))) await writeDistributorCsv(dir, { seed: SEED, events: targetEvents });
+  const output = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'linked.ts'), dir, DATA], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(output.trim().split('\n').at(-1)!) as LinkedRun;
+}
+
 interface Row {
   step: string;
   waybillMs: number;
   floorMs: number;
-}
-
-async function time<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
-  const start = performance.now();
-  const result = await work();
-  return { ms: performance.now() - start, result };
-}
-
-/** Median of WARM_RUNS timed runs after one untimed warm-up. */
-async function warm(work: () => Promise<unknown>): Promise<number> {
-  await work();
-  const times: number[] = [];
-  for (let i = 0; i < WARM_RUNS; i++) times.push((await time(work)).ms);
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
-
-async function runAll(connection: DuckDBConnection, statements: readonly string[]): Promise<void> {
-  for (const sql of statements) await connection.runAndReadAll(sql);
 }
 
 async function main(): Promise<void> {
@@ -176,6 +186,9 @@ async function main(): Promise<void> {
   connection.closeSync();
   floor.closeSync();
 
+  console.log(`Timing KPIs and reconciliation on the distributor linked from three streams, about ${TARGET_EVENTS.toLocaleString('en-US')} events…`);
+  const linked = await benchLinked(TARGET_EVENTS);
+
   const ingestRuns: IngestRun[] = [];
   for (const size of INGEST_SIZES) {
     console.log(`Ingesting about ${size.toLocaleString('en-US')} events, Waybill and the floor, each in its own process…`);
@@ -199,6 +212,8 @@ async function main(): Promise<void> {
     { step: 'milestone durations (warm)', waybillMs: operations.milestone, floorMs: floorOperations.milestone },
     { step: 'duration breakdown (warm)', waybillMs: operations.breakdown, floorMs: floorOperations.breakdown },
     { step: 'duration trend (warm)', waybillMs: operations.trend, floorMs: floorOperations.trend },
+    { step: 'KPIs, linked log (warm)', waybillMs: linked.kpis.waybillMs, floorMs: linked.kpis.floorMs },
+    { step: 'reconciliation (warm)', waybillMs: linked.reconciliation.waybillMs, floorMs: linked.reconciliation.floorMs },
     {
       step: 'map + variants + durations',
       waybillMs: processMapMs + variantsMs + caseDurationsMs,
@@ -214,6 +229,7 @@ async function main(): Promise<void> {
     filteredProcessMapMs: filteredMs,
     operations,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    linked: { events: linked.events, ingestMs: linked.ingestMs },
     ingestAtScale: ingestRuns,
     distributorGenerate: distributorRuns,
     steps: rows.map((r) => ({ ...r, ratioToFloor: r.waybillMs / r.floorMs })),
@@ -225,11 +241,12 @@ async function main(): Promise<void> {
   const ms = (v: number) => `${v.toFixed(v < 100 ? 1 : 0)} ms`.padStart(10);
   console.log(`\n${events.toLocaleString('en-US')} events, ${cases.toLocaleString('en-US')} cases, ${activities} activities, ${variants.toLocaleString('en-US')} variants`);
   if (generateMs !== null) console.log(`generated in ${(generateMs / 1000).toFixed(2)} s`);
-  console.log(`${pad('step', 28)}${'waybill'.padStart(10)}${'floor'.padStart(10)}   ratio`);
-  for (const r of result.steps) console.log(`${pad(r.step, 28)}${ms(r.waybillMs)}${ms(r.floorMs)}   ${r.ratioToFloor.toFixed(2)}×`);
+  console.log(`${pad('step', 30)}${'waybill'.padStart(10)}${'floor'.padStart(10)}   ratio`);
+  for (const r of result.steps) console.log(`${pad(r.step, 30)}${ms(r.waybillMs)}${ms(r.floorMs)}   ${r.ratioToFloor.toFixed(2)}×`);
   console.log(`ingest: ${result.ingestEventsPerSecond.toLocaleString('en-US')} events/s (floor read_csv ${result.floorIngestEventsPerSecond.toLocaleString('en-US')} events/s)`);
   console.log(`process map with a two-week filter: ${filteredMs.toFixed(1)} ms; peak RSS ${result.peakRssMiB} MiB`);
-  console.log(`KPIs ${operations.kpis.toFixed(1)} ms; process map with half the activities and 30 % of paths ${operations.halfActivitiesMap.toFixed(1)} ms (warm; no floor)`);
+  console.log(`linked distributor: ${linked.events.toLocaleString('en-US')} events, linked ingest of the three CSVs ${(linked.ingestMs / 1000).toFixed(1)} s`);
+  console.log(`KPIs on the single-stream log ${operations.kpis.toFixed(1)} ms; process map with half the activities and 30 % of paths ${operations.halfActivitiesMap.toFixed(1)} ms (warm; no floor)`);
   for (const r of ingestRuns) {
     console.log(
       `CSV ingest ${r.events.toLocaleString('en-US')} events: Waybill ${(r.waybill.ms / 1000).toFixed(1)} s = ${r.waybill.eventsPerSecond.toLocaleString('en-US')} events/s, ` +
