@@ -90,6 +90,19 @@ describe('process map in the browser', () => {
     await page.screenshot({ path: 'test-results/process-map-performance.png', fullPage: true });
   });
 
+  it('switches the performance view to the total time of each handoff', async () => {
+    await page.getByLabel('Time').selectOption('total');
+    await page.waitForURL(/stat=total/);
+    const shown = simplifyProcessMap(map, defaultPathShare(map));
+    const totals = shown.edges.map((edge) => humanizeSeconds(edge.duration.sum));
+    await expect.poll(async () => {
+      const drawnTexts = new Set(await chartTexts());
+      return totals.filter((total) => !drawnTexts.has(total));
+    }).toEqual([]);
+    await expect(page.locator('.legend').textContent()).resolves.toContain('total time');
+    await page.screenshot({ path: 'test-results/process-map-total.png', fullPage: true });
+  });
+
   it('lists the activities in a table below the map', async () => {
     const rows = page.getByRole('table').locator('tbody tr');
     await expect(rows.count()).resolves.toBe(map.activities.length);

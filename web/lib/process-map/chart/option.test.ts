@@ -2,6 +2,8 @@ import type { CustomSeriesOption, CustomSeriesRenderItemAPI, CustomSeriesRenderI
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layoutProcessMap, type ProcessMapLayout } from '../layout/elk-graph.ts';
 import { ORDER_TO_CASH } from '../layout/test-maps.ts';
+import { humanizeSeconds } from '../../../../mining/format.ts';
+import { durationBy, PERFORMANCE_STATISTICS } from '../views.ts';
 import { luminance } from './colour-scale.ts';
 import {
   chartHeight,
@@ -87,7 +89,7 @@ describe('edgeStyles', () => {
   });
 
   it('in performance view, labels with the median and makes the slowest handoff the widest and reddest', () => {
-    const styles = edgeStyles(layout, 'performance');
+    const styles = edgeStyles(layout, 'median');
     const hold = styles[edgeIndex('Credit Hold', 'Credit Released')];
     const quick = styles[edgeIndex('Picked', 'Packed')];
     expect(hold?.label).toBe('3d');
@@ -100,10 +102,25 @@ describe('edgeStyles', () => {
   });
 
   it('drops the labels of start and end arcs in performance view: they have no duration', () => {
-    const styles = edgeStyles(layout, 'performance');
-    layout.edges.forEach((edge, i) => {
-      if (edge.kind !== 'transition') expect(styles[i]?.label).toBe('');
-    });
+    for (const statistic of PERFORMANCE_STATISTICS) {
+      const styles = edgeStyles(layout, statistic);
+      layout.edges.forEach((edge, i) => {
+        if (edge.kind !== 'transition') expect(styles[i]?.label).toBe('');
+      });
+    }
+  });
+
+  it('labels and ranks by the chosen statistic: total time weighs a frequent handoff by its count', () => {
+    const i = edgeIndex('Credit Hold', 'Credit Released');
+    const edge = layout.edges[i]!;
+    for (const statistic of PERFORMANCE_STATISTICS) {
+      expect(edgeStyles(layout, statistic)[i]?.label).toBe(humanizeSeconds(durationBy(edge.duration!, statistic)));
+    }
+    expect(durationBy(edge.duration!, 'total')).toBe(edge.duration!.sum);
+    const totals = edgeStyles(layout, 'total');
+    const total = (j: number) => layout.edges[j]!.duration?.sum ?? -1;
+    const mostTime = layout.edges.map((_, j) => j).reduce((best, j) => (total(j) > total(best) ? j : best));
+    expect(totals[mostTime]?.width).toBe(Math.max(...totals.map((style) => style.width)));
   });
 });
 
@@ -153,7 +170,7 @@ describe('processMapOption', () => {
   it('switches the edge labels with the view', () => {
     const i = edgeIndex('Credit Hold', 'Credit Released');
     expect(texts(render(processMapOption(layout, 'frequency', size), 'edge-labels', i))).toEqual(['6']);
-    expect(texts(render(processMapOption(layout, 'performance', size), 'edge-labels', i))).toEqual(['3d']);
+    expect(texts(render(processMapOption(layout, 'median', size), 'edge-labels', i))).toEqual(['3d']);
   });
 
   it('scales text with the zoom and ends each edge in an arrowhead at its target', () => {
@@ -184,7 +201,7 @@ describe('an empty map', () => {
   it('draws just the start and end without failing', async () => {
     const empty = await layoutProcessMap({ log: 'empty', cases: 0, events: 0, activities: [], edges: [], start: [], end: [] });
     expect(empty.nodes.map((node) => node.kind)).toEqual(['start', 'end']);
-    for (const view of ['frequency', 'performance'] as const) {
+    for (const view of ['frequency', 'median', 'total'] as const) {
       const option = processMapOption(empty, view, { width: 800, height: 400 });
       expect(render(option, 'nodes', 0)?.children?.[0]?.type).toBe('circle');
     }

@@ -12,11 +12,11 @@ import type {
   AriaComponentOption,
 } from 'echarts';
 import { humanizeSeconds } from '../../../../mining/format.ts';
+import { durationBy, type MapView } from '../views.ts';
+export type { MapView, PerformanceStatistic } from '../views.ts';
 import { EDGE_LABEL, NODE, type MapEdge, type MapNode, type ProcessMapLayout } from '../layout/elk-graph.ts';
 import { colourAt, darken, EDGE_FREQUENCY_RAMP, EDGE_SLOWNESS_RAMP, frequencyFill, logPosition, textColourOn } from './colour-scale.ts';
 
-/** What the map's edges show: how often a handoff happens, or how long it takes (median). */
-export type MapView = 'frequency' | 'performance';
 
 export type ProcessMapOption = ComposeOption<
   CustomSeriesOption | GridComponentOption | XAXisComponentOption | YAXisComponentOption | InsideDataZoomComponentOption | TooltipComponentOption | AriaComponentOption
@@ -70,8 +70,8 @@ export function nodeStyles(layout: ProcessMapLayout): NodeStyle[] {
 /**
  * How each edge is drawn in a view. Frequency: width and darkness grow with the square
  * root of the count (so area tracks volume), labelled with the count. Performance: width
- * and colour grow with the median duration on a log scale, grey for quick handoffs to red
- * for the slowest, labelled with the median; start/end arcs have no duration and fade back.
+ * and colour grow with the view's statistic of the duration on a log scale, grey for quick
+ * handoffs to red for the slowest, labelled with it; start/end arcs have no duration and fade back.
  */
 export function edgeStyles(layout: ProcessMapLayout, view: MapView): EdgeStyle[] {
   const width = (t: number) => EDGE_WIDTH.min + (EDGE_WIDTH.max - EDGE_WIDTH.min) * t;
@@ -89,19 +89,19 @@ export function edgeStyles(layout: ProcessMapLayout, view: MapView): EdgeStyle[]
       };
     });
   }
-  const medians = layout.edges.flatMap((edge) => (edge.duration ? [edge.duration.median] : []));
-  const min = Math.min(...medians);
-  const max = Math.max(...medians);
+  const values = layout.edges.flatMap((edge) => (edge.duration ? [durationBy(edge.duration, view)] : []));
+  const min = Math.min(...values);
+  const max = Math.max(...values);
   return layout.edges.map((edge) => {
     if (!edge.duration) return { stroke: EDGE_SLOWNESS_RAMP[0], width: EDGE_WIDTH.min, dashed: true, label: '', labelWidth: 0, labelColour: LABEL_TEXT };
-    const t = logPosition(edge.duration.median, min, max);
+    const t = logPosition(durationBy(edge.duration, view), min, max);
     const stroke = colourAt(EDGE_SLOWNESS_RAMP, t);
     return {
       stroke,
       width: width(t),
       dashed: false,
-      label: edge.labels.performance,
-      labelWidth: edge.labelWidths.performance,
+      label: edge.labels[view],
+      labelWidth: edge.labelWidths[view],
       labelColour: t > 0.6 ? darken(stroke, 0.25) : LABEL_TEXT,
     };
   });
@@ -286,7 +286,7 @@ function drawEdge(edge: MapEdge, style: EdgeStyle, api: CustomSeriesRenderItemAP
 
 function drawEdgeLabel(box: NonNullable<MapEdge['label']>, style: EdgeStyle, api: CustomSeriesRenderItemAPI): Group {
   const s = pixelsPerUnit(api);
-  // ELK's box fits the wider of the two views' labels; this view's box is centred in it.
+  // ELK's box fits the widest of the views' labels; this view's box is centred in it.
   const [x, y] = toPixels(api, box.x + (box.width - Math.min(box.width, style.labelWidth)) / 2, box.y);
   const width = Math.min(box.width, style.labelWidth) * s;
   const height = box.height * s;

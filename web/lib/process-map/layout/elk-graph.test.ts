@@ -62,16 +62,17 @@ describe('buildElkGraph', () => {
     expect(priority('Order Captured', 'Order Validated')).toBeGreaterThan(priority('Pricing Discrepancy', 'Order Validated'));
   });
 
-  it('sizes each edge label for the wider of its two texts', () => {
+  it('sizes each edge label for the widest of its texts', () => {
     for (const edge of edges) {
       const label = graph.edges?.find((candidate) => candidate.id === edge.id)?.labels?.[0];
       expect(label?.height).toBe(EDGE_LABEL.height);
-      for (const text of [edge.labels.frequency, edge.labels.performance]) {
+      for (const text of Object.values(edge.labels)) {
         expect(label?.width ?? 0).toBeGreaterThan(estimateTextWidth(text, EDGE_LABEL.fontSize, true));
       }
     }
     const hold = edges.find((edge) => edge.from === 'Credit Hold');
-    expect(hold?.labels).toEqual({ frequency: '6', performance: '3d' });
+    expect(hold?.labels).toMatchObject({ frequency: '6', median: '3d' });
+    expect(Object.keys(hold?.labels ?? {})).toEqual(['frequency', 'median', 'mean', 'p90', 'total']);
   });
 
   it('wraps long names to at most three lines that fit the node', () => {

@@ -1,6 +1,7 @@
 import type { ELK, ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs';
 import type { DurationStats, ProcessMap } from '../../../../mining/index.ts';
 import { humanizeSeconds } from '../../../../mining/format.ts';
+import { durationBy, type MapView, type PerformanceStatistic } from '../views.ts';
 import { estimateTextWidth, wrapLabel, type MeasureText } from './label-text.ts';
 
 /** Sizes of the map's shapes, in layout units (pixels at 100% zoom). */
@@ -43,10 +44,10 @@ export interface MapEdge {
   count: number;
   /** Seconds between the two events; null for start / end arcs. */
   duration: DurationStats | null;
-  /** What the edge says in each view: its count, or its median duration. */
-  labels: { frequency: string; performance: string };
-  /** How wide each view's label is drawn; ELK reserves room for the wider. */
-  labelWidths: { frequency: number; performance: number };
+  /** What the edge says in each view: its count, or its duration by the view's statistic ('' for start/end arcs). */
+  labels: Record<MapView, string>;
+  /** How wide each view's label is drawn; ELK reserves room for the widest. */
+  labelWidths: Record<MapView, number>;
   /** The routed polyline, first point on the source's border, last on the target's. */
   points: Point[];
   /** Where ELK placed the label, clear of nodes and other labels. */
@@ -137,8 +138,10 @@ export function buildElkGraph(map: ProcessMap, options: ElkGraphOptions = {}): B
   const labelWidth = (text: string) => (text === '' ? 0 : Math.ceil(measure(text, EDGE_LABEL.fontSize, true)) + 2 * EDGE_LABEL.padX);
   // An edge's label in each view (start/end arcs have no duration), and the room each needs.
   const labelled = (count: number, duration: DurationStats | null) => {
-    const labels = { frequency: count.toLocaleString('en-US'), performance: duration ? humanizeSeconds(duration.median) : '' };
-    return { count, duration, labels, labelWidths: { frequency: labelWidth(labels.frequency), performance: labelWidth(labels.performance) }, points: [], label: null };
+    const by = (statistic: PerformanceStatistic) => (duration ? humanizeSeconds(durationBy(duration, statistic)) : '');
+    const labels: Record<MapView, string> = { frequency: count.toLocaleString('en-US'), median: by('median'), mean: by('mean'), p90: by('p90'), total: by('total') };
+    const labelWidths = Object.fromEntries(Object.entries(labels).map(([view, text]) => [view, labelWidth(text)])) as Record<MapView, number>;
+    return { count, duration, labels, labelWidths, points: [], label: null };
   };
   const edges: MapEdge[] = [
     ...map.start.map((start, index) => ({
@@ -154,8 +157,9 @@ export function buildElkGraph(map: ProcessMap, options: ElkGraphOptions = {}): B
 
   const maxCount = Math.max(1, ...edges.map((edge) => edge.count));
   const elkEdges: ElkExtendedEdge[] = edges.map((edge) => {
-    const text = edge.labelWidths.frequency >= edge.labelWidths.performance ? edge.labels.frequency : edge.labels.performance;
-    const width = Math.max(edge.labelWidths.frequency, edge.labelWidths.performance);
+    const widest = (Object.keys(edge.labels) as MapView[]).reduce((a, b) => (edge.labelWidths[b] > edge.labelWidths[a] ? b : a));
+    const text = edge.labels[widest];
+    const width = edge.labelWidths[widest];
     const priority = String(Math.max(1, Math.round((100 * edge.count) / maxCount)));
     return {
       id: edge.id,
