@@ -256,12 +256,15 @@ export async function getReconciliation(store: Store, log: string, filter: Filte
       };
     }
     const limit = options.limit ?? DEFAULT_LIMIT;
-    return {
-      log,
-      orderLines: await orderLines(source, options.orderLines ?? {}, limit),
-      purchaseLines: await purchaseLines(source, options.purchaseLines ?? {}, limit),
-      stock: await stock(source, options.stock ?? {}, limit),
-    };
+    // The three sections share nothing: each runs on a connection of its own, at the same time, so one
+    // section's single-threaded steps overlap another's parallel ones (temp tables are per connection).
+    const onItsOwn = <T>(section: (source: Source) => Promise<T>) => withConnection(store, (own) => section({ ...source, connection: own }));
+    const [orderLineSection, purchaseLineSection, stockSection] = await Promise.all([
+      onItsOwn((s) => orderLines(s, options.orderLines ?? {}, limit)),
+      onItsOwn((s) => purchaseLines(s, options.purchaseLines ?? {}, limit)),
+      onItsOwn((s) => stock(s, options.stock ?? {}, limit)),
+    ]);
+    return { log, orderLines: orderLineSection, purchaseLines: purchaseLineSection, stock: stockSection };
   });
 }
 
