@@ -72,8 +72,10 @@ export async function simulateBranch(options: SimulationOptions, branch: number,
 export class Window {
   private unwritten = 0;
   private waiting: (() => void) | undefined;
+  private stopped = false;
 
   send(post: () => void): Promise<void> | undefined {
+    if (this.stopped) throw new StopSignal();
     post();
     this.unwritten += 1;
     return this.unwritten < BATCH_WINDOW ? undefined : new Promise((resolve) => (this.waiting = resolve));
@@ -85,12 +87,23 @@ export class Window {
     this.waiting = undefined;
     waiting?.();
   }
+
+  /** The run is abandoned (writing failed): the next batch throws StopSignal instead of waiting forever. */
+  stop(): void {
+    this.stopped = true;
+    this.written();
+  }
+}
+
+/** Thrown into a branch told to stop; not a failure of its own. */
+export class StopSignal extends Error {
+  override name = 'StopSignal';
 }
 
 
 /** Messages between the main thread and a branch worker. */
 export type FromWorker = { batch: Batch } | { result: BranchResult };
-export type ToWorker = { written: true };
+export type ToWorker = { written: true } | { stop: true };
 
 export interface BranchJob {
   options: SimulationOptions;
@@ -103,11 +116,17 @@ export async function serveBranchJob(): Promise<void> {
   if (port === null) throw new Error('serveBranchJob runs inside a worker thread');
   const { options, branch } = workerData as BranchJob;
   const window = new Window();
-  port.on('message', (_: ToWorker) => window.written());
-  const result = await simulateBranch(options, branch, (batch) =>
-    window.send(() => port.postMessage({ batch } satisfies FromWorker, batch.chunks.flat().map((chunk) => chunk.buffer as ArrayBuffer))),
-  );
-  port.postMessage({ result } satisfies FromWorker);
-  port.close();
+  port.on('message', (message: ToWorker) => ('stop' in message ? window.stop() : window.written()));
+  try {
+    const result = await simulateBranch(options, branch, (batch) =>
+      window.send(() => port.postMessage({ batch } satisfies FromWorker, batch.chunks.flat().map((chunk) => chunk.buffer as ArrayBuffer))),
+    );
+    port.postMessage({ result } satisfies FromWorker);
+  } catch (error) {
+    if (!(error instanceof StopSignal)) throw error;
+  } finally {
+    // With the port closed the thread has nothing left to do and ends on its own.
+    port.close();
+  }
 }
 

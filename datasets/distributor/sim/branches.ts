@@ -120,8 +120,12 @@ async function runInWorkers(options: SimulationOptions, writer: BatchWriter, wri
   const code = await bundleWorker();
   const workers = Array.from({ length: BRANCH_COUNT }, (_, branch) => new Worker(code, { eval: true, workerData: { options, branch } satisfies BranchJob }));
   workers.forEach((worker, branch) => (written[branch] = () => worker.postMessage({ written: true } satisfies ToWorker)));
+  const exited = workers.map((worker) => new Promise<void>((resolve) => worker.once('exit', () => resolve())));
+  // Workers are told to stop and end on their own, never terminated: terminating a thread while V8
+  // still compiles for it in the background can abort the whole process (Node 20, NodePlatform::ForIsolate).
+  const stopAll = () => workers.forEach((worker) => worker.postMessage({ stop: true } satisfies ToWorker));
   // When writing fails, the workers would wait forever for their batches to be written.
-  writer.done.catch(() => workers.forEach((worker) => void worker.terminate()));
+  writer.done.catch(stopAll);
   const runs = workers.map(
     (worker, branch) =>
       new Promise<BranchResult>((resolve, reject) => {
@@ -144,7 +148,8 @@ async function runInWorkers(options: SimulationOptions, writer: BatchWriter, wri
       throw error;
     })));
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    stopAll();
+    await Promise.all(exited);
   }
 }
 
