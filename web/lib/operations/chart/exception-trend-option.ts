@@ -62,6 +62,8 @@ export function exceptionTrendOption(trends: Pick<ExceptionTrends, 'types' | 'pe
         // A period still settling (its cases may yet get exceptions) is a hollow, faded point: shown, not judged.
         data: days.map((day) => (incomplete.has(day) ? { value: rates.get(day)!, symbol: 'emptyCircle', itemStyle: { opacity: 0.5 } } : (rates.get(day) ?? null))),
         connectNulls: false,
+        // Filled points for judged periods (ECharts' default is hollow), so a hollow one stands out.
+        symbol: 'circle',
         symbolSize: 6,
         lineStyle: { width: 2 },
         emphasis: { focus: 'series' },
