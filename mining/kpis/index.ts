@@ -5,7 +5,7 @@ import { quoteIdent } from '../../store/sql.ts';
 import { type AnalysisScope, runAnalysis } from '../analysis.ts';
 import { checkWholeNumber, OptionError } from '../errors.ts';
 import type { Filter } from '../filter/index.ts';
-import { type KeySource, type LogTables, logTables, numericColumn, resolveKey } from '../reconciliation/keys.ts';
+import { type KeySource, type LogTables, logTables, numericColumn, resolveKey, resolveKeyOrNote } from '../reconciliation/keys.ts';
 
 /**
  * The operations KPIs of a case-based log (for linked streams, a case notion such
@@ -192,13 +192,8 @@ class Needs {
     return column ?? 'NULL';
   }
   key(candidates: readonly string[], param: string, what: string): KeySource & { params: Params } {
-    const found = resolveKey(this.context.tables, candidates, param);
-    if (found === undefined) {
-      this.missing.push(`${what} (no attribute or object type ${candidates.map((c) => JSON.stringify(c)).join(' or ')})`);
-      const none = '(SELECT NULL::BIGINT AS event_no, NULL::VARCHAR AS key)';
-      return { relation: none, idRelation: none, label: '', params: {} };
-    }
-    return { ...found.key, params: found.params };
+    const { key, params } = resolveKeyOrNote(this.context.tables, candidates, param, what, this.missing);
+    return { ...key, params };
   }
   resources(): void {
     if (!this.context.hasResources) this.missing.push('resources (no event names one)');

@@ -5,7 +5,7 @@ import { attributeTable } from '../../store/schema.ts';
 import { quoteIdent } from '../../store/sql.ts';
 import { checkWholeNumber, OptionError, UnknownLogError } from '../errors.ts';
 import { compileFilter, type Filter } from '../filter/index.ts';
-import { type KeySource, type LogTables, logTables, numericColumn, resolveKey } from './keys.ts';
+import { type KeySource, type LogTables, logTables, numericColumn, resolveKeyOrNote } from './keys.ts';
 
 export { type KeySource, type LogTables, logTables, resolveKey } from './keys.ts';
 
@@ -304,25 +304,11 @@ class Needs {
   optionalText(name: string): string {
     return this.source.tables.attributes.has(name) ? `CAST(a.${quoteIdent(name)} AS VARCHAR)` : 'NULL::VARCHAR';
   }
-  key(candidates: readonly string[], param: string, what: string): string {
-    const found = resolveKey(this.source.tables, candidates, param);
-    if (found === undefined) {
-      this.missing.push(`${what} (no attribute or object type ${candidates.map((c) => JSON.stringify(c)).join(' or ')})`);
-      return '(SELECT NULL::BIGINT AS event_no, NULL::VARCHAR AS key)';
-    }
-    Object.assign(this.params, found.params);
-    return found.key.relation;
-  }
-  /** Like `key`, the whole key source (its id relation, names, attribute column). */
+  /** How events name an object of the first of `candidates` the log has (see `resolveKey`); binds its parameters. */
   keySource(candidates: readonly string[], param: string, what: string): KeySource {
-    const found = resolveKey(this.source.tables, candidates, param);
-    if (found === undefined) {
-      this.missing.push(`${what} (no attribute or object type ${candidates.map((c) => JSON.stringify(c)).join(' or ')})`);
-      const none = '(SELECT NULL::BIGINT AS event_no, NULL::VARCHAR AS key)';
-      return { label: '', relation: none, idRelation: none };
-    }
-    Object.assign(this.params, found.params);
-    return found.key;
+    const { key, params } = resolveKeyOrNote(this.source.tables, candidates, param, what, this.missing);
+    Object.assign(this.params, params);
+    return key;
   }
   /** The attribute table, aliased `a`. */
   get attributes(): string {

@@ -117,6 +117,24 @@ export function resolveKey(tables: LogTables, candidates: readonly string[], par
   return undefined;
 }
 
+/**
+ * `resolveKey`, or, when the log has none of `candidates`, a key no event names,
+ * with what is missing pushed onto `missing` (the analysis then answers "not computable").
+ */
+export function resolveKeyOrNote(
+  tables: LogTables,
+  candidates: readonly string[],
+  param: string,
+  what: string,
+  missing: string[],
+): { key: KeySource; params: Record<string, string | number> } {
+  const found = resolveKey(tables, candidates, param);
+  if (found !== undefined) return found;
+  missing.push(`${what} (no attribute or object type ${candidates.map((c) => JSON.stringify(c)).join(' or ')})`);
+  const none = '(SELECT NULL::BIGINT AS event_no, NULL::VARCHAR AS key)';
+  return { key: { label: '', relation: none, idRelation: none }, params: {} };
+}
+
 /** A numeric attribute column of the table aliased `alias`, as a SQL expression (text cast to DOUBLE); undefined when the log lacks it. */
 export function numericColumn(tables: LogTables, name: string, alias = 'a'): string | undefined {
   const type = tables.attributes.get(name);
