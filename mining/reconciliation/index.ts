@@ -220,20 +220,10 @@ export async function getReconciliation(store: Store, log: string, filter: Filte
       const notions = found.objectTypes.map((type) => JSON.stringify(`${found.name}@${type}`)).join(', ');
       throw new OptionError(`a filter keeps cases, and the linked log ${JSON.stringify(found.name)} has none: filter one of its case notions ${notions}`);
     }
-    if (found.parent !== null && compiled.restricts) {
-      // A case notion, filtered: the events of the objects it keeps (once each, though an event may name several), read with the linked log's attributes.
-      const params: Params = { log: found.id, ...compiled.params };
-      source = {
-        connection,
-        tables: await logTables(connection, (await findLog(connection, found.parent))!.id),
-        params,
-        events: `(SELECT DISTINCT e.event_no, act.name AS activity, e.ts FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
-                  JOIN activities act ON act.log_id = $log AND act.activity_id = e.activity_id WHERE c.log_id = $log AND ${compiled.caseWhere})`,
-        activities: new Set((await queryRows<{ name: string }>(connection, `SELECT name FROM activities WHERE log_id = $log`, { log: found.id })).map((r) => r.name)),
-        linked: false,
-      };
-    } else if (found.objectTypes !== null || found.parent !== null) {
-      const base = found.parent === null ? found : (await findLog(connection, found.parent))!;
+    const parent = found.parent === null ? null : (await findLog(connection, found.parent))!;
+    if ((found.objectTypes !== null || parent !== null) && !compiled.restricts) {
+      // All the linked log's events (a case notion, unfiltered, stands for its parent).
+      const base = parent ?? found;
       const params: Params = { rlog: base.id };
       source = {
         connection,
@@ -244,12 +234,13 @@ export async function getReconciliation(store: Store, log: string, filter: Filte
         linked: true,
       };
     } else {
+      // The filtered cases' events; of a case notion once each (an event may name several of its objects), read with the linked log's attributes.
       const params: Params = { log: found.id, ...compiled.params };
       source = {
         connection,
-        tables: await logTables(connection, found.id),
+        tables: await logTables(connection, (parent ?? found).id),
         params,
-        events: `(SELECT e.event_no, act.name AS activity, e.ts FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
+        events: `(SELECT ${parent === null ? '' : 'DISTINCT '}e.event_no, act.name AS activity, e.ts FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
                   JOIN activities act ON act.log_id = $log AND act.activity_id = e.activity_id WHERE c.log_id = $log AND ${compiled.caseWhere})`,
         activities: new Set((await queryRows<{ name: string }>(connection, `SELECT name FROM activities WHERE log_id = $log`, { log: found.id })).map((r) => r.name)),
         linked: false,
