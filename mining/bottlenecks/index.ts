@@ -30,9 +30,8 @@ export interface Bottlenecks {
   rework: Rework[];
 }
 
-export interface Handoff {
-  from: string;
-  to: string;
+/** How long something waits, over its `count` occurrences, and where that ranks. */
+export interface WaitStats {
   count: number;
   medianSeconds: number;
   totalSeconds: number;
@@ -41,14 +40,13 @@ export interface Handoff {
   rankMedian: number;
 }
 
-export interface ActivityWait {
+export interface Handoff extends WaitStats {
+  from: string;
+  to: string;
+}
+
+export interface ActivityWait extends WaitStats {
   activity: string;
-  count: number;
-  medianSeconds: number;
-  totalSeconds: number;
-  meanSeconds: number;
-  rankTotal: number;
-  rankMedian: number;
 }
 
 export interface Rework {
