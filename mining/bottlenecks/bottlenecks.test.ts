@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDistributorCsv, type GroundTruth } from '../../datasets/distributor/index.ts';
+import type { GroundTruth } from '../../datasets/distributor/index.ts';
 import { ingestFile } from '../../ingest/index.ts';
 import type { Store } from '../../store/db.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
+import { distributorStore } from '../../test-support/distributor-store.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { OptionError } from '../errors.ts';
 import { getBottlenecks } from './index.ts';
@@ -102,12 +101,7 @@ describe('getBottlenecks on the simulated distributor', () => {
   let remove: () => void;
   let truth: GroundTruth;
   beforeAll(async () => {
-    const temp = await tempStore();
-    store = temp.store;
-    remove = temp.remove;
-    await writeDistributorCsv(temp.dir, { seed: 2026, orders: 6000 });
-    truth = JSON.parse(readFileSync(join(temp.dir, 'ground-truth.json'), 'utf8')) as GroundTruth;
-    await ingestFile(store, join(temp.dir, 'orders.csv'), { name: 'orders' });
+    ({ store, truth, remove } = await distributorStore());
   }, 60_000);
   afterAll(() => remove());
 

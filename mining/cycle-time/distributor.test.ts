@@ -1,12 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GroundTruth, writeDistributorCsv } from '../../datasets/distributor/index.ts';
-import { ingestFile } from '../../ingest/index.ts';
+import type { GroundTruth } from '../../datasets/distributor/index.ts';
 import { queryRows, withConnection, type Row, type Store } from '../../store/db.ts';
 import { quoteLiteral } from '../../store/sql.ts';
-import { tempStore } from '../../test-support/temp-store.ts';
+import { distributorStore } from '../../test-support/distributor-store.ts';
 import { getCaseDurationDistribution, getDurationBreakdown, getDurationTrend, getMilestoneDurations } from './index.ts';
 
 /**
@@ -41,17 +38,10 @@ const MILESTONES_SQL = `
   LEFT JOIN wh w ON w.case_id = r.case_id`;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'waybill-cycle-time-'));
-  await writeDistributorCsv(dir, { seed: 2026, orders: 6000 });
-  truth = JSON.parse(await readFile(join(dir, 'ground-truth.json'), 'utf8')) as GroundTruth;
-  ({ store, remove: removeStore } = await tempStore());
-  await ingestFile(store, join(dir, 'orders.csv'), { name: 'orders' });
+  ({ store, dir, truth, remove: removeStore } = await distributorStore());
 }, 60_000);
 
-afterAll(async () => {
-  removeStore?.();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => removeStore?.());
 
 describe('cycle times on the distributor', () => {
   it('ranks the slow warehouse first by mean and p90 release-to-pick time, every statistic as SQL on the CSV gives it', async () => {

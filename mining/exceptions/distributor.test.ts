@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GroundTruth, writeDistributorCsv } from '../../datasets/distributor/index.ts';
-import { ingestFile } from '../../ingest/index.ts';
+import type { GroundTruth } from '../../datasets/distributor/index.ts';
 import type { Store } from '../../store/db.ts';
-import { tempStore } from '../../test-support/temp-store.ts';
+import { distributorStore } from '../../test-support/distributor-store.ts';
 import { getExceptionTrends } from './index.ts';
 
 /** Exception trends on the simulated distributor (seed 2026, 6000 orders) against its planted truth. */
@@ -14,12 +11,7 @@ let remove: () => void;
 let truth: GroundTruth;
 
 beforeAll(async () => {
-  const temp = await tempStore();
-  store = temp.store;
-  remove = temp.remove;
-  await writeDistributorCsv(temp.dir, { seed: 2026, orders: 6000 });
-  truth = JSON.parse(readFileSync(join(temp.dir, 'ground-truth.json'), 'utf8')) as GroundTruth;
-  for (const name of ['orders', 'purchasing', 'shipments']) await ingestFile(store, join(temp.dir, `${name}.csv`), { name });
+  ({ store, truth, remove } = await distributorStore(['orders', 'purchasing', 'shipments']));
 }, 60_000);
 
 afterAll(() => remove?.());

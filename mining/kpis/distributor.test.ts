@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GroundTruth, writeDistributorCsv } from '../../datasets/distributor/index.ts';
-import { ingestFile, ingestLinkedFiles, parseObjectKeys } from '../../ingest/index.ts';
+import type { GroundTruth } from '../../datasets/distributor/index.ts';
+import { ingestLinkedFiles, parseObjectKeys } from '../../ingest/index.ts';
 import type { Store } from '../../store/db.ts';
-import { tempStore } from '../../test-support/temp-store.ts';
+import { distributorStore } from '../../test-support/distributor-store.ts';
 import { getReconciliation } from '../reconciliation/index.ts';
 import { getKpis, getTouchlessOrders, type Kpi } from './index.ts';
 
@@ -19,13 +18,8 @@ let remove: () => void;
 let truth: GroundTruth;
 
 beforeAll(async () => {
-  const made = await tempStore('waybill-kpis-distributor-');
-  ({ store, remove } = made);
-  const dir = join(made.dir, 'sim');
-  await writeDistributorCsv(dir, { seed: 2026, orders: 6000 });
-  truth = JSON.parse(await readFile(join(dir, 'ground-truth.json'), 'utf8')) as GroundTruth;
-  await ingestFile(store, join(dir, 'orders.csv'), { name: 'orders' });
-  await ingestFile(store, join(dir, 'purchasing.csv'), { name: 'purchasing' });
+  let dir: string;
+  ({ store, dir, truth, remove } = await distributorStore(['orders', 'purchasing']));
   await ingestLinkedFiles(store, ['orders.csv', 'purchasing.csv', 'shipments.csv'].map((f) => join(dir, f)), {
     name: 'distributor',
     objects: parseObjectKeys(['order=order_id', 'order line=order_line_id', 'order line=order_line_ids[]', 'purchase order=po_id', 'PO line=po_line_id', 'shipment=shipment_id']),
