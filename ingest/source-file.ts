@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { IngestError } from './errors.ts';
 
 /** Whether a file starts with the gzip magic bytes (the extension may lie). */
 export async function isGzip(path: string): Promise<boolean> {
@@ -26,6 +27,29 @@ export async function openSource(path: string): Promise<Readable> {
   raw.on('error', (error) => gunzip.destroy(error));
   gunzip.on('close', () => raw.destroy());
   return raw.pipe(gunzip);
+}
+
+/**
+ * Feeds a file's text (UTF-8, decompressed when gzip) to `write` chunk by chunk, the
+ * decoder's remainder last; stops early, quietly, once `stopped()` (the caller's
+ * parser has failed, and the caller throws its own error). A read error is an
+ * IngestError naming `file`.
+ */
+export async function streamText(path: string, file: string, write: (text: string) => void, stopped: () => boolean): Promise<void> {
+  const stream = await openSource(path);
+  const decoder = new TextDecoder('utf-8');
+  try {
+    for await (const chunk of stream) {
+      write(decoder.decode(chunk as Buffer, { stream: true }));
+      if (stopped()) return;
+    }
+    write(decoder.decode());
+  } catch (error) {
+    if (stopped()) return;
+    throw new IngestError(file, `cannot read: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    stream.destroy();
+  }
 }
 
 /** The file's bytes, decompressed, in a temporary folder (for readers that need a plain file); `remove` deletes it. */

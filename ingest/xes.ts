@@ -4,7 +4,7 @@ import { queryRows } from '../store/db.ts';
 import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
 import { type ColumnMapper, mappedColumns } from './mapping.ts';
-import { openSource } from './source-file.ts';
+import { streamText } from './source-file.ts';
 
 /** XES attribute elements and the DuckDB type each value is stored as. */
 const XES_TYPES: Record<string, string> = {
@@ -145,20 +145,8 @@ async function parseXes(path: string, file: string): Promise<ColumnBuffer> {
     failure ??= new IngestError(file, `not well-formed XML: ${error.message.replace(/^[^:]*:\d+:\d+: /, '')}`, parser.line);
   });
 
-  const stream = await openSource(path);
-  const decoder = new TextDecoder('utf-8');
-  try {
-    for await (const chunk of stream) {
-      parser.write(decoder.decode(chunk as Buffer, { stream: true }));
-      if (failure) break;
-    }
-    if (!failure) parser.write(decoder.decode()).close();
-  } catch (error) {
-    if (failure) throw failure;
-    throw new IngestError(file, `cannot read: ${error instanceof Error ? error.message : String(error)}`);
-  } finally {
-    stream.destroy();
-  }
+  await streamText(path, file, (text) => parser.write(text), () => failure !== undefined);
+  if (!failure) parser.close();
   if (failure) throw failure;
   for (const entry of buffer.columns.values()) entry.values.length = buffer.rows;
   return buffer;

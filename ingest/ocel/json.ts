@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IngestError } from '../errors.ts';
-import { openSource } from '../source-file.ts';
+import { streamText } from '../source-file.ts';
 import { finishStaging, type OcelSummary, RowWriter } from './tables.ts';
 
 type Section = 'objectTypes' | 'eventTypes' | 'objects' | 'events';
@@ -160,18 +160,9 @@ export async function stageOcelJson(connection: DuckDBConnection, path: string, 
     }
   });
 
-  const stream = await openSource(path);
-  const decoder = new TextDecoder('utf-8');
   try {
-    for await (const chunk of stream) {
-      splitter.write(decoder.decode(chunk as Buffer, { stream: true }));
-      if (failure) break;
-    }
-    if (!failure) splitter.write(decoder.decode());
-  } catch (error) {
-    if (!failure) throw new IngestError(file, `cannot read: ${error instanceof Error ? error.message : String(error)}`);
+    await streamText(path, file, (text) => splitter.write(text), () => failure !== undefined);
   } finally {
-    stream.destroy();
     writer.close();
   }
   if (failure) throw failure;

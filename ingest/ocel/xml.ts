@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { IngestError } from '../errors.ts';
-import { openSource } from '../source-file.ts';
+import { streamText } from '../source-file.ts';
 import { type DeclaredTypes, finishStaging, type OcelSummary, openWriters } from './tables.ts';
 
 /**
@@ -80,18 +80,10 @@ export async function stageOcelXml(connection: DuckDBConnection, path: string, f
     failure ??= new IngestError(file, `not well-formed XML: ${error.message.replace(/^[^:]*:\d+:\d+: /, '')}`, parser.line);
   });
 
-  const stream = await openSource(path);
-  const decoder = new TextDecoder('utf-8');
   try {
-    for await (const chunk of stream) {
-      parser.write(decoder.decode(chunk as Buffer, { stream: true }));
-      if (failure) break;
-    }
-    if (!failure) parser.write(decoder.decode()).close();
-  } catch (error) {
-    if (!failure) throw new IngestError(file, `cannot read: ${error instanceof Error ? error.message : String(error)}`);
+    await streamText(path, file, (text) => parser.write(text), () => failure !== undefined);
+    if (!failure) parser.close();
   } finally {
-    stream.destroy();
     writers.close();
   }
   if (failure) throw failure;
