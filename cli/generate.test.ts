@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GroundTruth } from '../datasets/distributor/index.ts';
+import { memoryDuckDB } from '../test-support/memory-duckdb.ts';
 import { main } from './main.ts';
 
 let dir = '';
@@ -23,12 +23,12 @@ describe('waybill generate', () => {
     expect(log.mock.calls[0]?.[0]).toMatch(/^Wrote [\d,]+ events of 800 orders .* orders\.parquet, purchasing\.parquet, shipments\.parquet, ground-truth\.json$/);
     expect((await readdir(out)).sort()).toEqual(['ground-truth.json', 'orders.parquet', 'purchasing.parquet', 'shipments.parquet']);
     const truth = JSON.parse(await readFile(join(out, 'ground-truth.json'), 'utf8')) as GroundTruth;
-    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    const { connection, close } = await memoryDuckDB();
     for (const stream of ['orders', 'purchasing', 'shipments'] as const) {
       const reader = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${join(out, `${stream}.parquet`)}')`);
       expect(reader.getRowObjectsJS()[0]?.n).toBe(truth.events[stream]);
     }
-    connection.closeSync();
+    close();
   });
 
   it('refuses an unknown format and a bad scenario file', async () => {

@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discoverProcessMap } from '../mining/index.ts';
 import { queryRows, withConnection, type Store } from '../store/db.ts';
 import { writeFixture } from '../test-support/fixture-log.ts';
+import { memoryDuckDB } from '../test-support/memory-duckdb.ts';
 import { tempStore } from '../test-support/temp-store.ts';
 import { ingestFile } from './index.ts';
 
@@ -127,9 +127,9 @@ describe('Parquet', () => {
   it('loads a Parquet file (also gzipped) to the same log as its CSV', async () => {
     const csv = writeFixture(dir);
     const parquet = join(dir, 'orders.parquet');
-    const duck = await (await DuckDBInstance.create(':memory:')).connect();
+    const { connection: duck, close } = await memoryDuckDB();
     await duck.run(`COPY (SELECT * FROM read_csv('${csv}', header = true, types = {'timestamp': 'VARCHAR'})) TO '${parquet}' (FORMAT parquet)`);
-    duck.closeSync();
+    close();
     writeFileSync(join(dir, 'packed.parquet.gz'), gzipSync(readFileSync(parquet)));
     await ingestFile(store, csv, { name: 'from-csv' });
     await ingestFile(store, parquet, { name: 'from-parquet' });
@@ -145,9 +145,9 @@ describe('Parquet', () => {
 
   it('names the row of a bad value', async () => {
     const parquet = join(dir, 'gaps.parquet');
-    const duck = await (await DuckDBInstance.create(':memory:')).connect();
+    const { connection: duck, close } = await memoryDuckDB();
     await duck.run(`COPY (SELECT * FROM (VALUES ('A', 'x', TIMESTAMP '2026-01-01 00:00:00'), ('B', NULL, TIMESTAMP '2026-01-01 00:00:00')) t(case_id, activity, timestamp)) TO '${parquet}' (FORMAT parquet)`);
-    duck.closeSync();
+    close();
     await expect(ingestFile(store, parquet)).rejects.toThrow(/gaps\.parquet, line 2, column "activity": activity is missing/);
   });
 });

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDistributorCsv } from '../datasets/distributor/index.ts';
 import { discoverProcessMap, listLogs } from '../mining/index.ts';
 import type { Store } from '../store/db.ts';
+import { memoryDuckDB } from '../test-support/memory-duckdb.ts';
 import { tempStore } from '../test-support/temp-store.ts';
 import { IngestError, ingestLinkedFiles, parseObjectKeys, type IngestResult } from './index.ts';
 
@@ -25,7 +25,7 @@ afterAll(() => remove());
 
 /** Events and cases per object type, computed by plain SQL on the CSV files. */
 async function expectedNotions(): Promise<Record<string, { events: number; cases: number }>> {
-  const duck = await (await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' })).connect();
+  const { connection: duck, close } = await memoryDuckDB();
   const [orders, purchasing, shipments] = files().map((f) => `read_csv('${f}', header = true, all_varchar = true)`);
   const pairs: Record<string, string> = {
     order: `SELECT 'o' || row_number() OVER () AS e, order_id AS id FROM ${orders} UNION ALL SELECT 's' || row_number() OVER (), order_id FROM ${shipments}`,
@@ -41,7 +41,7 @@ async function expectedNotions(): Promise<Record<string, { events: number; cases
     const [events, cases] = rows[0] as [number, number];
     expected[type] = { events, cases };
   }
-  duck.closeSync();
+  close();
   return expected;
 }
 

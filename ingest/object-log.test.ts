@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { DuckDBInstance } from '@duckdb/node-api';
 import initSqlJs from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverProcessMap, getVariants, listLogs, OptionError } from '../mining/index.ts';
 import type { Store } from '../store/db.ts';
+import { memoryDuckDB } from '../test-support/memory-duckdb.ts';
 import { realLog } from '../test-support/real-logs.ts';
 import { tempStore } from '../test-support/temp-store.ts';
 import { ingestFile, type IngestResult } from './index.ts';
@@ -73,7 +73,7 @@ describe('an OCEL 2.0 SQLite log', () => {
 describe('an OCEL 1.0 CSV log', () => {
   it('holds every event and object, and each notion matches the CSV read directly', async () => {
     expect(csvResult).toMatchObject({ events: 22_367, cases: 11_484, objectTypes: ['items', 'orders', 'packages'] });
-    const duck = await (await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' })).connect();
+    const { connection: duck, close } = await memoryDuckDB();
     const expected: Record<string, { events: number; cases: number }> = {};
     for (const type of ['items', 'orders', 'packages']) {
       const reader = await duck.runAndReadAll(`
@@ -84,7 +84,7 @@ describe('an OCEL 1.0 CSV log', () => {
       const [events, cases] = reader.getRows()[0] as [number, number];
       expected[type] = { events, cases };
     }
-    duck.closeSync();
+    close();
     expect(Object.fromEntries(csvResult.caseNotions!.map((n) => [n.objectType, { events: n.events, cases: n.cases }]))).toEqual(expected);
     const variants = await getVariants(store, 'orders@orders');
     expect(variants.cases).toBe(expected.orders!.cases);

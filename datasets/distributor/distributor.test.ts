@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/index.ts';
+import { memoryDuckDB } from '../../test-support/memory-duckdb.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { type GroundTruth, STREAM_FILES, writeDistributorCsv } from './index.ts';
 import { OTIF_DRIVERS } from './sim/truth.ts';
@@ -16,6 +17,7 @@ import { OTIF_DRIVERS } from './sim/truth.ts';
 
 let dir = '';
 let db: DuckDBConnection;
+let closeDb: (() => void) | undefined;
 let truth: GroundTruth;
 
 /** Rows of a query as plain objects, BIGINTs turned into numbers. */
@@ -40,7 +42,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'waybill-distributor-'));
   await writeDistributorCsv(join(dir, 'main'), { seed: 2026, orders: 6000 });
   truth = JSON.parse(await readFile(join(dir, 'main', 'ground-truth.json'), 'utf8')) as GroundTruth;
-  db = await (await DuckDBInstance.create(':memory:')).connect();
+  ({ connection: db, close: closeDb } = await memoryDuckDB());
   for (const [view, file] of Object.entries(STREAM_FILES)) {
     const path = join(dir, 'main', file).replaceAll("'", "''");
     // rn keeps the file order: ties in time are broken by it, as the store does.
@@ -49,7 +51,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  db?.closeSync();
+  closeDb?.();
   await rm(dir, { recursive: true, force: true });
 });
 

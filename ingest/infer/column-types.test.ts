@@ -1,17 +1,14 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryDuckDB } from '../../test-support/memory-duckdb.ts';
 import { inferColumnTypes, inferTypeFromSample } from './column-types.ts';
 
-let instance: DuckDBInstance;
 let connection: DuckDBConnection;
+let close: () => void;
 beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  connection = await instance.connect();
+  ({ connection, close } = await memoryDuckDB());
 });
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+afterAll(() => close());
 
 describe('inferColumnTypes', () => {
   it('reads the whole column: one non-numeric value on row 199,990 of 200,000 makes it VARCHAR and is named', async () => {

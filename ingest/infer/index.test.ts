@@ -1,16 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { quoteIdent, quoteLiteral } from '../../store/sql.ts';
+import { memoryDuckDB } from '../../test-support/memory-duckdb.ts';
 import { combinedSql, inferColumnTypes, proposeMapping, timestampSql } from './index.ts';
 
 describe('the wizard end to end', () => {
   it('stages a naive file, types it from the whole table, proposes a mapping and reads its times in America/New_York', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'waybill-infer-'));
-    const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-    const connection = await instance.connect();
+    const { connection, close } = await memoryDuckDB();
     try {
       const file = join(dir, 'events.csv');
       writeFileSync(file, [
@@ -50,8 +49,7 @@ describe('the wizard end to end', () => {
         { case_id: 'SO-2', activity: 'invoice · created', at: '2026-01-06T15:00:00Z' },
       ]);
     } finally {
-      connection.closeSync();
-      instance.closeSync();
+      close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

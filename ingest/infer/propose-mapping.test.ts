@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDistributorCsv } from '../../datasets/distributor/index.ts';
 import { quoteIdent, quoteLiteral } from '../../store/sql.ts';
+import { memoryDuckDB } from '../../test-support/memory-duckdb.ts';
 import { combinedSql, type MappingSample, proposeMapping } from './propose-mapping.ts';
 
 /** An inline comma-separated fixture (no quoting needed): header line, then rows; an empty field is a blank. */
@@ -13,16 +14,12 @@ function sample(text: string): MappingSample {
   return { columns: header!.split(','), rows: lines.map((l) => l.split(',').map((v) => (v === '' ? null : v))) };
 }
 
-let instance: DuckDBInstance;
 let connection: DuckDBConnection;
+let close: () => void;
 beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  connection = await instance.connect();
+  ({ connection, close } = await memoryDuckDB());
 });
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+afterAll(() => close());
 
 /** The header and first rows of a CSV file, every value as text, read the way ingest reads files. */
 async function head(path: string, rows = 500): Promise<MappingSample> {

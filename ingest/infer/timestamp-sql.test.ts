@@ -1,18 +1,15 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryDuckDB } from '../../test-support/memory-duckdb.ts';
 import { detectTimestampFormat, type TimestampFormat } from './timestamp-format.ts';
 import { timestampSql } from './timestamp-sql.ts';
 
-let instance: DuckDBInstance;
 let connection: DuckDBConnection;
+let close: () => void;
 beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  connection = await instance.connect();
+  ({ connection, close } = await memoryDuckDB());
 });
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+afterAll(() => close());
 
 /** Reads texts with a format in DuckDB; each instant as ISO UTC text, or null. */
 async function read(format: Pick<TimestampFormat, 'kind' | 'separator' | 'twoDigitYear'>, values: readonly (string | null)[], timeZone?: string): Promise<(string | null)[]> {

@@ -4,11 +4,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SqlValue } from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type Row } from '../../store/db.ts';
 import { IngestError } from '../errors.ts';
+import { memoryDuckDB } from '../../test-support/memory-duckdb.ts';
 import { detectOcelFormat, OCEL_TABLES, stageOcel } from './index.ts';
 
 const REAL = join(import.meta.dirname, '../../../shared/datasets/real');
@@ -18,17 +19,17 @@ const XML = join(import.meta.dirname, 'fixtures/small.xmlocel');
 const JSON_FIXTURE = join(import.meta.dirname, 'fixtures/small.jsonocel');
 
 let connection: DuckDBConnection;
+let close: () => void;
 let dir = '';
 
 beforeAll(async () => {
-  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  connection = await instance.connect();
+  ({ connection, close } = await memoryDuckDB());
   // Naive times must read as UTC whatever the session's zone.
   await connection.run(`SET TimeZone = 'America/New_York'`);
   dir = await mkdtemp(join(tmpdir(), 'waybill-ocel-read-'));
 });
 afterAll(async () => {
-  connection.closeSync();
+  close();
   await rm(dir, { recursive: true, force: true });
 });
 

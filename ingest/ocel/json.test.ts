@@ -1,11 +1,12 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertToOcel, type GroundTruth, OCEL_FILE, STREAM_FILES, writeDistributorCsv } from '../../datasets/distributor/index.ts';
 import { queryRow, queryRows } from '../../store/db.ts';
 import { quoteLiteral } from '../../store/sql.ts';
+import { memoryDuckDB } from '../../test-support/memory-duckdb.ts';
 import { stageOcel } from './index.ts';
 
 interface OcelLog {
@@ -17,11 +18,12 @@ interface OcelLog {
 
 let dir = '';
 let connection: DuckDBConnection;
+let close: (() => void) | undefined;
 let log: OcelLog;
 let truth: GroundTruth;
 
 beforeAll(async () => {
-  connection = await (await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' })).connect();
+  ({ connection, close } = await memoryDuckDB());
   dir = await mkdtemp(join(tmpdir(), 'waybill-ocel-json-'));
   await writeDistributorCsv(join(dir, 'run'), { seed: 11, orders: 200, days: 21 });
   // convertToOcel removes the CSV files: keep a copy to count against.
@@ -32,7 +34,7 @@ beforeAll(async () => {
   truth = JSON.parse(await readFile(join(dir, 'run', 'ground-truth.json'), 'utf8')) as GroundTruth;
 });
 afterAll(async () => {
-  connection?.closeSync();
+  close?.();
   await rm(dir, { recursive: true, force: true });
 });
 
