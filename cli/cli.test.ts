@@ -1,25 +1,10 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixture } from '../test-support/fixture-log.ts';
 import { tempStore } from '../test-support/temp-store.ts';
+import { waybill } from '../test-support/waybill-cli.ts';
 import { createApi } from '../web/api/index.ts';
 import { openStore } from '../store/db.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'waybill.js');
-const run = promisify(execFile);
-
-/** Runs the real `waybill` binary; resolves with its exit code and output whatever the code. */
-async function waybill(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let dir: string;
 let db: string;

@@ -1,24 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/db.ts';
 import { tempStore } from '../test-support/temp-store.ts';
+import { WAYBILL_BIN, waybill } from '../test-support/waybill-cli.ts';
 import { createApi } from '../web/api/index.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'waybill.js');
-const run = promisify(execFile);
-
-async function waybill(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let dir: string;
 let db: string;
@@ -91,7 +78,7 @@ describe('waybill jobs and waybill schedule', () => {
 
   it('runs jobs on their schedule until SIGTERM', async () => {
     dropFile('c.csv', 'case_id,activity,timestamp\nSO-3,Picked,2026-01-05T12:00:00Z\n');
-    const child = spawn(process.execPath, [BIN, 'schedule', '--jobs', jobsDir, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WAYBILL_BIN, 'schedule', '--jobs', jobsDir, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

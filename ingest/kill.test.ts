@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOrderToCashCsv } from '../datasets/order-to-cash/index.ts';
 import { closeStore, openStore, queryRows, withConnection } from '../store/db.ts';
 import { tempStore } from '../test-support/temp-store.ts';
+import { WAYBILL_BIN } from '../test-support/waybill-cli.ts';
 
 /**
  * A load is one transaction: a real `waybill ingest` process killed with SIGKILL
@@ -12,7 +13,6 @@ import { tempStore } from '../test-support/temp-store.ts';
  * with the whole load, never a part.
  */
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'waybill.js');
 let dir: string;
 let remove: () => void;
 let base: string;
@@ -24,7 +24,7 @@ let bigEvents: number;
 function waybill(args: string[], killAfterMs?: number): Promise<{ code: number | null; signal: string | null; ms: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [WAYBILL_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
