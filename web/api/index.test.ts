@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/index.ts';
 import type { Store } from '../../store/db.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
+import { getJson } from '../../test-support/api-request.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { createApi } from './index.ts';
 
@@ -21,11 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => remove());
 
-async function get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await api.request(path);
-  expect(response.headers.get('content-type')).toMatch(/application\/json/);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const get = (path: string) => getJson(api, path);
 
 describe('GET /api/logs', () => {
   it('lists the stored logs', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadJobs, runJob } from '../../ingest/jobs/index.ts';
 import type { Store } from '../../store/db.ts';
+import { getJson } from '../../test-support/api-request.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { createApi } from './index.ts';
 
@@ -26,11 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => remove());
 
-async function get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await api.request(path);
-  expect(response.headers.get('content-type')).toMatch(/application\/json/);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const get = (path: string) => getJson(api, path);
 
 const RUN = {
   runId: 1,
