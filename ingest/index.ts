@@ -5,7 +5,7 @@ import { inTransaction, queryRow, withConnection, type Store } from '../store/db
 import { deleteLogRows } from '../store/logs.ts';
 import { mergeIntoLog } from './append.ts';
 import { storeObjectLog } from './object-log.ts';
-import { detectOcelFormat, stageOcel } from './ocel/index.ts';
+import { detectOcelFormat, type OcelFormat, stageOcel } from './ocel/index.ts';
 import { type BadRowPolicy, type LogSummary, type StagedSource, stageEvents, storeLog } from './build-log.ts';
 import { detectFormat, defaultLogName, stageSource, type SourceFormat } from './stage.ts';
 import { sha256File } from './source-file.ts';
@@ -81,7 +81,8 @@ export interface IngestResult extends LogSummary {
 export async function ingestFile(store: Store, file: string, options: IngestOptions = {}): Promise<IngestResult> {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) throw new IngestError(file, 'no such file');
-  if ((await detectOcelFormat(path).catch(() => undefined)) !== undefined) return ingestObjectFile(store, path, file, options);
+  const ocelFormat = await detectOcelFormat(path).catch(() => undefined);
+  if (ocelFormat !== undefined) return ingestObjectFile(store, path, file, ocelFormat, options);
   const format = detectFormat(path);
   if (!format) throw new IngestError(file, 'unknown format: expected .csv, .tsv, .txt, .xes or .parquet (optionally .gz)');
   const name = options.name ?? defaultLogName(path);
@@ -168,13 +169,13 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
  * `options.name`: the log with its objects, and one flattened child log per
  * object type (see `storeObjectLog`). One transaction, like every load.
  */
-async function ingestObjectFile(store: Store, path: string, file: string, options: IngestOptions): Promise<IngestResult> {
+async function ingestObjectFile(store: Store, path: string, file: string, format: OcelFormat, options: IngestOptions): Promise<IngestResult> {
   const name = options.name ?? defaultLogName(path).replace(/\.(jsonocel|xmlocel|json|xml|sqlite|sqlite3|db)$/i, '');
   const mode = options.mode ?? 'create';
   if (mode === 'append') throw new IngestError(file, 'appending to an object-centric log is not supported yet; load it with --replace');
   try {
     return await withConnection(store, async (connection) => {
-      const [sha256, staged] = await Promise.all([sha256File(path), stageOcel(connection, path, file)]);
+      const [sha256, staged] = await Promise.all([sha256File(path), stageOcel(connection, path, file, format)]);
       const existing = await queryRow<{ log_id: number; events: number; cases: number; activities: number; variants: number }>(
         connection,
         `SELECT log_id, events, cases, activities, variants FROM logs WHERE name = $name`,

@@ -54,10 +54,11 @@ export async function detectOcelFormat(path: string): Promise<OcelFormat | undef
  * not recognized or the log is broken: an event without an id, type or readable
  * time, a repeated id, or a relationship naming an event or object the log does
  * not list (OCEL 2.0 requires referential integrity; nothing is dropped silently).
- * Naive times are UTC; stated offsets are honoured and kept per event.
+ * Naive times are UTC; stated offsets are honoured and kept per event. A caller
+ * that has run {@link detectOcelFormat} passes its answer as `detected`.
  */
-export async function stageOcel(connection: DuckDBConnection, path: string, file: string): Promise<OcelSummary> {
-  const format = await detectOcelFormat(path).catch((error: unknown) => {
+export async function stageOcel(connection: DuckDBConnection, path: string, file: string, detected?: OcelFormat): Promise<OcelSummary> {
+  const format = detected ?? await detectOcelFormat(path).catch((error: unknown) => {
     throw new IngestError(file, `cannot read: ${error instanceof Error ? error.message : String(error)}`);
   });
   if (format === undefined) {
