@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRow, withConnection, type Store } from '../store/db.ts';
 import { deleteLogRows } from '../store/logs.ts';
 import { mergeIntoLog } from './append.ts';
+import { findLog, recordLoad, unchangedLoad } from './loads.ts';
 import { storeObjectLog } from './object-log.ts';
 import { detectOcelFormat, type OcelFormat, stageOcel } from './ocel/index.ts';
 import { type BadRowPolicy, type LogSummary, type StagedSource, stageEvents, storeLog } from './build-log.ts';
@@ -126,17 +127,10 @@ interface LoadContext {
 /** Stores a staged source as `name` per the load mode, in one transaction, and records the load. */
 async function loadStaged(connection: DuckDBConnection, source: StagedSource, { path, name, mode, sha256, options }: LoadContext): Promise<IngestResult> {
   const file = source.file;
-  const existing = await queryRow<{ log_id: number; events: number; cases: number; activities: number; variants: number }>(
-    connection,
-    `SELECT log_id, events, cases, activities, variants FROM logs WHERE name = $name`,
-    { name },
-  );
+  const existing = await findLog(connection, name);
   if (existing && mode !== 'replace') {
-    const loaded = await queryRow<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM loads WHERE log_id = $log AND source_sha256 = $sha256`, { log: existing.log_id, sha256 });
-    if (loaded!.n > 0) {
-      const { log_id: _, ...counts } = existing;
-      return { name, ...counts, load: { loadId: null, mode, rowsRead: 0, eventsAdded: 0, duplicatesSkipped: 0, quarantined: 0, unchanged: true } };
-    }
+    const unchanged = await unchangedLoad(connection, name, existing, sha256, mode);
+    if (unchanged) return unchanged;
     if (mode === 'create') throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --append to add this file's new events, --replace to load it again, or --name to choose another name`);
   }
   const staged = await stageEvents(connection, source, options.onBadRows ?? 'reject', options.timeZone);
@@ -176,17 +170,10 @@ async function ingestObjectFile(store: Store, path: string, file: string, format
   try {
     return await withConnection(store, async (connection) => {
       const [sha256, staged] = await Promise.all([sha256File(path), stageOcel(connection, path, file, format)]);
-      const existing = await queryRow<{ log_id: number; events: number; cases: number; activities: number; variants: number }>(
-        connection,
-        `SELECT log_id, events, cases, activities, variants FROM logs WHERE name = $name`,
-        { name },
-      );
+      const existing = await findLog(connection, name);
       if (existing && mode === 'create') {
-        const loaded = await queryRow<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM loads WHERE log_id = $log AND source_sha256 = $sha256`, { log: existing.log_id, sha256 });
-        if (loaded!.n > 0) {
-          const { log_id: _, ...counts } = existing;
-          return { name, ...counts, load: { loadId: null, mode, rowsRead: 0, eventsAdded: 0, duplicatesSkipped: 0, quarantined: 0, unchanged: true } };
-        }
+        const unchanged = await unchangedLoad(connection, name, existing, sha256, mode);
+        if (unchanged) return unchanged;
         throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --replace to load it again, or --name to choose another name`);
       }
       options.onProgress?.({ phase: 'storing', fraction: 0 });
@@ -195,7 +182,6 @@ async function ingestObjectFile(store: Store, path: string, file: string, format
         const label = options.source ?? path;
         const stored = await storeObjectLog(connection, name, { source: label, format: staged.format, mapping: { case: 'object', activity: 'event type', timestamp: 'time' } });
         const logId = (await queryRow<{ id: number }>(connection, `SELECT log_id AS id FROM logs WHERE name = $name`, { name }))!.id;
-        await connection.run(`CREATE OR REPLACE TEMP TABLE quarantined (line BIGINT, column_name VARCHAR, problem VARCHAR, value VARCHAR)`);
         const load = await recordLoad(connection, logId, file, label, sha256, mode, staged.events, staged.events, 0, 0);
         const result: IngestResult = { name, events: stored.events, cases: stored.objects, activities: staged.eventTypes.length, variants: 0, load, objectTypes: stored.objectTypes, caseNotions: stored.caseNotions };
         await options.inTransaction?.(connection, result);
@@ -207,33 +193,4 @@ async function ingestObjectFile(store: Store, path: string, file: string, format
     if (error instanceof IngestError) throw error;
     throw new IngestError(file, `${error instanceof Error ? error.message : String(error)}. Nothing was loaded.`);
   }
-}
-
-/** Records the load and moves its quarantined rows into the store. */
-async function recordLoad(
-  connection: DuckDBConnection,
-  logId: number,
-  /** The file as the user named it (quarantined rows name it). */
-  file: string,
-  /** What the load records as its source. */
-  label: string,
-  sha256: string,
-  mode: LoadMode,
-  rowsRead: number,
-  eventsAdded: number,
-  duplicatesSkipped: number,
-  quarantined: number,
-): Promise<LoadSummary> {
-  const loadId = (await queryRow<{ id: number }>(connection, `SELECT nextval('load_id_seq')::INTEGER AS id`))!.id;
-  await connection.run(
-    `INSERT INTO loads (load_id, log_id, source, source_sha256, mode, rows_read, events_added, duplicates_skipped, quarantined)
-     VALUES ($load, $log, $source, $sha256, $mode, $rows, $added, $duplicates, $quarantined)`,
-    { load: loadId, log: logId, source: label, sha256, mode, rows: rowsRead, added: eventsAdded, duplicates: duplicatesSkipped, quarantined },
-  );
-  await connection.run(
-    `INSERT INTO quarantine SELECT $log, $load, $source, line, column_name, problem, value FROM quarantined ORDER BY line`,
-    { log: logId, load: loadId, source: file },
-  );
-  await connection.run(`DROP TABLE quarantined`);
-  return { loadId, mode, rowsRead, eventsAdded, duplicatesSkipped, quarantined, unchanged: false };
 }

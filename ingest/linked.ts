@@ -8,6 +8,7 @@ import { quoteIdent } from '../store/sql.ts';
 import { ATTRIBUTE_KEY, rawColumn, type StagedSource, stageEvents } from './build-log.ts';
 import { IngestError } from './errors.ts';
 import type { IngestResult } from './index.ts';
+import { findLog, recordLoad } from './loads.ts';
 import { mapperFor, type MappingOverrides } from './mapping.ts';
 import { storeObjectLog } from './object-log.ts';
 import { sha256File } from './source-file.ts';
@@ -92,19 +93,14 @@ export async function ingestLinkedFiles(store: Store, files: readonly string[], 
         throw new IngestError(files.join(', '), `no row names an object: none of the files has a non-empty ${options.objects.map((k) => JSON.stringify(k.column)).join(', ')}`);
       }
       await finishObjects(connection, files);
-      const existing = await queryRow<{ log_id: number }>(connection, `SELECT log_id FROM logs WHERE name = $name`, { name: options.name });
+      const existing = await findLog(connection, options.name);
       if (existing && mode === 'create') throw new IngestError(files.join(', '), `a log named ${JSON.stringify(options.name)} exists; pass --replace to load it again, or --name to choose another name`);
       const label = options.source ?? paths.join(' + ');
       return inTransaction(connection, async () => {
         if (existing) await deleteLogRows(connection, existing.log_id);
         const stored = await storeObjectLog(connection, options.name, { source: label, format: 'linked', mapping: { case: 'object', activity: 'activity', timestamp: 'timestamp' } });
         const logId = (await queryRow<{ id: number }>(connection, `SELECT log_id AS id FROM logs WHERE name = $name`, { name: options.name }))!.id;
-        const loadId = (await queryRow<{ id: number }>(connection, `SELECT nextval('load_id_seq')::INTEGER AS id`))!.id;
-        await connection.run(
-          `INSERT INTO loads (load_id, log_id, source, source_sha256, mode, rows_read, events_added, duplicates_skipped, quarantined)
-           VALUES ($load, $log, $source, $sha256, $mode, $rows, $rows, 0, 0)`,
-          { load: loadId, log: logId, source: label, sha256: digest.digest('hex'), mode, rows },
-        );
+        const load = await recordLoad(connection, logId, files.join(', '), label, digest.digest('hex'), mode, rows, rows, 0, 0);
         const activities = (await queryRow<{ n: number }>(connection, `SELECT count(DISTINCT activity)::INTEGER AS n FROM object_events WHERE log_id = $log`, { log: logId }))!.n;
         return {
           name: options.name,
@@ -112,7 +108,7 @@ export async function ingestLinkedFiles(store: Store, files: readonly string[], 
           cases: stored.objects,
           activities,
           variants: 0,
-          load: { loadId, mode, rowsRead: rows, eventsAdded: rows, duplicatesSkipped: 0, quarantined: 0, unchanged: false },
+          load,
           objectTypes: stored.objectTypes,
           caseNotions: stored.caseNotions,
         };

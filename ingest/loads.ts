@@ -1,0 +1,57 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRow } from '../store/db.ts';
+import type { LogSummary } from './build-log.ts';
+import type { IngestResult, LoadMode, LoadSummary } from './index.ts';
+
+/** A stored log found by name, with its counts. */
+export interface ExistingLog extends Omit<LogSummary, 'name'> {
+  log_id: number;
+}
+
+/** The log named `name`, if the store holds one. */
+export function findLog(connection: DuckDBConnection, name: string): Promise<ExistingLog | undefined> {
+  return queryRow<{ log_id: number; events: number; cases: number; activities: number; variants: number }>(
+    connection,
+    `SELECT log_id, events, cases, activities, variants FROM logs WHERE name = $name`,
+    { name },
+  );
+}
+
+/** When `existing` has loaded a file with this SHA-256 before, the result of loading it again: nothing done. */
+export async function unchangedLoad(connection: DuckDBConnection, name: string, existing: ExistingLog, sha256: string, mode: LoadMode): Promise<IngestResult | undefined> {
+  const loaded = await queryRow<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM loads WHERE log_id = $log AND source_sha256 = $sha256`, { log: existing.log_id, sha256 });
+  if (loaded!.n === 0) return undefined;
+  const { log_id: _, ...counts } = existing;
+  return { name, ...counts, load: { loadId: null, mode, rowsRead: 0, eventsAdded: 0, duplicatesSkipped: 0, quarantined: 0, unchanged: true } };
+}
+
+/** Records the load and moves its quarantined rows (the temp table `quarantined`, if any) into the store. */
+export async function recordLoad(
+  connection: DuckDBConnection,
+  logId: number,
+  /** The file as the user named it (quarantined rows name it). */
+  file: string,
+  /** What the load records as its source. */
+  label: string,
+  sha256: string,
+  mode: LoadMode,
+  rowsRead: number,
+  eventsAdded: number,
+  duplicatesSkipped: number,
+  quarantined: number,
+): Promise<LoadSummary> {
+  const loadId = (await queryRow<{ id: number }>(connection, `SELECT nextval('load_id_seq')::INTEGER AS id`))!.id;
+  await connection.run(
+    `INSERT INTO loads (load_id, log_id, source, source_sha256, mode, rows_read, events_added, duplicates_skipped, quarantined)
+     VALUES ($load, $log, $source, $sha256, $mode, $rows, $added, $duplicates, $quarantined)`,
+    { load: loadId, log: logId, source: label, sha256, mode, rows: rowsRead, added: eventsAdded, duplicates: duplicatesSkipped, quarantined },
+  );
+  if (quarantined > 0) {
+    await connection.run(
+      `INSERT INTO quarantine SELECT $log, $load, $source, line, column_name, problem, value FROM quarantined ORDER BY line`,
+      { log: logId, load: loadId, source: file },
+    );
+  }
+  await connection.run(`DROP TABLE IF EXISTS quarantined`);
+  return { loadId, mode, rowsRead, eventsAdded, duplicatesSkipped, quarantined, unchanged: false };
+}
