@@ -181,8 +181,7 @@ async function ingestObjectFile(store: Store, path: string, file: string, format
         if (existing) await deleteLogRows(connection, existing.log_id);
         const label = options.source ?? path;
         const stored = await storeObjectLog(connection, name, { source: label, format: staged.format, mapping: { case: 'object', activity: 'event type', timestamp: 'time' } });
-        const logId = (await queryRow<{ id: number }>(connection, `SELECT log_id AS id FROM logs WHERE name = $name`, { name }))!.id;
-        const load = await recordLoad(connection, logId, file, label, sha256, mode, staged.events, staged.events, 0, 0);
+        const load = await recordLoad(connection, stored.logId, file, label, sha256, mode, staged.events, staged.events, 0, 0);
         const result: IngestResult = { name, events: stored.events, cases: stored.objects, activities: staged.eventTypes.length, variants: 0, load, objectTypes: stored.objectTypes, caseNotions: stored.caseNotions };
         await options.inTransaction?.(connection, result);
         options.onProgress?.({ phase: 'storing', fraction: 1 });

@@ -99,14 +99,12 @@ export async function ingestLinkedFiles(store: Store, files: readonly string[], 
       return inTransaction(connection, async () => {
         if (existing) await deleteLogRows(connection, existing.log_id);
         const stored = await storeObjectLog(connection, options.name, { source: label, format: 'linked', mapping: { case: 'object', activity: 'activity', timestamp: 'timestamp' } });
-        const logId = (await queryRow<{ id: number }>(connection, `SELECT log_id AS id FROM logs WHERE name = $name`, { name: options.name }))!.id;
-        const load = await recordLoad(connection, logId, files.join(', '), label, digest.digest('hex'), mode, rows, rows, 0, 0);
-        const activities = (await queryRow<{ n: number }>(connection, `SELECT count(DISTINCT activity)::INTEGER AS n FROM object_events WHERE log_id = $log`, { log: logId }))!.n;
+        const load = await recordLoad(connection, stored.logId, files.join(', '), label, digest.digest('hex'), mode, rows, rows, 0, 0);
         return {
           name: options.name,
           events: stored.events,
           cases: stored.objects,
-          activities,
+          activities: stored.activities,
           variants: 0,
           load,
           objectTypes: stored.objectTypes,

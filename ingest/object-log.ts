@@ -18,9 +18,12 @@ import { ATTRIBUTE_KEY, type LogOrigin, type LogSummary, storeLog } from './buil
  */
 
 export interface ObjectLogSummary {
+  logId: number;
   name: string;
   events: number;
   objects: number;
+  /** Distinct event types among the events. */
+  activities: number;
   objectTypes: string[];
   /** The flattened child logs, one per object type. */
   caseNotions: (LogSummary & { objectType: string })[];
@@ -88,7 +91,7 @@ export async function storeObjectLog(connection: DuckDBConnection, name: string,
     if (flattened) caseNotions.push({ ...flattened, objectType });
   }
   await connection.run(`DROP TABLE object_event_no`);
-  return { name, events: counts.events, objects: counts.objects, objectTypes: types, caseNotions };
+  return { logId, name, events: counts.events, objects: counts.objects, activities: counts.activities, objectTypes: types, caseNotions };
 }
 
 /** The event attribute that names the resource, if the log has one (`org:resource` first). */
