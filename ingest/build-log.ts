@@ -255,9 +255,7 @@ export async function storeLog(connection: DuckDBConnection, logId: number, name
       created: origin.createdAt ?? null,
     },
   );
-  // A view after a first load's staging, a table after an append's merge.
-  const attributesKind = await queryRow<{ kind: string }>(connection, `SELECT table_type AS kind FROM information_schema.tables WHERE table_name = 'staged_attributes'`);
-  await connection.run(`DROP ${attributesKind?.kind === 'VIEW' ? 'VIEW' : 'TABLE'} staged_attributes`);
+  await dropStagedAttributes(connection);
   for (const table of ['staged', 'activity_dict', 'case_dict', 'case_facts', 'variant_dict']) {
     await connection.run(`DROP TABLE ${table}`);
   }
@@ -289,6 +287,12 @@ async function stageAttributes(connection: DuckDBConnection, source: StagedSourc
   // A view, not a copy: a first load writes the attribute table straight from `raw`.
   const kept = quarantined ? ' WHERE rowid IN (SELECT event_no FROM staged)' : '';
   await connection.run(`CREATE OR REPLACE TEMP VIEW staged_attributes AS SELECT rowid AS ${ATTRIBUTE_KEY}${selects.map((s) => `, ${s}`).join('')} FROM raw${kept}`);
+}
+
+/** Drops `staged_attributes`: a view after staging, a table after an append's merge. */
+export async function dropStagedAttributes(connection: DuckDBConnection): Promise<void> {
+  const kind = await queryRow<{ kind: string }>(connection, `SELECT table_type AS kind FROM information_schema.tables WHERE table_name = 'staged_attributes'`);
+  await connection.run(`DROP ${kind?.kind === 'VIEW' ? 'VIEW' : 'TABLE'} staged_attributes`);
 }
 
 /** Stores `staged_attributes` as the log's attribute table, in event order; returns the attribute columns with their types. */

@@ -5,7 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRow, queryRows, withConnection, type Store } from '../store/db.ts';
 import { deleteLogRows } from '../store/logs.ts';
 import { quoteIdent } from '../store/sql.ts';
-import { ATTRIBUTE_KEY, rawColumn, type StagedSource, stageEvents } from './build-log.ts';
+import { ATTRIBUTE_KEY, dropStagedAttributes, rawColumn, type StagedSource, stageEvents } from './build-log.ts';
 import { IngestError } from './errors.ts';
 import type { IngestResult } from './index.ts';
 import { findLog, recordLoad } from './loads.ts';
@@ -166,8 +166,7 @@ async function linkStaged(connection: DuckDBConnection, source: StagedSource, in
       { qualifier: key.column },
     );
   }
-  const kind = (await queryRow<{ kind: string }>(connection, `SELECT table_type AS kind FROM information_schema.tables WHERE table_name = 'staged_attributes'`))?.kind;
-  await connection.run(`DROP ${kind === 'VIEW' ? 'VIEW' : 'TABLE'} staged_attributes`);
+  await dropStagedAttributes(connection);
   await connection.run(`DROP TABLE staged`);
 }
 
