@@ -66,11 +66,10 @@ async function stageUtf8(connection: DuckDBConnection, path: string, file: strin
     }
   };
   const allText = names.map(() => 'VARCHAR');
-  const load = (types: readonly string[]) =>
-    connection.run(
-      `CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(${source}, ${dialect}, auto_detect = false,
-         columns = {${types.map((type, i) => `'c${i}': ${quoteLiteral(type)}`).join(', ')}})`,
-    );
+  // The strict reader, without its closing parenthesis (loadSettingAside adds options).
+  const reader = (types: readonly string[]) =>
+    `read_csv(${source}, ${dialect}, auto_detect = false, columns = {${types.map((type, i) => `'c${i}': ${quoteLiteral(type)}`).join(', ')}}`;
+  const load = (types: readonly string[]) => connection.run(`CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM ${reader(types)})`);
 
   let types = (await sniffTypes(false)) ?? allText;
   for (let attempt = 0; ; attempt++) {
@@ -84,7 +83,7 @@ async function stageUtf8(connection: DuckDBConnection, path: string, file: strin
         continue;
       }
       // A malformed row (wrong number of fields, a stray quote): read the file again, setting such rows aside, to report them all.
-      const rejected = await loadSettingAside(connection, `read_csv(${source}, ${dialect}, auto_detect = false, columns = {${allText.map((type, i) => `'c${i}': ${quoteLiteral(type)}`).join(', ')}}`, file, error);
+      const rejected = await loadSettingAside(connection, reader(allText), file, error);
       if (!keepBadRows) throw malformedRows(file, rejected);
       const records = await recordsOfLines(path, rejected.map((r) => r.line), header);
       const skipped = [...records.values()].sort((a, b) => a - b);
