@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database, SqlValue } from 'sql.js';
+import { quoteIdent } from '../../store/sql.ts';
 import { IngestError } from '../errors.ts';
 import { openSource } from '../source-file.ts';
 import { finishStaging, type OcelSummary, type OcelWriters, openWriters } from './tables.ts';
@@ -17,7 +18,6 @@ function ocelType(declared: string): string {
   return 'string';
 }
 
-const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const text = (value: SqlValue): string | null => (value === null ? null : value instanceof Uint8Array ? Buffer.from(value).toString('hex') : String(value));
 
 /** Every row of a query, one at a time (sql.js keeps the database in memory; rows need not be). */
@@ -85,7 +85,7 @@ export async function stageOcelSqlite(connection: DuckDBConnection, path: string
 
 /** The columns of a type table: name and OCEL type, the `ocel_*` columns left out. */
 function attributeColumns(db: Database, table: string): { name: string; type: string }[] {
-  return [...rows(db, `PRAGMA table_info(${ident(table)})`)]
+  return [...rows(db, `PRAGMA table_info(${quoteIdent(table)})`)]
     .map(([, name, type]) => ({ name: String(name), type: ocelType(String(type ?? '')) }))
     .filter((column) => !column.name.startsWith('ocel_'));
 }
@@ -97,9 +97,9 @@ function readEvents(db: Database, file: string, tables: Set<string>, types: Map<
     const table = `event_${suffix}`;
     if (!tables.has(table)) continue;
     const columns = attributeColumns(db, table);
-    const select = ['ocel_id', 'ocel_time', ...columns.map((c) => c.name)].map(ident).join(', ');
+    const select = ['ocel_id', 'ocel_time', ...columns.map((c) => c.name)].map(quoteIdent).join(', ');
     let record = 0;
-    for (const [id, time, ...values] of rows(db, `SELECT ${select} FROM ${ident(table)} ORDER BY rowid`)) {
+    for (const [id, time, ...values] of rows(db, `SELECT ${select} FROM ${quoteIdent(table)} ORDER BY rowid`)) {
       record += 1;
       if (id === null) throw new IngestError(file, `row ${record} of table ${table} (events of type ${JSON.stringify(type)}) has no ocel_id`, undefined, 'ocel_id');
       times.set(String(id), text(time!));
@@ -131,12 +131,12 @@ function readObjects(db: Database, file: string, tables: Set<string>, types: Map
     const table = `object_${suffix}`;
     if (!tables.has(table)) continue;
     const columns = attributeColumns(db, table);
-    const hasChanged = [...rows(db, `PRAGMA table_info(${ident(table)})`)].some(([, name]) => name === 'ocel_changed_field');
+    const hasChanged = [...rows(db, `PRAGMA table_info(${quoteIdent(table)})`)].some(([, name]) => name === 'ocel_changed_field');
     const select = ['ocel_id', 'ocel_time', hasChanged ? 'ocel_changed_field' : null, ...columns.map((c) => c.name)]
-      .map((c) => (c === null ? 'NULL' : ident(c)))
+      .map((c) => (c === null ? 'NULL' : quoteIdent(c)))
       .join(', ');
     let record = 0;
-    for (const [id, time, changed, ...values] of rows(db, `SELECT ${select} FROM ${ident(table)} ORDER BY rowid`)) {
+    for (const [id, time, changed, ...values] of rows(db, `SELECT ${select} FROM ${quoteIdent(table)} ORDER BY rowid`)) {
       record += 1;
       if (id === null) throw new IngestError(file, `row ${record} of table ${table} (objects of type ${JSON.stringify(type)}) has no ocel_id`, undefined, 'ocel_id');
       // A change row names the field it changes; its other columns are empty or repeat old values.
