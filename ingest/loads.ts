@@ -42,8 +42,8 @@ export async function recordLoad(
 ): Promise<LoadSummary> {
   const loadId = (await queryRow<{ id: number }>(connection, `SELECT nextval('load_id_seq')::INTEGER AS id`))!.id;
   await connection.run(
-    `INSERT INTO loads (load_id, log_id, source, source_sha256, mode, rows_read, events_added, duplicates_skipped, quarantined)
-     VALUES ($load, $log, $source, $sha256, $mode, $rows, $added, $duplicates, $quarantined)`,
+    `INSERT INTO loads (load_id, log_id, source, source_sha256, mode, rows_read, events_added, duplicates_skipped, quarantined, loaded_at)
+     VALUES ($load, $log, $source, $sha256, $mode, $rows, $added, $duplicates, $quarantined, now())`,
     { load: loadId, log: logId, source: label, sha256, mode, rows: rowsRead, added: eventsAdded, duplicates: duplicatesSkipped, quarantined },
   );
   if (quarantined > 0) {

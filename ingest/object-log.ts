@@ -78,8 +78,8 @@ export async function storeObjectLog(connection: DuckDBConnection, name: string,
     params,
   ))!;
   await connection.run(
-    `INSERT INTO logs (log_id, name, source, format, mapping, attributes, events, cases, activities, variants, first_ts, last_ts)
-     SELECT $log, $name, $source, $format, $mapping, $attributes, $events, $objects, $activities, 0, min(ts), max(ts)
+    `INSERT INTO logs (log_id, name, source, format, mapping, attributes, events, cases, activities, variants, first_ts, last_ts, created_at)
+     SELECT $log, $name, $source, $format, $mapping, $attributes, $events, $objects, $activities, 0, min(ts), max(ts), now()
      FROM object_events WHERE log_id = $log`,
     { ...params, name, source: origin.source, format: origin.format, mapping: JSON.stringify(origin.mapping), attributes: JSON.stringify(attributes), events: counts.events, objects: counts.objects, activities: counts.activities },
   );

@@ -21,7 +21,7 @@
  * - `job_runs`: every run of a pull job (ingest/jobs), written when it starts and
  *   updated when it ends; `job_state`: each job's watermark, saved in its load's transaction.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
@@ -165,7 +165,13 @@ CREATE TABLE job_state (
     // with their objects, object-to-object relations and object attributes over time.
     // Each object type is also stored flattened as a classic log (case notion), a
     // child of the object-centric one.
+    //
+    // The default goes first: DuckDB binds every column default again when it
+    // replays an ADD COLUMN from its write-ahead log, and a function default such
+    // as now() cannot be bound then, so a log holding this migration could not be
+    // replayed (see version 5).
     sql: `
+ALTER TABLE logs ALTER COLUMN created_at DROP DEFAULT;
 ALTER TABLE logs ADD COLUMN parent_log_id INTEGER;
 ALTER TABLE logs ADD COLUMN case_notion VARCHAR;
 CREATE TABLE object_events (
@@ -190,6 +196,25 @@ CREATE TABLE object_attributes (
   value VARCHAR,
   type VARCHAR,
   ts TIMESTAMPTZ
+);
+`,
+  },
+  {
+    version: 5,
+    // No column default may call a function: when DuckDB replays a write-ahead log,
+    // an ALTER TABLE binds the table's defaults before any database is attached, and
+    // a default such as now() then fails with "GetDefaultDatabase with no default
+    // database set", leaving a file that no longer opens. Writers set these times.
+    // Per-log settings (e.g. which activities a KPI reads) are keyed by the log's
+    // name, so they survive a replace.
+    sql: `
+ALTER TABLE logs ALTER COLUMN created_at DROP DEFAULT;
+ALTER TABLE loads ALTER COLUMN loaded_at DROP DEFAULT;
+CREATE TABLE log_settings (
+  log VARCHAR NOT NULL,
+  key VARCHAR NOT NULL,
+  value JSON NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
 );
 `,
   },
