@@ -38,7 +38,9 @@ import {
   StoreBusyError,
   UnknownLogError,
 } from '../mining/index.ts';
+import { closeStores, setAsideWal, StoreRecoveryError } from '../store/db.ts';
 import { startProgress } from './progress.ts';
+import { installShutdown } from './shutdown.ts';
 import { printBottlenecks, printBreakdown, printKpis, printReconciliation, printCaseDistribution, printCaseDurations, printExceptionTrends, printMilestones, printTrend, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
 
 const ANALYSES = ['process-map', 'variants', 'case-durations', 'case-distribution', 'milestones', 'duration-breakdown', 'duration-trend', 'queue-aging', 'bottlenecks', 'exceptions', 'kpis', 'touchless-orders', 'reconciliation'];
@@ -79,6 +81,8 @@ Usage:
   waybill serve [--host HOST] [--port PORT] [--schedule [--jobs DIR]]
       --schedule also runs the scheduled jobs in the server, so the dashboard and API see their runs
   waybill demo [--host HOST] [--port PORT]     build if needed, load the demo log, serve
+  waybill recover                              open a database whose write-ahead log cannot be replayed, with what its
+                                               main file holds (the log is renamed aside, never deleted)
   waybill jobs list [--json]                   the pull jobs in the jobs folder, with last run and watermark
   waybill jobs run [NAME] [--json]             run one job, or all, once (exit 1 if a run fails)
   waybill jobs history [NAME] [--limit N] [--json]   runs: start, end, rows, status, error
@@ -168,6 +172,7 @@ class UsageError extends Error {}
 /** Runs the CLI with these arguments and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let command: string | undefined;
+  installShutdown();
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
     [command] = positionals;
@@ -182,10 +187,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(`waybill: ${error.message}\nRun \`waybill --help\` for usage.`);
       return 2;
     }
-    const known = [IngestError, UnknownLogError, FilterError, OptionError, StoreBusyError].some((type) => error instanceof type);
+    const known = [IngestError, UnknownLogError, FilterError, OptionError, StoreBusyError, StoreRecoveryError].some((type) => error instanceof type);
     console.error(`waybill${command ? ` ${command}` : ''}: ${error instanceof Error ? error.message : String(error)}`);
     if (!known && error instanceof Error && process.env.WAYBILL_DEBUG) console.error(error.stack);
     return 1;
+  } finally {
+    // Every store this command opened is checkpointed and closed: its write-ahead log is left empty.
+    await closeStores();
   }
 }
 
@@ -279,6 +287,20 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       if (values.json) console.log(JSON.stringify(history));
       else if (values.csv) process.stdout.write(quarantineCsv(history));
       else printLoadHistory(history);
+      return;
+    }
+    case 'recover': {
+      noArgs(command, args);
+      const aside = setAsideWal(dbPath);
+      const logs = await listLogs(await openStore(dbPath));
+      console.log(
+        aside === null
+          ? `${dbPath} has no write-ahead log to set aside; it opens as it is.`
+          : `The write-ahead log that could not be replayed was set aside as ${aside} (kept, not deleted). ` +
+              `${dbPath} now opens with what it held at its last checkpoint: ${logs.length} log${logs.length === 1 ? '' : 's'}. ` +
+              'Load again whatever was loaded after that.',
+      );
+      if (logs.length > 0) printLogs(logs);
       return;
     }
     case 'logs': {

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
@@ -16,11 +16,55 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type Row = Record<string, JsonValue>;
 export type Params = Record<string, DuckDBValue>;
 
-const opened = new Map<string, Promise<Store>>();
+/**
+ * What this process holds open. The CLI and the built web server each bundle a
+ * copy of this module, so the registry lives on `globalThis`: one shutdown then
+ * reaches every store and connection, whichever copy opened it.
+ */
+interface OpenHandles {
+  stores: Map<string, Promise<Store>>;
+  connections: Set<DuckDBConnection>;
+  /** Set by `closeStores`: no new connection may start. */
+  closing: boolean;
+}
+const HANDLES = Symbol.for('waybill.store.handles');
+const handles: OpenHandles = ((globalThis as { [HANDLES]?: OpenHandles })[HANDLES] ??= { stores: new Map(), connections: new Set(), closing: false });
+const opened = handles.stores;
 
 /** Another process holds the database file: DuckDB lets one process at a time open it. */
 export class StoreBusyError extends Error {
   override name = 'StoreBusyError';
+}
+
+/** This process is shutting down: no new work starts on its stores. */
+export class StoreClosingError extends Error {
+  override name = 'StoreClosingError';
+  constructor() {
+    super('Waybill is shutting down; try again once it has restarted');
+  }
+}
+
+/**
+ * The database's write-ahead log (the changes made since its last checkpoint)
+ * cannot be replayed, so DuckDB will not open the file. Nothing was changed: the
+ * file and its log were copied to `copies`, and `waybill recover` opens the
+ * database with what its main file holds.
+ */
+export class StoreRecoveryError extends Error {
+  override name = 'StoreRecoveryError';
+  constructor(
+    readonly path: string,
+    readonly copies: string,
+    readonly replayError: string,
+  ) {
+    super(
+      `Waybill cannot open ${path}: DuckDB could not replay the changes recorded in its write-ahead log ` +
+        `(${basename(path)}.wal) since the file was last checkpointed.\n` +
+        `Nothing was changed or deleted. Both files were copied to ${copies}.\n` +
+        `To open the database with everything saved up to its last checkpoint (loads finished before that are whole; ` +
+        `later ones must be loaded again), run:\n\n  waybill recover --db ${path}\n\nDuckDB said: ${replayError}`,
+    );
+  }
 }
 
 /** The database path chosen by `--db`, then `WAYBILL_DB`, then the default. */
@@ -34,6 +78,7 @@ export function resolveDbPath(explicit?: string): string {
  * they would try to download, and parquet, json and ICU ship inside the package.
  */
 export function openStore(path: string): Promise<Store> {
+  if (handles.closing) return Promise.reject(new StoreClosingError());
   const absolute = resolve(path);
   let store = opened.get(absolute);
   if (!store) {
@@ -44,13 +89,56 @@ export function openStore(path: string): Promise<Store> {
   return store;
 }
 
-/** Closes a store this process opened, releasing DuckDB's lock on the file so another process may open it. */
+/**
+ * Closes a store this process opened, after a checkpoint, releasing DuckDB's
+ * lock on the file so another process may open it.
+ */
 export async function closeStore(path: string): Promise<void> {
   const absolute = resolve(path);
   const store = opened.get(absolute);
   if (!store) return;
   opened.delete(absolute);
-  (await store.catch(() => undefined))?.instance.closeSync();
+  const open = await store.catch(() => undefined);
+  if (!open) return;
+  await checkpoint(open);
+  open.instance.closeSync();
+}
+
+/**
+ * Shuts down every store this process opened: no new connection starts, work
+ * under way is interrupted (an unfinished load rolls back: DuckDB writes a
+ * transaction to its log only when it commits), and once it has ended, or after
+ * `graceMs`, each store is checkpointed, so its whole content is in the main
+ * file and its write-ahead log is empty, and closed.
+ */
+export async function closeStores(graceMs = 10_000): Promise<void> {
+  handles.closing = true;
+  const deadline = Date.now() + graceMs;
+  // An interrupt stops the statement running now; work between statements would
+  // start the next one, so interrupt again until every connection is closed.
+  while (handles.connections.size > 0 && Date.now() < deadline) {
+    for (const connection of handles.connections) connection.interrupt();
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  for (const connection of handles.connections) connection.closeSync();
+  handles.connections.clear();
+  for (const path of [...opened.keys()]) await closeStore(path);
+}
+
+/**
+ * Writes what the write-ahead log holds into the database file. Done after every
+ * committed load and at shutdown, so the log stays short and a stopped process
+ * leaves little to replay. Best effort: a commit is durable in the log already.
+ */
+export async function checkpoint(store: Store): Promise<void> {
+  const connection = await store.instance.connect();
+  try {
+    await connection.run('CHECKPOINT');
+  } catch {
+    // Another transaction holds a lock the checkpoint needs; the next one will do.
+  } finally {
+    connection.closeSync();
+  }
 }
 
 async function open(absolute: string): Promise<Store> {
@@ -60,6 +148,7 @@ async function open(absolute: string): Promise<Store> {
     autoload_known_extensions: 'false',
   }).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
+    if (/Failure while replaying WAL file/.test(message)) throw new StoreRecoveryError(absolute, copyAside(absolute), message.split('\n')[0]!);
     const holder = /Conflicting lock is held in .*\(PID (\d+)\)/.exec(message);
     if (holder) {
       throw new StoreBusyError(
@@ -74,24 +163,54 @@ async function open(absolute: string): Promise<Store> {
   return store;
 }
 
+/** Copies a database file and its write-ahead log, untouched, into a new folder beside them; returns the folder. */
+function copyAside(path: string): string {
+  const folder = join(dirname(path), `recovery-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  mkdirSync(folder, { recursive: true });
+  for (const file of [path, `${path}.wal`]) if (existsSync(file)) copyFileSync(file, join(folder, basename(file)));
+  return folder;
+}
+
+/**
+ * `waybill recover`: sets aside a write-ahead log that cannot be replayed (renamed
+ * `<file>.wal.unreplayable-<time>`, never deleted) so the database opens with what
+ * its main file holds. Returns the new name of the log, or null when there was none.
+ */
+export function setAsideWal(path: string): string | null {
+  const absolute = resolve(path);
+  const wal = `${absolute}.wal`;
+  if (!existsSync(wal)) return null;
+  const aside = `${wal}.unreplayable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(wal, aside);
+  return aside;
+}
+
 /** Runs `work` on a fresh connection, closed afterwards whatever happens. */
 export async function withConnection<T>(store: Store, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  if (handles.closing) throw new StoreClosingError();
   const connection = await store.instance.connect();
+  handles.connections.add(connection);
   try {
     // Timestamps are stored as UTC instants; render them in UTC everywhere.
     await connection.run(`SET TimeZone = 'UTC'`);
     return await work(connection);
   } finally {
+    handles.connections.delete(connection);
     connection.closeSync();
   }
 }
 
-/** Runs `work` inside one transaction: committed if it resolves, rolled back if it throws. */
+/**
+ * Runs `work` inside one transaction: committed if it resolves, rolled back if it
+ * throws. A commit is followed by a checkpoint, so a committed load is in the
+ * database file itself, not only in its write-ahead log.
+ */
 export async function inTransaction<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
   await connection.run('BEGIN TRANSACTION');
   try {
     const result = await work();
     await connection.run('COMMIT');
+    await connection.run('CHECKPOINT').catch(() => undefined);
     return result;
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);
