@@ -1,4 +1,6 @@
 import { convertToOcel, convertToParquet, DEFAULT_DAYS, type DistributorSummary, loadScenario, writeDistributorCsv } from '../datasets/distributor/index.ts';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startProgress } from './progress.ts';
 
 /** The demo `npm start` loads on first run: the simulated distributor's three streams, one log each. */
@@ -8,6 +10,21 @@ export const DEMO_LOGS = [
   { name: 'shipments', file: 'shipments.csv' },
 ] as const;
 export const DEMO_OPTIONS = { seed: 7, orders: 3000, start: '2026-01-05', days: 42, format: 'csv' } as const satisfies GenerateOptions;
+
+/**
+ * Simulates the demo distributor into `dir` unless a finished simulation with the
+ * same options is there already (so a start after an interrupted load does not
+ * simulate again); `simulated.json` is written last, as the mark of a whole one.
+ */
+export async function simulateDemo(dir: string): Promise<void> {
+  const finished = join(dir, 'simulated.json');
+  const options = JSON.stringify(DEMO_OPTIONS);
+  if (existsSync(finished) && readFileSync(finished, 'utf8') === options) return;
+  console.log(`Simulating the demo distributor (${DEMO_OPTIONS.orders.toLocaleString('en-US')} orders over ${DEMO_OPTIONS.days} days)…`);
+  rmSync(finished, { force: true });
+  await generateDistributor(dir, DEMO_OPTIONS);
+  writeFileSync(finished, options);
+}
 
 export interface GenerateOptions {
   seed: number;

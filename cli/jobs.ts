@@ -1,5 +1,6 @@
 import { findJob, getJobHistory, listJobs, loadJobs, resolveJobsDir, runJobs, scheduleJobs, type JobInfo, type JobRun, type Scheduler } from '../ingest/jobs/index.ts';
 import { openStore } from '../store/db.ts';
+import { onShutdown, stopsOnSignal } from './shutdown.ts';
 import { formatNumber, formatTable } from './table.ts';
 
 /** What `waybill jobs …` and `waybill schedule` take from the command line. */
@@ -58,13 +59,17 @@ export async function jobsCommand(args: readonly string[], context: JobsContext)
 export async function scheduleCommand(args: readonly string[], context: JobsContext): Promise<void> {
   if (args.length > 0) throw context.usage(`schedule: unexpected argument ${JSON.stringify(args[0])}`);
   const scheduler = await startSchedule(context.dbPath, context.jobsDir);
-  const signal = await new Promise<NodeJS.Signals>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-  logLine(`${signal}: stopping; waiting for runs under way to end`);
-  await scheduler.stop();
-  logLine('stopped');
+  // Runs until SIGINT or SIGTERM: then no new run starts, and the runs under way
+  // may end (a run still going after the grace time is interrupted: its load rolls
+  // back, and the run is marked failed at the job's next run).
+  stopsOnSignal((signal) => logLine(`${signal}: stopping; waiting for runs under way to end`));
+  await new Promise<void>((stopped) =>
+    onShutdown(async () => {
+      await scheduler.stop();
+      logLine('stopped');
+      stopped();
+    }),
+  );
 }
 
 function logLine(line: string): void {

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ingestFile } from '../ingest/index.ts';
 import { listLogs, openStore } from '../mining/index.ts';
+import { onShutdown, stopsOnSignal } from './shutdown.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HANDLER = join(ROOT, 'build', 'handler.js');
@@ -38,24 +39,27 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
   // Jobs run in the server's process: DuckDB lets one process hold the file, and so the API shows their runs.
   if (options.jobsDir !== undefined) process.env.WAYBILL_JOBS = options.jobsDir;
   const scheduler = options.schedule ? await (await import('./jobs.ts')).startSchedule(options.dbPath, options.jobsDir) : undefined;
-  const stop = () => {
-    void (scheduler?.stop() ?? Promise.resolve()).then(() => server.close(() => process.exit(0)));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // On SIGINT or SIGTERM: accept no more requests and start no more runs; the
+  // shutdown then interrupts what is under way, checkpoints and closes the store.
+  stopsOnSignal();
+  onShutdown(() => {
+    server.close();
+    server.closeIdleConnections();
+  });
+  if (scheduler) onShutdown(() => scheduler.stop());
   await new Promise<void>((resolve) => server.once('close', resolve));
 }
 
 /** Loads the demo distributor's three logs on first run (building the web app when missing or stale). */
 export async function prepareDemo(dbPath: string): Promise<void> {
   ensureBuilt();
-  const { DEMO_LOGS, DEMO_OPTIONS, generateDistributor } = await import('./demo.ts');
+  const { DEMO_LOGS, simulateDemo } = await import('./demo.ts');
   const store = await openStore(dbPath);
   const existing = new Set((await listLogs(store)).map((log) => log.name));
   if (DEMO_LOGS.every(({ name }) => existing.has(name))) return;
   const dir = join(dirname(dbPath), 'demo');
-  console.log(`Simulating the demo distributor (${DEMO_OPTIONS.orders.toLocaleString('en-US')} orders over ${DEMO_OPTIONS.days} days)…`);
-  await generateDistributor(dir, DEMO_OPTIONS);
+  await simulateDemo(dir);
+  console.log(`Loading the demo logs into ${dbPath}…`);
   for (const { name, file } of DEMO_LOGS) {
     if (existing.has(name)) continue;
     const summary = await ingestFile(store, join(dir, file), { name });
