@@ -1,14 +1,17 @@
-import { convertToOcel, convertToParquet, DEFAULT_DAYS, type DistributorSummary, loadScenario, writeDistributorCsv } from '../datasets/distributor/index.ts';
+import { convertToOcel, convertToParquet, DEFAULT_DAYS, type DistributorSummary, LINKING_KEYS, loadScenario, STREAM_FILES, writeDistributorCsv } from '../datasets/distributor/index.ts';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProgress } from './progress.ts';
 
-/** The demo `npm start` loads on first run: the simulated distributor's three streams, one log each. */
+/** The demo `npm start` loads on first run: the simulated distributor's three streams, one log each… */
 export const DEMO_LOGS = [
-  { name: 'order-to-cash', file: 'orders.csv' },
-  { name: 'procure-to-stock', file: 'purchasing.csv' },
-  { name: 'shipments', file: 'shipments.csv' },
+  { name: 'order-to-cash', file: STREAM_FILES.orders },
+  { name: 'procure-to-stock', file: STREAM_FILES.purchasing },
+  { name: 'shipments', file: STREAM_FILES.shipments },
 ] as const;
+
+/** …and the three linked by their business keys as one object-centric log, analysed by case notions such as `distributor@order`. */
+export const DEMO_LINKED = { name: 'distributor', files: Object.values(STREAM_FILES), objects: LINKING_KEYS } as const;
 export const DEMO_OPTIONS = { seed: 7, orders: 3000, start: '2026-01-05', days: 42, format: 'csv' } as const satisfies GenerateOptions;
 
 /**

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ingestFile } from '../ingest/index.ts';
+import { ingestFile, ingestLinkedFiles, parseObjectKeys } from '../ingest/index.ts';
 import { listLogs, openStore } from '../mining/index.ts';
 import { onShutdown, stopsOnSignal } from './shutdown.ts';
 
@@ -53,17 +53,24 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
 /** Loads the demo distributor's three logs on first run (building the web app when missing or stale). */
 export async function prepareDemo(dbPath: string): Promise<void> {
   ensureBuilt();
-  const { DEMO_LOGS, simulateDemo } = await import('./demo.ts');
+  const { DEMO_LINKED, DEMO_LOGS, simulateDemo } = await import('./demo.ts');
   const store = await openStore(dbPath);
   const existing = new Set((await listLogs(store)).map((log) => log.name));
-  if (DEMO_LOGS.every(({ name }) => existing.has(name))) return;
+  if ([...DEMO_LOGS, DEMO_LINKED].every(({ name }) => existing.has(name))) return;
   const dir = join(dirname(dbPath), 'demo');
   await simulateDemo(dir);
   console.log(`Loading the demo logs into ${dbPath}…`);
+  const count = (n: number) => n.toLocaleString('en-US');
   for (const { name, file } of DEMO_LOGS) {
     if (existing.has(name)) continue;
     const summary = await ingestFile(store, join(dir, file), { name });
-    console.log(`Loaded "${name}": ${summary.events.toLocaleString('en-US')} events, ${summary.cases.toLocaleString('en-US')} cases.`);
+    console.log(`Loaded "${name}": ${count(summary.events)} events, ${count(summary.cases)} cases.`);
+  }
+  if (!existing.has(DEMO_LINKED.name)) {
+    const { name, files, objects } = DEMO_LINKED;
+    const summary = await ingestLinkedFiles(store, files.map((file) => join(dir, file)), { name, objects: parseObjectKeys(objects) });
+    const notions = (summary.caseNotions ?? []).map((notion) => `"${notion.name}"`).join(', ');
+    console.log(`Loaded "${name}": ${count(summary.events)} events linking ${count(summary.cases)} objects; analyse it as ${notions}.`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDistributorCsv } from '../datasets/distributor/index.ts';
+import { LINKING_KEYS, writeDistributorCsv } from '../datasets/distributor/index.ts';
 import { discoverProcessMap, listLogs } from '../mining/index.ts';
 import type { Store } from '../store/db.ts';
 import { memoryDuckDB } from '../test-support/memory-duckdb.ts';
@@ -9,7 +9,7 @@ import { IngestError, ingestLinkedFiles, parseObjectKeys, type IngestResult } fr
 
 /** The simulated distributor's three streams linked by their keys, each case notion checked against SQL run on the CSV files themselves. */
 
-const KEYS = parseObjectKeys(['order=order_id', 'order line=order_line_id', 'order line=order_line_ids[]', 'purchase order=po_id', 'PO line=po_line_id', 'shipment=shipment_id']);
+const KEYS = parseObjectKeys([...LINKING_KEYS]);
 let store: Store;
 let dir: string;
 let remove: () => void;

@@ -25,6 +25,12 @@ export const SHIPMENT_COLUMNS = [
 ] as const;
 
 export const STREAM_FILES = { orders: 'orders.csv', purchasing: 'purchasing.csv', shipments: 'shipments.csv' } as const;
+
+/**
+ * The business keys that link the three streams into one object-centric log, as
+ * `waybill ingest … --object` reads them (`[]`: a column of ;-separated ids).
+ */
+export const LINKING_KEYS = ['order=order_id', 'order line=order_line_id', 'order line=order_line_ids[]', 'purchase order=po_id', 'PO line=po_line_id', 'shipment=shipment_id'] as const;
 export type StreamName = keyof typeof STREAM_FILES;
 
 /** Where rows go: a file writer, or a counter for a pilot run. */

@@ -6,6 +6,6 @@
 export { DEFAULT_DAYS, type DistributorOptions, type DistributorSummary, resolveDistributorOptions, writeDistributorCsv } from './generate.ts';
 export { type GroundTruth } from './ground-truth.ts';
 export { DEFAULT_SCENARIO, loadScenario, mergeScenario, type Scenario, ScenarioError } from './scenario.ts';
-export { ORDER_COLUMNS, PURCHASING_COLUMNS, SHIPMENT_COLUMNS, STREAM_FILES } from './columns.ts';
+export { LINKING_KEYS, ORDER_COLUMNS, PURCHASING_COLUMNS, SHIPMENT_COLUMNS, STREAM_FILES } from './columns.ts';
 export { convertToParquet } from './formats/parquet.ts';
 export { convertToOcel, OCEL_FILE } from './formats/ocel.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GroundTruth } from '../../datasets/distributor/index.ts';
+import { type GroundTruth, LINKING_KEYS } from '../../datasets/distributor/index.ts';
 import { ingestLinkedFiles, parseObjectKeys } from '../../ingest/index.ts';
 import type { Store } from '../../store/db.ts';
 import { distributorStore } from '../../test-support/distributor-store.ts';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   ({ store, dir, truth, remove } = await distributorStore(['orders', 'purchasing']));
   await ingestLinkedFiles(store, ['orders.csv', 'purchasing.csv', 'shipments.csv'].map((f) => join(dir, f)), {
     name: 'distributor',
-    objects: parseObjectKeys(['order=order_id', 'order line=order_line_id', 'order line=order_line_ids[]', 'purchase order=po_id', 'PO line=po_line_id', 'shipment=shipment_id']),
+    objects: parseObjectKeys([...LINKING_KEYS]),
   });
 }, 60_000);
 afterAll(() => remove());
