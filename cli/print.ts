@@ -72,7 +72,8 @@ function day(iso: string | null): string {
 }
 
 export function printLoadHistory(history: LoadHistory): void {
-  console.log(`Loads of ${history.log}, newest first\n`);
+  const of = history.loadedAs === history.log ? history.log : `${history.loadedAs} (the object-centric log the case notion ${history.log} is derived from)`;
+  console.log(`Loads of ${of}, newest first\n`);
   console.log(
     formatTable(
       ['load', 'loaded at', 'mode', 'rows', 'added', 'already held', 'quarantined', 'source'],

@@ -1,7 +1,7 @@
-import { queryRows } from '../../store/db.ts';
+import { queryRows, withConnection } from '../../store/db.ts';
 import type { Store } from '../../store/db.ts';
-import { runAnalysis } from '../analysis.ts';
-import { checkWholeNumber } from '../errors.ts';
+import { findLog } from '../../store/logs.ts';
+import { checkWholeNumber, UnknownLogError } from '../errors.ts';
 import { toCsv } from '../export/csv.ts';
 
 /** One load of a source into a log. */
@@ -30,15 +30,24 @@ export type QuarantinedRow = {
 /** A log's loads, newest first, and its quarantined rows (the first `limit`, by load and line). */
 export interface LoadHistory {
   log: string;
+  /** The log the loads went into: this one, or for a case notion its object-centric log, which is loaded as a whole. */
+  loadedAs: string;
   loads: Load[];
   quarantined: number;
   quarantine: QuarantinedRow[];
 }
 
-/** The loads of `logName` and the rows they set aside (at most `limit`, default 1,000, of them). */
+/**
+ * The loads of `logName` and the rows they set aside (at most `limit`, default
+ * 1,000, of them). A case notion has no loads of its own: its object-centric
+ * log's are returned.
+ */
 export async function getLoadHistory(store: Store, logName: string, options: { limit?: number } = {}): Promise<LoadHistory> {
   checkWholeNumber(options.limit, 'limit', 1, 1_000_000);
-  return runAnalysis(store, logName, {}, async ({ connection, log }) => {
+  return withConnection(store, async (connection) => {
+    const named = await findLog(connection, logName);
+    if (!named) throw new UnknownLogError(logName);
+    const log = named.parent === null ? named : (await findLog(connection, named.parent))!;
     const params = { log: log.id };
     const loads = await queryRows<Load>(
       connection,
@@ -54,7 +63,7 @@ export async function getLoadHistory(store: Store, logName: string, options: { l
       params,
     );
     const [{ n }] = (await queryRows<{ n: number }>(connection, `SELECT count(*)::BIGINT AS n FROM quarantine WHERE log_id = $log`, params)) as [{ n: number }];
-    return { log: log.name, loads, quarantined: n, quarantine };
+    return { log: named.name, loadedAs: log.name, loads, quarantined: n, quarantine };
   });
 }
 

@@ -200,3 +200,24 @@ describe('operations page in the browser', () => {
     await page.getByRole('link', { name: 'Operations', exact: true }).waitFor();
   });
 });
+
+describe('an object-centric log in the browser', () => {
+  it('opens from the list as a choice of case notions, each opening its map and its operations', async () => {
+    await page.goto(server?.url ?? '');
+    await page.getByRole('link', { name: 'distributor', exact: true }).click();
+    await page.waitForURL(/\/logs\/distributor$/);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('distributor');
+    await expect(page.getByText(/An object-centric log: 61,670 events/).count()).resolves.toBe(1);
+    const notions = await page.locator('tbody th a').allTextContents();
+    expect(notions).toEqual(['PO line', 'order', 'order line', 'purchase order', 'shipment']);
+    await page.screenshot({ path: 'test-results/case-notions.png', fullPage: true });
+    await page.getByRole('link', { name: 'order', exact: true }).click();
+    await page.waitForURL(/\/logs\/distributor%40order$|\/logs\/distributor@order$/);
+    await expect.poll(async () => (await chartTexts()).length, { timeout: 30_000 }).toBeGreaterThan(10);
+    // The operations view of the object-centric log offers the same choice, each opening that notion's operations.
+    await page.goto(`${server?.url}/logs/distributor/operations`);
+    await page.getByRole('row', { name: /^shipment/ }).getByRole('link', { name: 'Operations' }).click();
+    await page.waitForURL(/\/logs\/distributor(%40|@)shipment\/operations$/);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('distributor@shipment');
+  });
+});
