@@ -50,9 +50,14 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
   await new Promise<void>((resolve) => server.once('close', resolve));
 }
 
-/** Loads the demo distributor's three logs on first run (building the web app when missing or stale). */
+/** Builds the web app when missing or stale, and loads the demo on first run. */
 export async function prepareDemo(dbPath: string): Promise<void> {
   ensureBuilt();
+  await loadDemo(dbPath);
+}
+
+/** Loads the demo distributor's logs that `dbPath` lacks: its three streams, and the three linked. */
+export async function loadDemo(dbPath: string): Promise<void> {
   const { DEMO_LINKED, DEMO_LOGS, simulateDemo } = await import('./demo.ts');
   const store = await openStore(dbPath);
   const existing = new Set((await listLogs(store)).map((log) => log.name));
