@@ -17,6 +17,7 @@ let stopping = false;
 let announce = (signal: NodeJS.Signals) =>
   console.error(`${signal}: stopping; the database is checkpointed and closed (send ${signal} again to stop at once)`);
 let cleanExit = false;
+let installed = false;
 
 /** Registers work to do first when the process is told to stop. */
 export function onShutdown(hook: Hook): void {
@@ -34,6 +35,8 @@ export function stopsOnSignal(say?: (signal: NodeJS.Signals) => void): void {
 
 /** Installs the signal handlers, and a last checkpoint for when the event loop runs dry. */
 export function installShutdown(): void {
+  if (installed) return;
+  installed = true;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal));
   process.once('beforeExit', () => void closeStores());
 }

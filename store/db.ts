@@ -24,7 +24,7 @@ export type Params = Record<string, DuckDBValue>;
 interface OpenHandles {
   stores: Map<string, Promise<Store>>;
   connections: Set<DuckDBConnection>;
-  /** Set by `closeStores`: no new connection may start. */
+  /** Set while `closeStores` runs: no new connection may start. */
   closing: boolean;
 }
 const HANDLES = Symbol.for('waybill.store.handles');
@@ -123,6 +123,8 @@ export async function closeStores(graceMs = 10_000): Promise<void> {
   for (const connection of handles.connections) connection.closeSync();
   handles.connections.clear();
   for (const path of [...opened.keys()]) await closeStore(path);
+  // Closed, not gone: a later openStore opens the file afresh.
+  handles.closing = false;
 }
 
 /**
