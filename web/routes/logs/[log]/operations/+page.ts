@@ -1,4 +1,5 @@
 import { loadOperations } from '$lib/operations/load.ts';
+import { queueAgingQuery } from '$lib/operations/queue-aging-settings.ts';
 import type { PageLoad } from './$types';
 
-export const load: PageLoad = ({ fetch, params }) => loadOperations(fetch, params.log);
+export const load: PageLoad = ({ fetch, params, url }) => loadOperations(fetch, params.log, queueAgingQuery(url.searchParams));
