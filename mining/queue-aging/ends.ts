@@ -61,7 +61,7 @@ const DISTRIBUTION_MARKER = 'Payment Received';
 const DISTRIBUTION_END = ['Payment Received', 'Credit Memo', 'Order Cancelled'];
 
 /** Every activity of the log with its evidence of ending cases, highest share first, then by name. */
-export async function endEvidence(connection: DuckDBConnection, logId: number, names: string[]): Promise<Omit<EndEvidence, 'end'>[]> {
+async function endEvidence(connection: DuckDBConnection, logId: number, names: string[]): Promise<Omit<EndEvidence, 'end'>[]> {
   // An activity's first occurrence is within the case's last `within` seconds exactly when all
   // of its occurrences are: count them in that tail and compare with the variant's count, so
   // only the tail events are grouped, and the cases an activity occurs in come from the variants.
