@@ -64,7 +64,7 @@ Usage:
         | case-distribution [--bins N] | milestones --milestone-from A --milestone-to B [--from-occurrence first|last] [--to-occurrence first|last]
         | duration-breakdown --by ATTRIBUTE [--sort median|mean|p90|cases] [--limit N] | duration-trend [--period week|month]
           (breakdown and trend measure a milestone when --milestone-from/--milestone-to are given)
-        | queue-aging [--as-of TIME] [--end ACTIVITY]… [--sla "ACTIVITY=2d"]… [--buckets 1d,3d,7d] [--oldest N] [--oldest-by case|step] [--case-prefix SO-]
+        | queue-aging [--as-of TIME] [--end ACTIVITY]… [--silence none|auto|30d] [--sla "ACTIVITY=2d"]… [--buckets 1d,3d,7d] [--oldest N] [--oldest-by case|step] [--case-prefix SO-]
         | bottlenecks [--rank-by total|median] [--limit N]
         | kpis [--order-activity A|none] [--exception ACTIVITY]… [--manual PREFIX]…  | touchless-orders (the kpis options: the orders behind the rate)
         | reconciliation [--limit N] (on a linked log or a case notion of it)
@@ -126,6 +126,7 @@ const OPTIONS = {
   notion: { type: 'string' },
   'as-of': { type: 'string' },
   end: { type: 'string', multiple: true },
+  silence: { type: 'string' },
   sla: { type: 'string', multiple: true },
   buckets: { type: 'string' },
   oldest: { type: 'string' },
@@ -386,7 +387,7 @@ async function run(command: string, args: string[], values: Values): Promise<voi
         const result = await getReconciliation(store, log, filter, limit === undefined ? {} : { limit });
         output(result, () => printReconciliation(result));
       } else if (analysis === 'queue-aging') {
-        const result = await getQueueAging(store, log, filter, queueAgingOptionsFromParams({ 'as-of': values['as-of'], end: values.end, sla: values.sla, buckets: values.buckets, oldest: values.oldest, 'oldest-by': values['oldest-by'], 'case-prefix': values['case-prefix'] }));
+        const result = await getQueueAging(store, log, filter, queueAgingOptionsFromParams({ 'as-of': values['as-of'], end: values.end, silence: values.silence, sla: values.sla, buckets: values.buckets, oldest: values.oldest, 'oldest-by': values['oldest-by'], 'case-prefix': values['case-prefix'] }));
         output(result, () => printQueueAging(result));
       } else if (analysis === 'bottlenecks') {
         const result = await getBottlenecks(store, log, filter, bottlenecksOptionsFromParams({ 'rank-by': values['rank-by'], limit: values.limit }));

@@ -113,7 +113,23 @@ export function printPreview(preview: SourcePreview): void {
 }
 
 export function printQueueAging(result: QueueAging): void {
-  console.log(`Queue aging of ${result.log} as of ${result.asOf}: ${formatNumber(result.openCases)} open cases\n`);
+  const { rule } = result;
+  console.log(`Queue aging of ${result.log} as of ${result.asOf}: ${formatNumber(result.openCases)} open cases`);
+  console.log(
+    `of ${formatNumber(rule.cases.started)} started: ${formatNumber(rule.cases.ended)} reached an end activity, ${formatNumber(rule.cases.silent)} judged ended by silence\n`,
+  );
+  console.log(rule.text);
+  if (rule.evidence !== null) {
+    // The end activities with their evidence, and the strongest others, so a near miss is visible.
+    const shown = [...rule.evidence.filter((e) => e.end), ...rule.evidence.filter((e) => !e.end).slice(0, 3)];
+    console.log(
+      formatTable(
+        ['activity', 'end', 'cases', `ended within ${humanizeSeconds(rule.endWithinSeconds)}`, 'share'],
+        shown.map((e) => [e.activity, e.end ? 'yes' : '', e.cases, e.endedWithin, `${(e.share * 100).toFixed(1)} %`]),
+      ),
+    );
+  }
+  console.log('');
   const bucketLabels = result.steps[0]?.buckets.map((b) => b.label) ?? [];
   console.log(
     formatTable(

@@ -15,7 +15,7 @@ export {
   type MilestoneDurations,
 } from './cycle-time/index.ts';
 export { binsFromParams, breakdownFromParams, CYCLE_TIME_PARAMS, measureFromParams, trendFromParams, type CycleTimeParams } from './cycle-time/params.ts';
-export { getQueueAging, type QueueAging, type QueueAgingOptions, type QueueStep, type OpenCase } from './queue-aging/index.ts';
+export { getQueueAging, type EndEvidence, type QueueAging, type QueueAgingOptions, type QueueAgingRule, type QueueStep, type OpenCase, type Silence } from './queue-aging/index.ts';
 export { QUEUE_AGING_PARAMS, queueAgingOptionsFromParams } from './queue-aging/params.ts';
 export { getBottlenecks, type Bottlenecks, type BottlenecksOptions, type Handoff, type Rework } from './bottlenecks/index.ts';
 export { BOTTLENECK_PARAMS, bottlenecksOptionsFromParams } from './bottlenecks/params.ts';

@@ -1,15 +1,30 @@
 import { listValue } from '@duckdb/node-api';
 import { queryRow, queryRows, type Params, type Store } from '../../store/db.ts';
-import type { AnalysisScope } from '../analysis.ts';
 import { runAnalysis } from '../analysis.ts';
 import { checkWholeNumber, OptionError } from '../errors.ts';
 import { FilterError, parseInstant, type Filter } from '../filter/index.ts';
+import {
+  chooseEndActivities,
+  chooseSilence,
+  describeRule,
+  END_SHARE,
+  END_WITHIN_SECONDS,
+  type EndActivitiesSource,
+  type EndEvidence,
+  type Silence,
+  type SilenceOption,
+} from './ends.ts';
+
+export type { EndActivitiesSource, EndEvidence, Silence, SilenceOption } from './ends.ts';
 
 /**
  * Queue aging of open work at an instant `asOf`.
  *
- * - A case is **open** at `asOf` when its first event is at or before `asOf` and its
- *   last event at or before `asOf` is not one of `endActivities`.
+ * - A case that has started by `asOf` is **ended** when one of `endActivities` occurs at
+ *   or before `asOf` (events after it, such as trailing bookkeeping or a delivery after
+ *   payment, do not reopen it); else **silent** when its last event at or before
+ *   `asOf` is more than `rule.silence.seconds` before `asOf` (judged ended without a
+ *   recorded end); else **open**. See `EndActivitiesSource` and `Silence` for the defaults.
  * - Its **current step** is the activity of that last event (events ordered by
  *   timestamp, ties in source order, so of several events at the same instant the
  *   last in the source counts); `since` is that event's time and its **age** in the
@@ -32,10 +47,27 @@ export interface QueueAging {
   /** The end activities used, and where they came from (see `QueueAgingOptions.endActivities`). */
   endActivities: string[];
   endActivitiesSource: EndActivitiesSource;
+  /** How open and ended were told apart, with the evidence and the count each part closed. */
+  rule: QueueAgingRule;
   /** Open cases past their step's SLA, over all steps with one. */
   overSla: number;
   steps: QueueStep[];
   oldest: OpenCase[];
+}
+
+export interface QueueAgingRule {
+  /** The rule in words. */
+  text: string;
+  /** Inference thresholds: an activity is an end activity when `share ≥ endShare`, a case counting as ended by it when it ends within `endWithinSeconds`. */
+  endShare: number;
+  endWithinSeconds: number;
+  /** The log's activities by name: the choices for `endActivities`. */
+  activities: string[];
+  /** Every activity's evidence of ending cases (whole log), highest share first; null for the distribution's known ends, which need none. */
+  evidence: EndEvidence[] | null;
+  silence: Silence;
+  /** The cases (of the filter) started by asOf: those that reached an end activity, those judged ended by silence; the rest are `openCases`. */
+  cases: { started: number; ended: number; silent: number };
 }
 
 export interface QueueStep {
@@ -71,21 +103,13 @@ export interface OpenCase {
   caseAgeSeconds: number;
 }
 
-/**
- * - `option`: given by the caller;
- * - `distribution`: the log has the order-to-cash activity 'Payment Received': an order
- *   ends when paid, a return (RMA case) with its 'Credit Memo' (if the log has it);
- * - `terminal-share`: otherwise, every activity that is the last event of its case in at
- *   least 95 % of its occurrences over the whole log (a case rarely goes on after it).
- *   When none qualifies the list is empty and every started case is open.
- */
-export type EndActivitiesSource = 'option' | 'distribution' | 'terminal-share';
-
 export interface QueueAgingOptions {
   /** ISO-8601 date or instant (UTC unless zoned; a date alone is its midnight). Default: the log's last timestamp. */
   asOf?: string;
   /** Activities that close a case; default see `EndActivitiesSource`. Each must be an activity of the log. */
   endActivities?: string[];
+  /** Seconds of silence that judge a case without an end activity ended, `none`, or `auto` (the log's own); default see `Silence`. */
+  silence?: SilenceOption;
   /** Upper bounds of the aging buckets in seconds, ascending; default 1, 3 and 7 days. */
   bucketBounds?: number[];
   /** SLA per step: activity name → seconds a case may wait in it. */
@@ -100,9 +124,6 @@ export interface QueueAgingOptions {
 
 export const DEFAULT_BUCKET_BOUNDS: readonly number[] = [86_400, 3 * 86_400, 7 * 86_400];
 export const DEFAULT_OLDEST = 10;
-/** Share of an activity's occurrences that must end their case for it to count as an end activity by default. */
-export const TERMINAL_SHARE = 0.95;
-const DISTRIBUTION_END = ['Payment Received', 'Credit Memo'];
 
 /** Which cases are open at an instant, where they wait and for how long. */
 export async function getQueueAging(store: Store, log: string, filter: Filter = {}, options: QueueAgingOptions = {}): Promise<QueueAging> {
@@ -125,8 +146,9 @@ export async function getQueueAging(store: Store, log: string, filter: Filter = 
       if (id === undefined) throw new OptionError(`${option}: ${JSON.stringify(name)} is not an activity of ${JSON.stringify(log)}`);
       return id;
     };
-    const ends = await endActivities(scope, ids, options.endActivities);
-    const endIds = ends.names.map((name) => idOf(name, 'endActivities'));
+    const ends = await chooseEndActivities(connection, scope.log.id, names, options.endActivities);
+    const endIds = ends.names.map((name) => idOf(name, 'end'));
+    const silence = await chooseSilence(connection, scope.log.id, options.silence, ends.source);
     const sla = Object.entries(options.sla ?? {}).map(([name, seconds]) => ({ id: idOf(name, 'sla'), seconds }));
     const asOf =
       asOfOption ?? (await queryRow<{ us: number | null }>(connection, `SELECT epoch_us(last_ts) AS us FROM logs WHERE log_id = $log`, { log: filterParams.log! }))?.us ?? 0;
@@ -135,36 +157,43 @@ export async function getQueueAging(store: Store, log: string, filter: Filter = 
       ...filterParams,
       as_of: asOf,
       ends: idList(endIds),
+      silence: silence.seconds ?? -1,
       ...(options.casePrefix !== undefined && { prefix: options.casePrefix }),
     };
     const prefix = options.casePrefix === undefined ? '' : 'AND starts_with(c.name, $prefix)';
-    // A case's last event at or before asOf: the case's own end when it ended by then
-    // (no event scan), else the event whose successor comes after asOf.
+    // A case's last event at or before asOf and whether an end activity came by then: for a
+    // case that ended by asOf, its own end and its variant (no event scan); else its events up to asOf.
     const open = `
+      ended_variant AS (SELECT DISTINCT variant_id FROM variant_activities WHERE log_id = $log AND list_contains($ends::INTEGER[], activity_id)),
       current_step AS (
-        SELECT c.case_id, c.name, epoch_us(c.start_ts) AS start_us, c.end_activity_id AS activity_id, epoch_us(c.end_ts) AS since_us
+        SELECT c.name, epoch_us(c.start_ts) AS start_us, c.end_activity_id AS activity_id, epoch_us(c.end_ts) AS since_us,
+               c.variant_id IN (SELECT variant_id FROM ended_variant) AS ended
         FROM cases c WHERE ${caseWhere} ${prefix} AND epoch_us(c.end_ts) <= $as_of
         UNION ALL
-        SELECT c.case_id, c.name, epoch_us(c.start_ts), e.activity_id, epoch_us(e.ts)
+        SELECT c.name, epoch_us(c.start_ts), arg_max(e.activity_id, e.position), epoch_us(max(e.ts)), bool_or(list_contains($ends::INTEGER[], e.activity_id))
         FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
-        WHERE ${caseWhere} ${prefix} AND epoch_us(c.start_ts) <= $as_of AND epoch_us(c.end_ts) > $as_of
-          AND epoch_us(e.ts) <= $as_of AND epoch_us(e.ts) + round(e.next_seconds * 1e6) > $as_of
+        WHERE ${caseWhere} ${prefix} AND epoch_us(c.start_ts) <= $as_of AND epoch_us(c.end_ts) > $as_of AND epoch_us(e.ts) <= $as_of
+        GROUP BY c.case_id, c.name, c.start_ts
       ),
-      open_case AS (
-        SELECT name, activity_id, start_us, since_us, ($as_of - since_us) / 1e6 AS age, ($as_of - start_us) / 1e6 AS case_age
-        FROM current_step WHERE NOT list_contains($ends::INTEGER[], activity_id)
-      )`;
+      judged AS (
+        SELECT name, activity_id, start_us, since_us, ($as_of - since_us) / 1e6 AS age, ($as_of - start_us) / 1e6 AS case_age,
+               CASE WHEN ended THEN 'ended' WHEN $silence >= 0 AND ($as_of - since_us) / 1e6 > $silence THEN 'silent' ELSE 'open' END AS state
+        FROM current_step
+      ),
+      open_case AS (SELECT * FROM judged WHERE state = 'open')`;
     // The bucket index is the number of bounds at or below the age.
     const bucket = bounds.length === 0 ? '0' : bounds.map((_, i) => `(o.age >= $b${i})::INTEGER`).join(' + ');
     const boundParams = Object.fromEntries(bounds.map((b, i) => [`b${i}`, b]));
     const slaParams = { sla_ids: idList(sla.map((s) => s.id)), sla_seconds: listValue(sla.length === 0 ? [0] : sla.map((s) => s.seconds)) };
-    const groups = await queryRows<{ activity_id: number; bucket: number; count: number; sum: number; max: number; over: number | null }>(
+    // Ended and silent cases are counted in the same pass, one row each.
+    const groups = await queryRows<{ state: 'ended' | 'silent' | 'open'; activity_id: number; bucket: number; count: number; sum: number; max: number; over: number | null }>(
       connection,
       `WITH ${open},
        sla AS (SELECT unnest($sla_ids::INTEGER[]) AS activity_id, unnest($sla_seconds::DOUBLE[]) AS seconds)
-       SELECT o.activity_id, ${bucket} AS bucket, count(*)::BIGINT AS count, sum(o.age) AS sum, max(o.age) AS max,
+       SELECT o.state, CASE WHEN o.state = 'open' THEN o.activity_id ELSE -1 END AS activity_id,
+              CASE WHEN o.state = 'open' THEN ${bucket} ELSE 0 END AS bucket, count(*)::BIGINT AS count, sum(o.age) AS sum, max(o.age) AS max,
               (count(*) FILTER (WHERE o.age > s.seconds))::BIGINT AS over
-       FROM open_case o LEFT JOIN sla s USING (activity_id)
+       FROM judged o LEFT JOIN sla s USING (activity_id)
        GROUP BY ALL`,
       { ...params, ...boundParams, ...slaParams },
     );
@@ -183,7 +212,13 @@ export async function getQueueAging(store: Store, log: string, filter: Filter = 
     const slaById = new Map(sla.map((s) => [s.id, s.seconds]));
     const labels = bucketLabels(bounds);
     const steps = new Map<number, QueueStep & { sum: number }>();
+    const counted = { started: 0, ended: 0, silent: 0 };
     for (const row of groups) {
+      counted.started += row.count;
+      if (row.state !== 'open') {
+        counted[row.state] += row.count;
+        continue;
+      }
       let step = steps.get(row.activity_id);
       if (!step) {
         const slaSeconds = slaById.get(row.activity_id) ?? null;
@@ -214,6 +249,15 @@ export async function getQueueAging(store: Store, log: string, filter: Filter = 
       openCases: stepList.reduce((n, s) => n + s.count, 0),
       endActivities: ends.names,
       endActivitiesSource: ends.source,
+      rule: {
+        text: describeRule(ends, silence),
+        endShare: END_SHARE,
+        endWithinSeconds: END_WITHIN_SECONDS,
+        activities: [...names].sort(compare),
+        evidence: ends.evidence?.map((e) => ({ ...e, end: ends.names.includes(e.activity) })) ?? null,
+        silence,
+        cases: counted,
+      },
       overSla: stepList.reduce((n, s) => n + (s.overSla ?? 0), 0),
       steps: stepList,
       oldest: oldest.map((row) => ({
@@ -226,32 +270,6 @@ export async function getQueueAging(store: Store, log: string, filter: Filter = 
       })),
     };
   });
-}
-
-/** The end activities: the caller's, the distribution's, or those that (almost) always end their case. */
-async function endActivities(
-  { connection, params }: AnalysisScope,
-  ids: Map<string, number>,
-  given: string[] | undefined,
-): Promise<{ names: string[]; source: EndActivitiesSource }> {
-  if (given !== undefined) {
-    if (!Array.isArray(given) || given.some((name) => typeof name !== 'string')) throw new OptionError('endActivities must be a list of activity names');
-    return { names: [...new Set(given)], source: 'option' };
-  }
-  if (ids.has(DISTRIBUTION_END[0]!)) return { names: DISTRIBUTION_END.filter((name) => ids.has(name)), source: 'distribution' };
-  // Occurrences from each variant's activity counts, case ends from the cases: no event scan.
-  const rows = await queryRows<{ name: string }>(
-    connection,
-    `WITH per_variant AS (SELECT variant_id, count(*) AS n FROM cases WHERE log_id = $log GROUP BY variant_id),
-          occurrences AS (
-            SELECT va.activity_id, sum(p.n * va.occurrences) AS n
-            FROM per_variant p JOIN variant_activities va ON va.log_id = $log AND va.variant_id = p.variant_id GROUP BY va.activity_id),
-          ends AS (SELECT end_activity_id AS activity_id, count(*) AS n FROM cases WHERE log_id = $log GROUP BY end_activity_id)
-     SELECT a.name FROM ends JOIN occurrences o USING (activity_id) JOIN activities a ON a.log_id = $log AND a.activity_id = ends.activity_id
-     WHERE ends.n >= $share * o.n ORDER BY a.name`,
-    { log: params.log!, share: TERMINAL_SHARE },
-  );
-  return { names: rows.map((row) => row.name), source: 'terminal-share' };
 }
 
 function parseAsOf(text: string): number {

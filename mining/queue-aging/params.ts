@@ -3,14 +3,15 @@ import { parseDuration } from '../filter/params.ts';
 import type { QueueAgingOptions } from './index.ts';
 
 /** Query parameters and CLI flags of queue aging (besides the filter). */
-export const QUEUE_AGING_PARAMS = ['as-of', 'end', 'sla', 'buckets', 'oldest', 'oldest-by', 'case-prefix'] as const;
+export const QUEUE_AGING_PARAMS = ['as-of', 'end', 'silence', 'sla', 'buckets', 'oldest', 'oldest-by', 'case-prefix'] as const;
 type Params = Partial<Record<(typeof QUEUE_AGING_PARAMS)[number], string | readonly string[] | undefined>>;
 
 const all = (value: string | readonly string[] | undefined): string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : [...value]);
 
 /**
  * The text syntax of queue aging's options, shared by the CLI and the API:
- * `as-of` (ISO-8601), `end` (repeatable activity), `sla` (repeatable
+ * `as-of` (ISO-8601), `end` (repeatable activity; one empty `end` for none),
+ * `silence` (`none`, `auto` or a duration such as `30d`), `sla` (repeatable
  * `ACTIVITY=DURATION`, e.g. `Credit Hold=2d`), `buckets` (`1d,3d,7d`), `oldest`
  * (a count), `oldest-by` (case | step) and `case-prefix`.
  */
@@ -19,7 +20,15 @@ export function queueAgingOptionsFromParams(params: Params): QueueAgingOptions {
   const [asOf] = all(params['as-of']);
   if (asOf !== undefined) options.asOf = asOf;
   const end = all(params.end);
-  if (end.length > 0) options.endActivities = end;
+  // A lone empty value asks for no end activities at all, so that a link can say "none".
+  if (end.length > 0) options.endActivities = end.length === 1 && end[0]!.trim() === '' ? [] : end;
+  const [silence] = all(params.silence);
+  if (silence !== undefined) {
+    const word = silence.trim().toLowerCase();
+    if (word === 'none' || word === 'auto') options.silence = word;
+    else if (/^\s*\d/.test(silence)) options.silence = parseDuration(silence, 'silence');
+    else throw new OptionError(`silence is none, auto or a duration such as 30d, not ${JSON.stringify(silence)}`);
+  }
   const sla = all(params.sla);
   if (sla.length > 0) {
     options.sla = Object.fromEntries(

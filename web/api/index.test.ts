@@ -195,6 +195,19 @@ describe('GET /api/logs/:log/queue-aging, bottlenecks and exceptions', () => {
     expect(exceptions.body).toMatchObject({ period: 'week', types: [{ type: 'Late validation', total: 2, cases: 2 }] });
     expect((await get('/api/logs/orders/bottlenecks?rank-by=loudest')).status).toBe(400);
   });
+
+  it('queue aging says how it told open from ended, and takes end and silence', async () => {
+    const inferred = await get('/api/logs/orders/queue-aging');
+    expect(inferred.body).toMatchObject({ endActivities: ['Shipped'], endActivitiesSource: 'inferred', rule: { silence: { source: 'log' }, cases: { started: 3, ended: 2, silent: 0 } } });
+    // One empty `end` asks for none: all three open, silence off.
+    const none = await get('/api/logs/orders/queue-aging?end=&silence=none');
+    expect(none.body).toMatchObject({ openCases: 3, endActivities: [], endActivitiesSource: 'option', rule: { silence: { seconds: null, source: 'off' } } });
+    expect((await get('/api/logs/orders/queue-aging?silence=12h')).body).toMatchObject({ openCases: 0, rule: { cases: { silent: 1 } } });
+    const badSilence = await get('/api/logs/orders/queue-aging?silence=soon');
+    expect(badSilence).toEqual({ status: 400, body: { error: 'silence is none, auto or a duration such as 30d, not "soon"' } });
+    const badEnd = await get('/api/logs/orders/queue-aging?end=Closed');
+    expect(badEnd).toEqual({ status: 400, body: { error: 'end: "Closed" is not an activity of "orders"' } });
+  });
 });
 
 describe('GET cycle-time analyses', () => {

@@ -35,8 +35,9 @@ export function apiClient(fetcher: typeof fetch = fetch) {
     /** The log's slowest handoffs and its rework, ranked by total (default) or median waiting time. */
     bottlenecks: async (name: string, options: { rankBy?: 'total' | 'median'; limit?: number } = {}) =>
       read(await api.logs[':log'].bottlenecks.$get(withQuery(log(name), { 'rank-by': options.rankBy, limit: options.limit }))),
-    /** The log's open cases: per current step, their count, ages and aging buckets; and the oldest. */
-    queueAging: async (name: string) => read(await api.logs[':log']['queue-aging'].$get(log(name))),
+    /** The log's open cases: per current step, their count, ages and aging buckets; the oldest; and the rule that told open from ended. */
+    queueAging: async (name: string, query: { end?: readonly string[]; silence?: string } = {}) =>
+      read(await api.logs[':log']['queue-aging'].$get(withQuery(log(name), { end: query.end, silence: query.silence }))),
     /** Weekly exception rates per exception type with trends and flagged changes; a 400 ApiError when the log has no default exception types. */
     exceptions: async (name: string) => read(await api.logs[':log'].exceptions.$get(log(name))),
   };
@@ -48,8 +49,9 @@ export type ApiClient = ReturnType<typeof apiClient>;
  * Adds query parameters (those given) to a request's arguments. The routes read their
  * parameters themselves rather than through a validator, so `hc` does not type `query`.
  */
-function withQuery<T extends object>(args: T, query: Record<string, string | number | undefined>): T {
-  const given = Object.fromEntries(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
+function withQuery<T extends object>(args: T, query: Record<string, string | number | readonly string[] | undefined>): T {
+  // A list becomes the parameter repeated.
+  const given = Object.fromEntries(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, typeof value === 'object' ? [...value] : String(value)]])));
   return { ...args, query: given };
 }
 

@@ -1,5 +1,6 @@
 import { apiClient, ApiError } from '$lib/api/client.ts';
 import { loadOrFail } from '$lib/api/load.ts';
+import type { QueueAgingQuery } from './queue-aging-settings.ts';
 
 /** Exception trends, or why the log has none to show. */
 export type ExceptionsOrNote =
@@ -8,23 +9,36 @@ export type ExceptionsOrNote =
 
 /**
  * Everything the operations page shows for one log, fetched in parallel: KPIs, the ten
- * slowest handoffs by total waiting time with the rework, queue aging, and exception
- * trends. A log without the default exception types (the API answers 400) gets a note
- * instead of trends; any other failure is the page's error.
+ * slowest handoffs by total waiting time with the rework, queue aging (with the URL's
+ * end activities and silence), and exception trends. A log without the default
+ * exception types (the API answers 400) gets a note instead of trends; any other
+ * failure is the page's error.
  */
-export async function loadOperations(fetcher: typeof fetch, log: string) {
+export async function loadOperations(fetcher: typeof fetch, log: string, queueAgingSettings: QueueAgingQuery = {}) {
   const client = apiClient(fetcher);
   const notFound = `There is no log named “${log}”. Pick one from the list of logs.`;
   const [kpis, bottlenecks, queueAging, exceptions] = await Promise.all([
     loadOrFail(client.kpis(log), notFound),
     loadOrFail(client.bottlenecks(log, { rankBy: 'total', limit: 10 }), notFound),
-    loadOrFail(client.queueAging(log), notFound),
+    loadOrFail(queueAgingOrDefault(client, log, queueAgingSettings), notFound),
     loadOrFail(exceptionsOrNote(client.exceptions(log)), notFound),
   ]);
   return { kpis, bottlenecks, queueAging, exceptions };
 }
 
 export type Operations = Awaited<ReturnType<typeof loadOperations>>;
+
+/** Queue aging with the URL's settings; when the API refuses them (400), the default and why. */
+async function queueAgingOrDefault(client: ReturnType<typeof apiClient>, log: string, settings: QueueAgingQuery) {
+  try {
+    return { aging: await client.queueAging(log, settings), problem: null };
+  } catch (failure) {
+    if (failure instanceof ApiError && failure.status === 400 && (settings.end !== undefined || settings.silence !== undefined)) {
+      return { aging: await client.queueAging(log), problem: failure.message };
+    }
+    throw failure;
+  }
+}
 
 async function exceptionsOrNote(call: ReturnType<ReturnType<typeof apiClient>['exceptions']>): Promise<ExceptionsOrNote> {
   try {

@@ -1,5 +1,6 @@
 import { viewOrCaseNotions } from '$lib/logs/case-notions.ts';
 import { loadOperations } from '$lib/operations/load.ts';
+import { queueAgingQuery } from '$lib/operations/queue-aging-settings.ts';
 import type { PageLoad } from './$types';
 
-export const load: PageLoad = ({ fetch, params }) => viewOrCaseNotions(fetch, params.log, () => loadOperations(fetch, params.log));
+export const load: PageLoad = ({ fetch, params, url }) => viewOrCaseNotions(fetch, params.log, () => loadOperations(fetch, params.log, queueAgingQuery(url.searchParams)));
