@@ -148,6 +148,15 @@ describe('client mistakes are never 500', () => {
     expect(failed.error).not.toMatch(/on-bad-rows/);
   });
 
+  it('previews a file with malformed rows, so that the page\'s bad-row choice it points to can be made', async () => {
+    const sent = await upload('ragged.csv', 'case_id,activity,timestamp\nA,x,2026-01-01T00:00:00Z\nA,y,2026-01-02T00:00:00Z,extra\n');
+    expect(sent.status).toBe(201);
+    expect(sent.body.preview).toMatchObject({ columns: ['case_id', 'activity', 'timestamp'], sample: [['A', 'x', '2026-01-01T00:00:00Z']] });
+    await load(sent.body.upload as string, { name: 'ragged' });
+    const failed = await until(sent.body.upload as string, (s) => s.status === 'failed');
+    expectClientMistake('a load with a malformed row', 400, failed.error, /^ragged\.csv, line 3: cannot read as CSV: more fields than the header has\. Nothing was loaded \(to load the good rows and keep these aside, choose “set them aside, load the rest” under Bad rows\)/);
+  });
+
   it('tells the browser which column to choose when a mapped column is not the file\'s', async () => {
     const sent = await upload('mapped.csv', CSV);
     await load(sent.body.upload as string, { name: 'mapped', mapping: { case: 'order_no' } });
