@@ -46,6 +46,30 @@ describe('waybill CLI', () => {
     expect(help.stdout).toContain('waybill ingest FILE');
   });
 
+  it('names the file, line, column and the flag that helps, and refuses "@" in a log name', async () => {
+    const bad = writeFixture(dir, 'bad-rows.csv', 'case_id,activity,timestamp\nA,x,2026-01-01T00:00:00Z\nA,y,not a time\n');
+    const rejected = await waybill(['ingest', bad, '--db', db]);
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toBe(
+      `waybill ingest: ${bad}, line 3, column "timestamp": cannot read the timestamp. Nothing was loaded (pass --on-bad-rows quarantine to load the good rows and keep these aside). (value "not a time")\n`,
+    );
+    const unmapped = await waybill(['ingest', bad, '--case', 'order_no', '--db', db]);
+    expect(unmapped.stderr).toContain(`${bad}: the case column "order_no" is not one of the file's; its columns are "case_id", "activity", "timestamp"; name it with --case COLUMN`);
+    const binary = writeFixture(dir, 'noise.csv', '\u0000\u0001\u0002PNG\u0000'.repeat(50));
+    expect((await waybill(['ingest', binary, '--db', db])).stderr).toContain(`${binary}: holds binary data, not CSV text`);
+    const good = writeFixture(dir, 'good.csv', 'case_id,activity,timestamp\nA,x,2026-01-01T00:00:00Z\n');
+    const at = await waybill(['ingest', good, '--name', 'distributor@order', '--db', db]);
+    expect(at.code).toBe(1);
+    expect(at.stderr).toContain('"@" is reserved for case notions: "distributor@order" would be the case notion "order" of the object-centric log "distributor"; pass --name NAME to choose another name');
+    for (const mode of ['--append', '--replace']) {
+      const onto = await waybill(['ingest', good, '--name', 'distributor@order', mode, '--db', db]);
+      expect(onto.stderr, mode).toContain('"distributor@order" is the case notion "order" of the object-centric log "distributor", derived from it: a case notion cannot be appended to or replaced (load into "distributor" itself)');
+    }
+    const linked = await waybill(['ingest', good, '--name', 'a@b', '--object', 'case=case_id', '--db', db]);
+    expect(linked.stderr).toContain('"@" is reserved for case notions');
+    expect((await waybill(['logs', '--json', '--db', db])).stdout).not.toContain('@');
+  });
+
   // Last: it opens the database in this process, and DuckDB lets one process at a time write a file.
   it('prints with --json exactly the JSON the API returns', async () => {
     const cases = [

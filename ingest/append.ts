@@ -29,7 +29,9 @@ export async function mergeIntoLog(connection: DuckDBConnection, logId: number, 
   const extra = [...incoming.keys()].filter((name) => !stored.has(name));
   if (missing.length > 0 || extra.length > 0) {
     const parts = [missing.length > 0 ? `lacks ${missing.map((n) => JSON.stringify(n)).join(', ')}` : '', extra.length > 0 ? `adds ${extra.map((n) => JSON.stringify(n)).join(', ')}` : ''];
-    throw new IngestError(source.file, `its columns differ from the log's: it ${parts.filter(Boolean).join(' and ')}. Load it as a new log (--name) or --replace. Nothing was loaded.`);
+    throw new IngestError(source.file, `its columns differ from the log's: it ${parts.filter(Boolean).join(' and ')}. Nothing was loaded.`, undefined, undefined, undefined, {
+      remedy: { option: 'mode', modes: ['replace'] },
+    });
   }
   const names = [...stored.keys()];
   // The new values in the log's types, so that equal events compare equal.

@@ -116,7 +116,9 @@ export async function stageEvents(connection: DuckDBConnection, source: StagedSo
   const rows = (await queryRow<{ n: number }>(connection, `SELECT count(*)::BIGINT AS n FROM staged`))!.n + unreadable;
   if (rows === 0) throw new IngestError(source.file, 'the file holds no events. Nothing was loaded.');
   const quarantined = (await setAsideBadRows(connection, source, policy)) + unreadable;
-  if (quarantined === rows) throw new IngestError(source.file, `none of its ${rows} rows has a case, an activity and a readable timestamp (see waybill quarantine). Nothing was loaded.`);
+  if (quarantined === rows) {
+    throw new IngestError(source.file, `none of its ${rows} rows has a case, an activity and a readable timestamp. Nothing was loaded.`, undefined, undefined, undefined, { remedy: { option: 'mapping', roles: ['case', 'activity', 'timestamp'] } });
+  }
   await connection.run(`ALTER TABLE staged DROP COLUMN ts_text`);
   await stageAttributes(connection, source, quarantined > 0);
   return { rows, quarantined };
@@ -340,10 +342,11 @@ async function setAsideBadRows(connection: DuckDBConnection, source: StagedSourc
     const summary = total > 1 ? `; ${total} bad rows in all, also ${more.join(', ')}${total > bad.length ? ', …' : ''}` : '';
     throw new IngestError(
       source.file,
-      `${describe(first!)}${summary}. Nothing was loaded (pass --on-bad-rows quarantine to load the good rows and keep these aside).`,
+      `${describe(first!)}${summary}. Nothing was loaded.`,
       lines.get(first!.event_no),
       column(first!.role),
       first!.value ?? undefined,
+      { remedy: { option: 'onBadRows' } },
     );
   }
   await connection.run(`CREATE OR REPLACE TEMP TABLE quarantined (line BIGINT, column_name VARCHAR, problem VARCHAR, value VARCHAR)`);

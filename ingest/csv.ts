@@ -32,7 +32,7 @@ export async function stageCsv(connection: DuckDBConnection, path: string, file:
       return await stageUtf8(connection, path, file, mapColumns, encoding, keepBadRows);
     } catch (error) {
       // Valid UTF-8 at the start, another encoding further on.
-      if (!(error instanceof IngestError && /not utf-8 encoded|invalid unicode/i.test(error.problem))) throw error;
+      if (!(error instanceof IngestError && /not utf-8 encoded|invalid unicode/i.test(`${error.problem} ${error.detail ?? ''}`))) throw error;
     }
   }
   const copy = await utf8Copy(path, encoding === 'utf-8' ? 'windows-1252' : encoding);
@@ -155,10 +155,11 @@ function malformedRows(file: string, rejected: readonly RejectedRow[]): IngestEr
   const summary = rejected.length > 1 ? `; ${rejected.length} malformed rows in all, also ${more.join(', ')}${rejected.length > 5 ? ', …' : ''}` : '';
   return new IngestError(
     file,
-    `cannot read as CSV: ${first!.problem}${summary}. Nothing was loaded (pass --on-bad-rows quarantine to load the good rows and keep these aside).`,
+    `cannot read as CSV: ${first!.problem}${summary}. Nothing was loaded.`,
     first!.line,
     undefined,
     first!.value,
+    { remedy: { option: 'onBadRows' } },
   );
 }
 
@@ -309,5 +310,5 @@ function csvError(file: string, error: unknown): IngestError {
   const fixes = lines.findIndex((l) => l.startsWith('Possible fixes'));
   const details = lines.slice(1, fixes < 0 ? 4 : fixes).filter((l) => l !== '' && !l.startsWith('Original Line'));
   const problem = ([head, ...details].filter(Boolean).join('; ') || 'malformed row').replace(/\.$/, '');
-  return new IngestError(file, `cannot read as CSV: ${problem}. Nothing was loaded.`, line === undefined ? undefined : Number(line));
+  return new IngestError(file, 'cannot read as CSV', line === undefined ? undefined : Number(line), undefined, undefined, { detail: problem });
 }

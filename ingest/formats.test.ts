@@ -118,8 +118,8 @@ describe('combined columns', () => {
       ['SO1 · 1', 'line · packed'],
       ['SO1 · 2', 'line · picked'],
     ]);
-    await expect(ingestFile(store, file, { name: 'bad', mapping: { case: 'order_no+nope', activity: 'action', timestamp: 'at' } })).rejects.toThrow(/--case "nope" is not a column/);
-    await expect(ingestFile(store, file, { name: 'bad', mapping: { case: 'order_no', activity: 'action', timestamp: 'at+line_no' } })).rejects.toThrow(/--timestamp takes one column/);
+    await expect(ingestFile(store, file, { name: 'bad', mapping: { case: 'order_no+nope', activity: 'action', timestamp: 'at' } })).rejects.toThrow(/the case column "nope" is not one of the file's; .*name it with --case COLUMN/);
+    await expect(ingestFile(store, file, { name: 'bad', mapping: { case: 'order_no', activity: 'action', timestamp: 'at+line_no' } })).rejects.toThrow(/the timestamp is one column; .*name it with --timestamp COLUMN/);
   });
 });
 

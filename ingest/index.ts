@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRow, withConnection, type Store } from '../store/db.ts';
 import { deleteLogRows } from '../store/logs.ts';
 import { mergeIntoLog } from './append.ts';
-import { findLog, recordLoad, unchangedLoad } from './loads.ts';
+import { checkLogName, findLog, recordLoad, unchangedLoad } from './loads.ts';
 import { storeObjectLog } from './object-log.ts';
 import { detectOcelFormat, type OcelFormat, stageOcel } from './ocel/index.ts';
 import { type BadRowPolicy, type LogSummary, type StagedSource, stageEvents, storeLog } from './build-log.ts';
@@ -13,7 +13,8 @@ import { sha256File } from './source-file.ts';
 import { IngestError } from './errors.ts';
 import { mapperFor, type MappingOverrides } from './mapping.ts';
 
-export { IngestError } from './errors.ts';
+export { COMMAND_LINE, IngestError, type Remedy, type RemedyWording } from './errors.ts';
+export { checkLogName, logNameProblem } from './loads.ts';
 export type { ColumnMapping, MappingOverrides } from './mapping.ts';
 export type { BadRowPolicy, LogSummary } from './build-log.ts';
 export { defaultLogName, detectFormat, type SourceFormat };
@@ -40,6 +41,8 @@ export interface IngestOptions {
   timeZone?: string;
   /** What the log and this load record as their source; default the file's absolute path (a job names its query, an upload its file). */
   source?: string;
+  /** The file as the user knows it, named by errors and quarantined rows; default the path as given (an upload names its file, not where it lies on the server). */
+  shownAs?: string;
   /** Told now and then how far the load is: reading the source (fraction of it read), then storing the log. */
   onProgress?: (progress: IngestProgress) => void;
   /** Runs inside the load's transaction after the log is stored (a job records its watermark here, so both commit or neither). */
@@ -79,17 +82,18 @@ export interface IngestResult extends LogSummary {
  * on any error, or if the process dies midway, the store is left exactly as it
  * was, and an error names the file, line and column.
  */
-export async function ingestFile(store: Store, file: string, options: IngestOptions = {}): Promise<IngestResult> {
-  const path = resolve(file);
+export async function ingestFile(store: Store, given: string, options: IngestOptions = {}): Promise<IngestResult> {
+  const path = resolve(given);
+  const file = options.shownAs ?? given;
   if (!existsSync(path) || !statSync(path).isFile()) throw new IngestError(file, 'no such file');
   const ocelFormat = await detectOcelFormat(path).catch(() => undefined);
   if (ocelFormat !== undefined) return ingestObjectFile(store, path, file, ocelFormat, options);
   const format = detectFormat(path);
   if (!format) throw new IngestError(file, 'unknown format: expected .csv, .tsv, .txt, .xes or .parquet (optionally .gz)');
   const name = options.name ?? defaultLogName(path);
-  if (name.trim() === '') throw new IngestError(file, 'the log name is empty; pass --name');
-  const mapping = options.mapping ?? {};
   const mode = options.mode ?? 'create';
+  checkLogName(name, file, mode);
+  const mapping = options.mapping ?? {};
 
   try {
     // Temporary tables live and die with this connection.
@@ -112,7 +116,7 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
   } catch (error) {
     if (error instanceof IngestError) throw error;
     // Whatever else failed (the database, the disk), say which file it was.
-    throw new IngestError(file, `${error instanceof Error ? error.message : String(error)}. Nothing was loaded.`);
+    throw new IngestError(file, 'nothing was loaded', undefined, undefined, undefined, { detail: error instanceof Error ? error.message : String(error) });
   }
 }
 
@@ -131,7 +135,7 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
   if (existing && mode !== 'replace') {
     const unchanged = await unchangedLoad(connection, name, existing, sha256, mode);
     if (unchanged) return unchanged;
-    if (mode === 'create') throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --append to add this file's new events, --replace to load it again, or --name to choose another name`);
+    if (mode === 'create') throw new IngestError(file, `a log named ${JSON.stringify(name)} exists`, undefined, undefined, undefined, { remedy: { option: 'mode', modes: ['append', 'replace'] } });
   }
   const staged = await stageEvents(connection, source, options.onBadRows ?? 'reject', options.timeZone);
   options.onProgress?.({ phase: 'storing', fraction: 0 });
@@ -166,7 +170,8 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
 async function ingestObjectFile(store: Store, path: string, file: string, format: OcelFormat, options: IngestOptions): Promise<IngestResult> {
   const name = options.name ?? defaultLogName(path).replace(/\.(jsonocel|xmlocel|json|xml|sqlite|sqlite3|db)$/i, '');
   const mode = options.mode ?? 'create';
-  if (mode === 'append') throw new IngestError(file, 'appending to an object-centric log is not supported yet; load it with --replace');
+  checkLogName(name, file, mode);
+  if (mode === 'append') throw new IngestError(file, 'appending to an object-centric log is not supported yet', undefined, undefined, undefined, { remedy: { option: 'mode', modes: ['replace'] } });
   try {
     return await withConnection(store, async (connection) => {
       const [sha256, staged] = await Promise.all([sha256File(path), stageOcel(connection, path, file, format)]);
@@ -174,7 +179,7 @@ async function ingestObjectFile(store: Store, path: string, file: string, format
       if (existing && mode === 'create') {
         const unchanged = await unchangedLoad(connection, name, existing, sha256, mode);
         if (unchanged) return unchanged;
-        throw new IngestError(file, `a log named ${JSON.stringify(name)} exists; pass --replace to load it again, or --name to choose another name`);
+        throw new IngestError(file, `a log named ${JSON.stringify(name)} exists`, undefined, undefined, undefined, { remedy: { option: 'mode', modes: ['replace'] } });
       }
       options.onProgress?.({ phase: 'storing', fraction: 0 });
       return inTransaction(connection, async () => {
@@ -190,6 +195,6 @@ async function ingestObjectFile(store: Store, path: string, file: string, format
     });
   } catch (error) {
     if (error instanceof IngestError) throw error;
-    throw new IngestError(file, `${error instanceof Error ? error.message : String(error)}. Nothing was loaded.`);
+    throw new IngestError(file, 'nothing was loaded', undefined, undefined, undefined, { detail: error instanceof Error ? error.message : String(error) });
   }
 }

@@ -8,7 +8,7 @@ import { quoteIdent } from '../store/sql.ts';
 import { ATTRIBUTE_KEY, dropStagedAttributes, rawColumn, type StagedSource, stageEvents } from './build-log.ts';
 import { IngestError } from './errors.ts';
 import type { IngestResult } from './index.ts';
-import { findLog, recordLoad } from './loads.ts';
+import { checkLogName, findLog, recordLoad } from './loads.ts';
 import { mapperFor, type MappingOverrides } from './mapping.ts';
 import { storeObjectLog } from './object-log.ts';
 import { sha256File } from './source-file.ts';
@@ -70,6 +70,7 @@ export async function ingestLinkedFiles(store: Store, files: readonly string[], 
     return path;
   });
   const mode = options.mode ?? 'create';
+  checkLogName(options.name, files.join(', '), mode);
   try {
     return await withConnection(store, async (connection) => {
       await createLinkTables(connection);
@@ -94,7 +95,7 @@ export async function ingestLinkedFiles(store: Store, files: readonly string[], 
       }
       await finishObjects(connection, files);
       const existing = await findLog(connection, options.name);
-      if (existing && mode === 'create') throw new IngestError(files.join(', '), `a log named ${JSON.stringify(options.name)} exists; pass --replace to load it again, or --name to choose another name`);
+      if (existing && mode === 'create') throw new IngestError(files.join(', '), `a log named ${JSON.stringify(options.name)} exists`, undefined, undefined, undefined, { remedy: { option: 'mode', modes: ['replace'] } });
       const label = options.source ?? paths.join(' + ');
       return inTransaction(connection, async () => {
         if (existing) await deleteLogRows(connection, existing.log_id);
@@ -114,7 +115,7 @@ export async function ingestLinkedFiles(store: Store, files: readonly string[], 
     });
   } catch (error) {
     if (error instanceof IngestError) throw error;
-    throw new IngestError(files.join(', '), `${error instanceof Error ? error.message : String(error)}. Nothing was loaded.`);
+    throw new IngestError(files.join(', '), 'nothing was loaded', undefined, undefined, undefined, { detail: error instanceof Error ? error.message : String(error) });
   }
 }
 

@@ -1,7 +1,29 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRow } from '../store/db.ts';
 import type { LogSummary } from './build-log.ts';
+import { IngestError } from './errors.ts';
 import type { IngestResult, LoadMode, LoadSummary } from './index.ts';
+
+/**
+ * Why no load may write the log `name`, or undefined. `@` is reserved for case
+ * notions: `LOG@TYPE` is the object-centric log LOG flattened on its TYPE objects,
+ * derived from LOG, so no file may create, append to or replace one.
+ */
+export function logNameProblem(name: string, mode: LoadMode = 'create'): string | undefined {
+  if (name.trim() === '') return 'the log name is empty';
+  const at = name.indexOf('@');
+  if (at < 0) return undefined;
+  const [parent, notion] = [JSON.stringify(name.slice(0, at)), JSON.stringify(name.slice(at + 1))];
+  return mode === 'create'
+    ? `"@" is reserved for case notions: ${JSON.stringify(name)} would be the case notion ${notion} of the object-centric log ${parent}`
+    : `${JSON.stringify(name)} is the case notion ${notion} of the object-centric log ${parent}, derived from it: a case notion cannot be appended to or replaced (load into ${parent} itself)`;
+}
+
+/** Throws an IngestError naming `file` when `name` cannot be the log a load writes (see logNameProblem). */
+export function checkLogName(name: string, file: string, mode?: LoadMode): void {
+  const problem = logNameProblem(name, mode);
+  if (problem !== undefined) throw new IngestError(file, problem, undefined, undefined, undefined, { remedy: { option: 'name' } });
+}
 
 /** A stored log found by name, with its counts. */
 export interface ExistingLog extends Omit<LogSummary, 'name'> {

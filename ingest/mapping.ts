@@ -63,10 +63,10 @@ export function resolveMapping(columns: readonly string[], overrides: MappingOve
       // `a+b` combines columns a and b, unless a column is named that way.
       const parts = typeof explicit === 'string' && !columns.includes(explicit) && explicit.includes('+') ? explicit.split('+').map((p) => p.trim()) : columnsOf(explicit);
       for (const part of parts) {
-        if (!columns.includes(part)) throw new IngestError(file, `--${role} ${JSON.stringify(part)} is not a column; columns are ${listColumns(columns)}`);
+        if (!columns.includes(part)) throw new IngestError(file, `the ${role} column ${JSON.stringify(part)} is not one of the file's; its columns are ${listColumns(columns)}`, undefined, undefined, undefined, { remedy: { option: 'mapping', roles: [role] } });
         chosen.add(part);
       }
-      if (parts.length > 1 && role !== 'case' && role !== 'activity') throw new IngestError(file, `--${role} takes one column; only the case and the activity may combine several`);
+      if (parts.length > 1 && role !== 'case' && role !== 'activity') throw new IngestError(file, `the ${role} is one column; only the case and the activity may combine several`, undefined, undefined, undefined, { remedy: { option: 'mapping', roles: [role] } });
       return parts.length === 1 ? parts[0]! : parts;
     }
     for (const candidate of CANDIDATES[role]) {
@@ -85,11 +85,9 @@ export function resolveMapping(columns: readonly string[], overrides: MappingOve
   found.lifecycle = pick('lifecycle');
   const missing = REQUIRED.filter((role) => found[role] === undefined);
   if (missing.length > 0) {
-    throw new IngestError(
-      file,
-      `cannot tell which column is the ${missing.join(', ')}; columns are ${listColumns(columns)}. ` +
-        `Name them with ${missing.map((role) => `--${role} COLUMN`).join(' ')}`,
-    );
+    throw new IngestError(file, `cannot tell which column is the ${missing.join(', ')}; columns are ${listColumns(columns)}`, undefined, undefined, undefined, {
+      remedy: { option: 'mapping', roles: missing },
+    });
   }
   const mapping: ColumnMapping = { case: found.case!, activity: found.activity!, timestamp: found.timestamp as string };
   if (found.resource !== undefined) mapping.resource = found.resource as string;

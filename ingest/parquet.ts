@@ -17,7 +17,7 @@ export async function stageParquet(connection: DuckDBConnection, path: string, f
   try {
     described = await queryRows(connection, `DESCRIBE SELECT * FROM ${source}`);
   } catch (error) {
-    throw new IngestError(file, `cannot read as Parquet: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}. Nothing was loaded.`);
+    throw new IngestError(file, 'cannot read as Parquet', undefined, undefined, undefined, { detail: (error instanceof Error ? error.message : String(error)).split('\n')[0] });
   }
   const names = described.map((row) => row.column_name);
   const mapping = mapColumns(names);

@@ -49,7 +49,8 @@ export async function previewFile(path: string, file = path, overrides: MappingO
         problem = error.problem;
         return { case: columns[0]!, activity: columns[0]!, timestamp: columns[0]! };
       }
-    });
+      // Malformed rows are set aside, not fatal: the preview shows the rest, and the load's bad-row choice decides.
+    }, true);
     try {
       const rows = await queryRows<Record<string, string | null>>(
         connection,

@@ -46,7 +46,7 @@ export async function streamText(path: string, file: string, write: (text: strin
     write(decoder.decode());
   } catch (error) {
     if (stopped()) return;
-    throw new IngestError(file, `cannot read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new IngestError(file, 'cannot read the file', undefined, undefined, undefined, { detail: error instanceof Error ? error.message : String(error) });
   } finally {
     stream.destroy();
   }

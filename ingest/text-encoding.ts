@@ -22,7 +22,12 @@ const SAMPLE_BYTES = 1 << 20;
  * A stray non-UTF-8 byte later in the file is caught when DuckDB reads it.
  */
 export async function sniffEncoding(path: string): Promise<TextEncodingName> {
-  const { head: sample, more } = await readHead(path, SAMPLE_BYTES);
+  const { head, more } = await readHead(path, SAMPLE_BYTES);
+  return encodingOf(head, more);
+}
+
+/** The encoding of a file that starts with `sample` (`more`: the file goes on past it), by the rule of sniffEncoding. */
+export function encodingOf(sample: Buffer, more: boolean): TextEncodingName {
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf-8';
   if (sample[0] === 0xff && sample[1] === 0xfe) return 'utf-16le';
   if (sample[0] === 0xfe && sample[1] === 0xff) return 'utf-16be';

@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Store } from '../store/db.ts';
+import { IngestError, type RemedyWording } from './errors.ts';
 import { type IngestOptions, type IngestProgress, type IngestResult, ingestFile } from './index.ts';
+import { checkLogName } from './loads.ts';
 import { previewFile, type SourcePreview } from './preview.ts';
-import { detectFormat } from './stage.ts';
+import { readHead } from './source-file.ts';
+import { contentProblem, detectFormat } from './stage.ts';
 
 /**
  * Uploaded files: streamed to disk (never held in memory) under a size limit,
@@ -18,16 +21,46 @@ import { detectFormat } from './stage.ts';
 /** The default upload size limit: 2 GiB. */
 export const DEFAULT_UPLOAD_LIMIT = 2 * 1024 ** 3;
 
-/** An upload the client must fix: 400 (a bad name or format) or 413 (over the size limit). */
+/** An upload the client must fix: 400 (a bad name), 413 (over the size limit) or 415 (content that is not what its name says). */
 export class UploadError extends Error {
   override name = 'UploadError';
   constructor(
-    readonly status: 400 | 404 | 409 | 413,
+    readonly status: 400 | 404 | 409 | 413 | 415,
     message: string,
   ) {
     super(message);
   }
 }
+
+/** The upload page's words for what to change: its choices, not CLI flags. */
+export const UPLOAD_PAGE: RemedyWording = (remedy) => {
+  switch (remedy.option) {
+    case 'onBadRows':
+      return 'to load the good rows and keep these aside, choose “set them aside, load the rest” under Bad rows';
+    case 'mode':
+      return `choose ${remedy.modes.map((mode) => (mode === 'append' ? '“add the new events”' : '“replace it”')).join(' or ')} under “If the log exists”, or another log name`;
+    case 'mapping':
+      return `choose the ${remedy.roles.join(', ')} column${remedy.roles.length === 1 ? '' : 's'}`;
+    case 'name':
+      return 'choose another log name';
+  }
+};
+
+/**
+ * What a browser is told of a failed upload or load: an ingest problem in the
+ * upload page's words, without the text of the error beneath it (a DuckDB or
+ * system message, which may name server paths); anything else only that it
+ * failed. What is withheld goes to the server's log.
+ */
+export function browserMessage(error: unknown): string {
+  if (error instanceof IngestError && error.detail === undefined) return error.describe(UPLOAD_PAGE);
+  console.error(error);
+  if (error instanceof IngestError) return `${error.describe(UPLOAD_PAGE, { detail: false })} (the server log has the details)`;
+  return 'the load failed on the server; the server log has the details';
+}
+
+/** The longest file name most file systems store: 255 bytes. */
+const MAX_NAME_BYTES = 255;
 
 /**
  * Checks an upload's file name: a plain name of a format Waybill reads, with no
@@ -35,7 +68,10 @@ export class UploadError extends Error {
  * neither escape the upload folder nor hide in it.
  */
 export function checkUploadName(name: string): string {
-  if (name === '' || name.length > 255) throw new UploadError(400, 'the file name must be 1 to 255 characters');
+  if (name === '') throw new UploadError(400, 'the file name is empty: name the file, e.g. ?file=orders.csv');
+  // The limit is in bytes, as the file system counts it: 200 "é" are 400 bytes in UTF-8.
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > MAX_NAME_BYTES) throw new UploadError(400, `the file name is ${bytes} bytes long in UTF-8; shorten it to at most ${MAX_NAME_BYTES} bytes`);
   if (/[/\\\x00-\x1f\x7f]/.test(name) || name.startsWith('.') || name.includes('..')) {
     throw new UploadError(400, `the file name ${JSON.stringify(name)} may not hold a folder, "..", a leading dot or control characters`);
   }
@@ -92,6 +128,7 @@ export class Uploads {
     });
     try {
       await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), counter, createWriteStream(path));
+      await checkContent(path, file);
       const preview = await previewFile(path, file);
       const upload: Upload = { upload: id, file, bytes, status: 'uploaded', progress: null, result: null, error: null, path, listeners: new Set() };
       this.uploads.set(id, upload);
@@ -115,14 +152,17 @@ export class Uploads {
     const upload = await this.find(id);
     if (upload.status === 'loading') throw new UploadError(409, 'this upload is being loaded already');
     if (upload.status === 'loaded') throw new UploadError(409, 'this upload is loaded already');
+    const name = options.name ?? upload.file.replace(/\.gz$/i, '').replace(/\.[^.]+$/, '');
+    checkLogName(name, upload.file, options.mode);
     upload.status = 'loading';
     upload.error = null;
     upload.progress = { phase: 'reading', fraction: 0 };
     this.tell(upload);
     ingestFile(store, upload.path, {
-      name: options.name ?? upload.file.replace(/\.gz$/i, '').replace(/\.[^.]+$/, ''),
       source: `upload ${upload.file}`,
+      shownAs: upload.file,
       ...options,
+      name,
       onProgress: (progress) => {
         upload.progress = progress;
         this.tell(upload);
@@ -135,7 +175,7 @@ export class Uploads {
       },
       (error: unknown) => {
         upload.status = 'failed';
-        upload.error = error instanceof Error ? error.message : String(error);
+        upload.error = browserMessage(error);
         this.tell(upload);
       },
     );
@@ -171,6 +211,22 @@ export class Uploads {
   private tooLarge(): UploadError {
     return new UploadError(413, `the file is larger than the upload limit of ${this.limitBytes.toLocaleString('en-US')} bytes (WAYBILL_UPLOAD_LIMIT sets it)`);
   }
+}
+
+/** A browser form post wraps the file in a multipart body: its boundary line, then a part's headers. */
+const MULTIPART = /^--[^\r\n]{1,200}\r?\n(?:[^\r\n]*\r?\n){0,4}?content-disposition:\s*form-data/i;
+
+/** The answer to a form post, whether its content type or its first bytes tell it. */
+export function formPostError(): UploadError {
+  return new UploadError(415, 'the body is a form post (multipart/form-data), not the file: send the file\'s bytes themselves as the body');
+}
+
+/** Refuses (415) a body that is a form post rather than the file, or whose bytes are not what its name says. */
+async function checkContent(path: string, file: string): Promise<void> {
+  const { head } = await readHead(path, 1024).catch(() => ({ head: Buffer.alloc(0) }));
+  if (MULTIPART.test(head.toString('latin1'))) throw formPostError();
+  const problem = await contentProblem(path, detectFormat(file)!);
+  if (problem !== undefined) throw new UploadError(415, `${file} ${problem}`);
 }
 
 function snapshot({ upload, file, bytes, status, progress, result, error }: Upload): UploadState {

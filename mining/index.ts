@@ -26,7 +26,7 @@ export { KPI_PARAMS, kpiOptionsFromParams } from './kpis/params.ts';
 export { getReconciliation, type Reconciliation, type ReconciliationOptions } from './reconciliation/index.ts';
 export { filterFromParams, FILTER_PARAMS, logForNotion, parseCondition, parseDuration, type FilterParams } from './filter/params.ts';
 export { compileFilter, parseInstant, FilterError, TIMEFRAME_MODES, type AttributeCondition, type Filter, type FollowsCondition, type Timeframe, type TimeframeMode } from './filter/index.ts';
-export { OptionError, UnknownLogError } from './errors.ts';
+export { OptionError, parseWholeNumber, UnknownLogError } from './errors.ts';
 export { getLoadHistory, quarantineCsv, type Load, type LoadHistory, type QuarantinedRow } from './loads/index.ts';
 export { csvCell, toCsv, type CsvCell } from './export/csv.ts';
 // The store's entry points that every shell needs, so web/ and cli/ depend on mining/ alone.

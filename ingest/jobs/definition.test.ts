@@ -34,6 +34,12 @@ describe('job files', () => {
     expect(loadJobs(join(dir, 'absent'))).toEqual([]);
   });
 
+  it('refuse a case notion as the log a job loads into', () => {
+    expect(problems({ kind: 'folder', log: 'distributor@order', path: 'drop' })).toEqual([
+      'jobs/erp.json: log: "distributor@order" is the case notion "order" of the object-centric log "distributor", derived from it: a case notion cannot be appended to or replaced (load into "distributor" itself)',
+    ]);
+  });
+
   it('name the file and the JSON path of every problem, and say what is expected', () => {
     expect(problems({ ...postgres, schedule: 'every 5 min' })).toEqual([
       `jobs/erp.json: schedule: "every 5 min" is not a cron expression: invalid configuration format ('every 5 min'), exactly five, six, or seven space separated parts are required.`,

@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { IngestError, type RemedyWording } from '../errors.ts';
+import { logNameProblem } from '../loads.ts';
 
 /**
  * Job files: one JSON file per job in a jobs folder (`--jobs DIR`, then
@@ -47,7 +49,11 @@ const mapping = z.strictObject(
 const common = {
   description: z.string({ error: 'expected a string' }).optional(),
   /** The log the job loads into (appending; created by the first run). */
-  log: text('the name of the log to load into'),
+  log: text('the name of the log to load into').superRefine((name, ctx) => {
+    // An empty name is text()'s to report.
+    const problem = name === '' ? undefined : logNameProblem(name, 'append');
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   /** Run on this cron expression under `waybill schedule` (5 fields, or 6 with seconds first). */
   schedule: cronExpression.optional(),
   /** The time zone the schedule is read in; default the machine's. */
@@ -231,9 +237,22 @@ export function findJob(jobs: readonly Job[], name: string, dir: string): Job {
   throw new UnknownJobError(`no job named ${JSON.stringify(name)}: ${known}`);
 }
 
-/** An ingest message reworded for a job, whose options are set in its file rather than by CLI flags. */
-export function inJobTerms(message: string): string {
-  return message.replaceAll('pass --on-bad-rows quarantine', 'set "onBadRows": "quarantine" in the job file');
+/** A job's words for what to change: its options are keys of its file, not CLI flags. */
+export const JOB_FILE: RemedyWording = (remedy) => {
+  switch (remedy.option) {
+    case 'onBadRows':
+      return 'set "onBadRows": "quarantine" in the job file to load the good rows and keep these aside';
+    case 'mode':
+    case 'name':
+      return 'load into another log: change "log" in the job file';
+    case 'mapping':
+      return `name the ${remedy.roles.join(', ')} column${remedy.roles.length === 1 ? '' : 's'} in the job file's "mapping"`;
+  }
+};
+
+/** A failed run's or file's reason: an ingest problem in the job's words, anything else as it is. */
+export function jobMessage(error: unknown): string {
+  return error instanceof IngestError ? error.describe(JOB_FILE) : error instanceof Error ? error.message : String(error);
 }
 
 /** A path as the user most likely typed it: relative to the working folder when inside it. */

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync
 import { join } from 'node:path';
 import type { Store } from '../../store/db.ts';
 import { ingestFile } from '../index.ts';
-import { displayPath, inJobTerms, type FolderJob } from './definition.ts';
+import { displayPath, jobMessage, type FolderJob } from './definition.ts';
 import type { PullResult } from './runs.ts';
 
 export const PROCESSED_DIR = 'processed';
@@ -45,7 +45,7 @@ export async function pullFolder(store: Store, job: FolderJob, runId: number, no
       result.filesLoaded! += 1;
       moveInto(job.folder, PROCESSED_DIR, name, runId);
     } catch (error) {
-      const reason = inJobTerms(error instanceof Error ? error.message : String(error));
+      const reason = jobMessage(error);
       const moved = moveInto(job.folder, FAILED_DIR, name, runId);
       writeFileSync(`${moved}.error.txt`, `${name} was not loaded (job ${job.name}, run ${runId}, ${new Date(now).toISOString()}):\n${reason}\n`);
       result.filesFailed! += 1;

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { withConnection, type Store } from '../../store/db.ts';
 import { ingestFile, IngestError } from '../index.ts';
-import { displayPath, WATERMARK_PLACEHOLDER, type PostgresJob } from './definition.ts';
+import { displayPath, JOB_FILE, WATERMARK_PLACEHOLDER, type PostgresJob } from './definition.ts';
 import { readWatermark, saveWatermark, type PullResult } from './runs.ts';
 
 /** A postgres job could not pull: names the job file and what to do. */
@@ -83,8 +83,9 @@ export async function pullPostgres(store: Store, job: PostgresJob): Promise<Pull
         mapping: job.mapping,
         mode: 'append',
         onBadRows: job.onBadRows ?? 'reject',
-        // The pulled file is temporary: name the job and the pull instead.
+        // The pulled file is temporary: name the job and the pull instead, and in errors and quarantined rows the query's result.
         source: `postgres job ${job.name} (${job.watermark.column} >= ${watermark})`,
+        shownAs: "the query's result",
         inTransaction: (connection) => saveWatermark(connection, job.name, next),
       });
       // The same bytes were loaded before (only rows at the last watermark came back): nothing loaded, nothing to commit with.
@@ -95,8 +96,7 @@ export async function pullPostgres(store: Store, job: PostgresJob): Promise<Pull
       const { load } = result;
       return { rowsRead: load.rowsRead, eventsAdded: load.eventsAdded, duplicatesSkipped: load.duplicatesSkipped, quarantined: load.quarantined, filesLoaded: null, filesFailed: null, watermark: next };
     } catch (error) {
-      // The temporary file's path means nothing to the reader; the pulled rows in CSV order do.
-      if (error instanceof IngestError && error.message.startsWith(csv)) throw new PullError(`${shown}: the query's result${error.message.slice(csv.length)}`);
+      if (error instanceof IngestError) throw new PullError(`${shown}: ${error.describe(JOB_FILE)}`);
       throw error;
     }
   } finally {

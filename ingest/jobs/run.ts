@@ -1,5 +1,5 @@
 import type { Store } from '../../store/db.ts';
-import { inJobTerms, type Job } from './definition.ts';
+import { jobMessage, type Job } from './definition.ts';
 import { pullFolder } from './folder.ts';
 import { pullPostgres } from './postgres.ts';
 import { finishRun, startRun, type JobRun, type PullResult, type RunTrigger } from './runs.ts';
@@ -39,9 +39,8 @@ export async function runJob(store: Store, job: Job, options: { trigger?: RunTri
       }
     } catch (failure) {
       result = { rowsRead: 0, eventsAdded: 0, duplicatesSkipped: 0, quarantined: 0, filesLoaded: null, filesFailed: null, watermark: null };
-      error = failure instanceof Error ? failure.message : String(failure);
+      error = jobMessage(failure);
     }
-    if (error !== null) error = inJobTerms(error);
     return await finishRun(store, runId, { ...result, status: error === null ? 'succeeded' : 'failed', error });
   } finally {
     running.delete(job.name);

@@ -31,7 +31,7 @@ export async function stageOcelCsv(connection: DuckDBConnection, path: string, f
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ocel_csv AS SELECT * FROM read_csv(${quoteLiteral(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', compression = ${quoteLiteral(compression)})`,
   ).catch((error: unknown) => {
-    throw new IngestError(file, `cannot read as CSV: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new IngestError(file, 'cannot read as CSV', undefined, undefined, undefined, { detail: error instanceof Error ? error.message.split('\n')[0] : String(error) });
   });
   try {
     const columns = (await queryRows<{ column_name: string }>(connection, `DESCRIBE ocel_csv`)).map((row) => row.column_name);

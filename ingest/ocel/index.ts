@@ -59,7 +59,7 @@ export async function detectOcelFormat(path: string): Promise<OcelFormat | undef
  */
 export async function stageOcel(connection: DuckDBConnection, path: string, file: string, detected?: OcelFormat): Promise<OcelSummary> {
   const format = detected ?? await detectOcelFormat(path).catch((error: unknown) => {
-    throw new IngestError(file, `cannot read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new IngestError(file, 'cannot read the file', undefined, undefined, undefined, { detail: error instanceof Error ? error.message : String(error) });
   });
   if (format === undefined) {
     throw new IngestError(

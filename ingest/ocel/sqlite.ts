@@ -49,7 +49,7 @@ export async function stageOcelSqlite(connection: DuckDBConnection, path: string
     db = new SQL.Database(Buffer.concat(chunks));
     db.exec('SELECT count(*) FROM sqlite_master');
   } catch (error) {
-    throw new IngestError(file, `not a readable SQLite database: ${error instanceof Error ? error.message : String(error)}`);
+    throw new IngestError(file, 'not a readable SQLite database', undefined, undefined, undefined, { detail: error instanceof Error ? error.message : String(error) });
   }
   try {
     const tables = new Set([...rows(db, `SELECT name FROM sqlite_master WHERE type IN ('table', 'view')`)].map(([name]) => String(name)));

@@ -1,4 +1,4 @@
-import { OptionError } from '../errors.ts';
+import { OptionError, parseWholeNumber } from '../errors.ts';
 import type { BottlenecksOptions } from './index.ts';
 
 /** Query parameters and CLI flags of bottlenecks (besides the filter): `rank-by` (total | median) and `limit`. */
@@ -11,9 +11,7 @@ export function bottlenecksOptionsFromParams(params: Partial<Record<(typeof BOTT
     if (rankBy !== 'total' && rankBy !== 'median') throw new OptionError(`rank-by is total or median, not ${JSON.stringify(rankBy)}`);
     options.rankBy = rankBy;
   }
-  if (params.limit !== undefined) {
-    if (!/^\d+$/.test(params.limit.trim())) throw new OptionError(`limit must be a whole number, not ${JSON.stringify(params.limit)}`);
-    options.limit = Number(params.limit);
-  }
+  const limit = parseWholeNumber(params.limit, 'limit');
+  if (limit !== undefined) options.limit = limit;
   return options;
 }

@@ -1,4 +1,4 @@
-import { OptionError } from '../errors.ts';
+import { OptionError, parseWholeNumber } from '../errors.ts';
 import type { BreakdownSort } from './breakdown.ts';
 import type { DurationMeasure, Occurrence } from './measure.ts';
 import type { TrendPeriod } from './trend.ts';
@@ -20,12 +20,6 @@ const occurrence = (text: string | undefined, name: string): Occurrence | undefi
   return text;
 };
 
-const whole = (text: string | undefined, name: string): number | undefined => {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim())) throw new OptionError(`${name} must be a whole number, not ${JSON.stringify(text)}`);
-  return Number(text);
-};
-
 /** The measure the parameters name: a milestone when both activities are given, else the case duration. */
 export function measureFromParams(params: CycleTimeParams): DurationMeasure {
   const from = params['milestone-from'];
@@ -38,12 +32,12 @@ export function measureFromParams(params: CycleTimeParams): DurationMeasure {
 }
 
 export function binsFromParams(params: CycleTimeParams): number | undefined {
-  return whole(params.bins, 'bins');
+  return parseWholeNumber(params.bins, 'bins');
 }
 
 export function breakdownFromParams(params: CycleTimeParams): { by: string; measure: DurationMeasure; limit?: number; sort?: BreakdownSort } {
   if (params.by === undefined) throw new OptionError('duration-breakdown needs by=ATTRIBUTE (see the log\'s attributes)');
-  const limit = whole(params.limit, 'limit');
+  const limit = parseWholeNumber(params.limit, 'limit');
   return { by: params.by, measure: measureFromParams(params), ...(limit !== undefined && { limit }), ...(params.sort !== undefined && { sort: params.sort as BreakdownSort }) };
 }
 

@@ -1,4 +1,4 @@
-import { OptionError } from '../errors.ts';
+import { OptionError, parseWholeNumber } from '../errors.ts';
 import type { ExceptionDefinition } from './definitions.ts';
 import type { ExceptionTrendsOptions } from './trends.ts';
 
@@ -38,10 +38,7 @@ export function exceptionOptionsFromParams(params: Params): ExceptionTrendsOptio
   }
   const drivers = all(params.driver);
   if (drivers.length > 0) options.drivers = drivers.length === 1 && drivers[0] === 'none' ? [] : drivers;
-  const [top] = all(params.top);
-  if (top !== undefined) {
-    if (!/^\d+$/.test(top.trim())) throw new OptionError(`top must be a whole number, not ${JSON.stringify(top)}`);
-    options.top = Number(top);
-  }
+  const top = parseWholeNumber(all(params.top)[0], 'top');
+  if (top !== undefined) options.top = top;
   return options;
 }

@@ -118,6 +118,66 @@ describe('case conditions', () => {
     expect(parseDuration('1.5h', 'x')).toBe(5400);
   });
 
+  it('refuses absurd numbers and durations before any query runs', () => {
+    for (const text of ['1e23', '-1', 'NaN', '2.0', '9007199254740993', '100000000000000000000000']) {
+      expect(() => filterFromParams({ variant: text }), text).toThrow(new RegExp(`variant: "${text}" is not a rank`));
+    }
+    expect(filterFromParams({ variant: '9007199254740991' }).variants).toEqual([9007199254740991]);
+    // A variant rank handed in as a number is checked too: past 2^53 it would be bound as a BIGINT it cannot be.
+    expect(() => compileFilter({ variants: [1e23] })).toThrow(FilterError);
+    for (const name of ['min-duration', 'max-duration'] as const) {
+      expect(() => filterFromParams({ [name]: '1e23' })).toThrow(new RegExp(`${name}: "1e23" is not a duration`));
+      expect(() => filterFromParams({ [name]: '9007199254740993' })).toThrow(new RegExp(`${name}: "9007199254740993" is longer than 100 years; write at most 36525d`));
+      expect(() => filterFromParams({ [name]: '-1' })).toThrow(/is not a duration/);
+    }
+    expect(parseDuration('36525d', 'x')).toBe(36_525 * 86_400);
+    expect(() => parseInstant('2026-02-30', 'from')).toThrow(/from: "2026-02-30" is not a valid date/);
+    expect(() => parseInstant('2026-13-01', 'from')).toThrow(/not a valid date/);
+  });
+
+  it('checks a value against its attribute\'s type, so that DuckDB never fails converting it', () => {
+    const target = {
+      logId: 1,
+      attributes: [
+        { name: 'shipped_on', type: 'DATE' },
+        { name: 'seen', type: 'TIMESTAMP WITH TIME ZONE' },
+        { name: 'urgent', type: 'BOOLEAN' },
+        { name: 'amount', type: 'BIGINT' },
+        { name: 'at', type: 'TIME' },
+      ],
+    };
+    const compile = (where: string) => compileFilter(filterFromParams({ where }), target);
+    expect(() => compile('shipped_on = notadate')).toThrow(/shipped_on holds dates; value "notadate" is not one: write an ISO-8601 date such as 2026-01-31/);
+    expect(() => compile('shipped_on = 2026-02-30')).toThrow(/shipped_on holds dates; value "2026-02-30" is not one/);
+    expect(() => compile('shipped_on between 2026-01-01 and later')).toThrow(/shipped_on holds dates; bound "later" is not one/);
+    expect(() => compile('seen in (2026-01-01T08:00:00Z, soon)')).toThrow(/seen holds times; value "soon" is not one/);
+    expect(() => compile('urgent = maybe')).toThrow(/urgent holds true or false; value "maybe" is neither/);
+    expect(compile('urgent = yes').params).toMatchObject({ f0: true });
+    expect(compile('shipped_on = 2026-01-31').params).toMatchObject({ f0: '2026-01-31' });
+    // A number out of any integer column's range is compared as DOUBLE (bound as text): it matches nothing rather than failing.
+    expect(compile('amount = 1e23')).toMatchObject({ params: { f0: '1e+23' } });
+    expect(compile('amount = 1e23').caseWhere).toContain('$f0::DOUBLE');
+    // A type the filter has no reading for is compared as text.
+    expect(compile('at = nope').caseWhere).toContain('CAST(x."at" AS VARCHAR) = $f0');
+  });
+
+  it('matches typed attributes in the store, and a huge number matches nothing', async () => {
+    const { store: typedStore, dir, remove: removeTyped } = await tempStore();
+    try {
+      await ingestFile(typedStore, writeFixture(dir, 'typed.csv', 'case_id,activity,timestamp,shipped_on,amount,urgent,at\nA,x,2026-01-01T00:00:00Z,2026-01-02,5,true,08:00:00\nA,y,2026-01-02T00:00:00Z,2026-01-02,5,true,09:00:00\nB,x,2026-01-01T00:00:00Z,2026-01-04,9,false,10:00:00\n'));
+      const cases = async (where: string) => (await getVariants(typedStore, 'typed', filterFromParams({ where }))).cases;
+      expect(await cases('shipped_on = 2026-01-02')).toBe(1);
+      expect(await cases('shipped_on >= 2026-01-03')).toBe(1);
+      expect(await cases('urgent = false')).toBe(1);
+      expect(await cases('amount = 1e23')).toBe(0);
+      expect(await cases('amount >= 100000000000000000000000')).toBe(0);
+      expect(await cases('at = 08:00:00')).toBe(1);
+      expect(await cases('at = nope')).toBe(0);
+    } finally {
+      removeTyped();
+    }
+  });
+
   it('cannot be made to run SQL through names or values', async () => {
     // A value is a bound parameter: the text is compared, nothing runs.
     expect(await kept({ where: `note = "x' OR 1=1 --"` })).toBe(0);

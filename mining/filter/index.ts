@@ -96,6 +96,9 @@ export function parseInstant(text: string, what: string, endOfDay = false): numb
   if (!ISO_INSTANT.test(trimmed)) {
     throw new FilterError(`${what}: ${JSON.stringify(text)} is not an ISO-8601 date or time (e.g. 2024-03-01 or 2024-03-01T08:00:00Z)`);
   }
+  // Date.parse rolls 30 February over into March; a calendar date must exist as written.
+  const [year, month, day] = trimmed.slice(0, 10).split('-').map(Number) as [number, number, number];
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day || month < 1 || month > 12) throw new FilterError(`${what}: ${JSON.stringify(text)} is not a valid date`);
   const dateOnly = ISO_DATE.test(trimmed);
   const normalized = trimmed.replace(' ', 'T');
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(normalized);
@@ -160,7 +163,7 @@ function compileConditions(filter: Filter, target: FilterTarget | undefined, cla
   for (const name of filter.activities?.present ?? []) clauses.push(variantWith(`list_contains(v.activity_ids, ${activity(name)})`));
   for (const name of filter.activities?.absent ?? []) clauses.push(`NOT ${variantWith(`list_contains(v.activity_ids, ${activity(name)})`)}`);
   if (filter.variants !== undefined) {
-    if (filter.variants.length === 0 || filter.variants.some((rank) => !Number.isInteger(rank) || rank < 1)) throw new FilterError('variant: ranks are whole numbers from 1 (the most frequent variant)');
+    if (filter.variants.length === 0 || filter.variants.some((rank) => !Number.isSafeInteger(rank) || rank < 1)) throw new FilterError('variant: ranks are whole numbers from 1 (the most frequent variant)');
     clauses.push(`c.variant_id IN (${filter.variants.map((rank) => bind(rank - 1)).join(', ')})`);
   }
   const { duration } = filter;
@@ -196,18 +199,37 @@ function attributeClause(condition: AttributeCondition, target: FilterTarget | u
     const known = target?.attributes.map((a) => JSON.stringify(a.name)).join(', ') || 'none';
     throw new FilterError(`the log has no attribute ${JSON.stringify(condition.name)}; its attributes are ${known}`);
   }
-  const column = `x.${quoteIdent(attribute.name)}`;
-  const numeric = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|DOUBLE|FLOAT|DECIMAL.*)$/.test(attribute.type);
+  const numeric = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|UHUGEINT|DOUBLE|FLOAT|DECIMAL.*)$/.test(attribute.type);
   const temporal = attribute.type.startsWith('TIMESTAMP') || attribute.type === 'DATE';
-  // Values arrive as text from the CLI and API: compare in the column's type, failing clearly if a value is not of it.
+  const plain = numeric || temporal || attribute.type === 'BOOLEAN' || attribute.type === 'VARCHAR';
+  // Other types (TIME, UUID, a list …) are compared as their text, which any value can be held against.
+  const column = plain ? `x.${quoteIdent(attribute.name)}` : `CAST(x.${quoteIdent(attribute.name)} AS VARCHAR)`;
+  // Values arrive as text from the CLI and API: each is checked here against the column's type, so that
+  // DuckDB is never left to fail on converting it.
   const typed = (value: string | number | boolean, what: string): string => {
+    const text = String(value).trim();
     if (numeric) {
       const number = typeof value === 'number' ? value : Number(value);
-      if (typeof value === 'boolean' || !Number.isFinite(number) || String(value).trim() === '') throw new FilterError(`${condition.name} holds numbers; ${what} ${JSON.stringify(value)} is not one`);
-      return bind(number);
+      if (typeof value === 'boolean' || !Number.isFinite(number) || text === '') throw new FilterError(`${condition.name} holds numbers; ${what} ${JSON.stringify(value)} is not one`);
+      // Bound as text and compared as DOUBLE, whatever the column's type: the driver would bind a whole number
+      // as BIGINT, and one beyond its range (1e23) would fail there instead of simply matching nothing.
+      return `${bind(String(number))}::DOUBLE`;
     }
-    if (temporal) return `${bind(String(value))}::TIMESTAMPTZ`;
-    if (attribute.type === 'BOOLEAN') return `${bind(String(value))}::BOOLEAN`;
+    if (temporal) {
+      const kind = attribute.type === 'DATE' ? 'dates' : 'times';
+      if (typeof value !== 'string') throw new FilterError(`${condition.name} holds ${kind}; ${what} ${JSON.stringify(value)} is not one`);
+      try {
+        parseInstant(value, condition.name);
+      } catch {
+        throw new FilterError(`${condition.name} holds ${kind}; ${what} ${JSON.stringify(value)} is not one: write an ISO-8601 date such as 2026-01-31, or a time such as 2026-01-31T08:00:00Z`);
+      }
+      return `${bind(text)}::TIMESTAMPTZ`;
+    }
+    if (attribute.type === 'BOOLEAN') {
+      const truth = typeof value === 'boolean' ? value : /^(true|t|yes|y|1)$/i.test(text) ? true : /^(false|f|no|n|0)$/i.test(text) ? false : undefined;
+      if (truth === undefined) throw new FilterError(`${condition.name} holds true or false; ${what} ${JSON.stringify(value)} is neither`);
+      return bind(truth);
+    }
     return bind(String(value));
   };
   const events = (predicate: string) =>

@@ -1,3 +1,4 @@
+import { wholeNumber } from '../errors.ts';
 import { type AttributeCondition, FilterError, type Filter, type FollowsCondition, type TimeframeMode } from './index.ts';
 
 /**
@@ -45,8 +46,8 @@ export function filterFromParams(params: FilterParams): Filter {
   const variants = all(params.variant).flatMap((text) => text.split(','));
   if (variants.length > 0) {
     filter.variants = variants.map((text) => {
-      const rank = Number(text.trim());
-      if (!Number.isInteger(rank) || rank < 1) throw new FilterError(`variant: ${JSON.stringify(text.trim())} is not a rank (1 = the most frequent variant)`);
+      const rank = wholeNumber(text);
+      if (rank === undefined || rank < 1) throw new FilterError(`variant: ${JSON.stringify(text.trim())} is not a rank (1 = the most frequent variant)`);
       return rank;
     });
   }
@@ -71,12 +72,16 @@ export function logForNotion(log: string, params: FilterParams): string {
 }
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+/** The longest duration taken: 100 years. Longer is a slip of the keyboard, not a bound a log can reach. */
+const MAX_DURATION_DAYS = 36_525;
 
-/** Seconds from `3600`, `90m`, `2.5h`, `3d` or `1w`. */
+/** Seconds from `3600`, `90m`, `2.5h`, `3d` or `1w`, at most 100 years. */
 export function parseDuration(text: string, what: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$/i.exec(text);
   if (!match) throw new FilterError(`${what}: ${JSON.stringify(text)} is not a duration; write seconds or a number with s, m, h, d or w (e.g. 90m, 2d)`);
-  return Number(match[1]) * UNITS[(match[2] || 's').toLowerCase()]!;
+  const seconds = Number(match[1]) * UNITS[(match[2] || 's').toLowerCase()]!;
+  if (seconds > MAX_DURATION_DAYS * UNITS.d!) throw new FilterError(`${what}: ${JSON.stringify(text)} is longer than 100 years; write at most ${MAX_DURATION_DAYS}d`);
+  return seconds;
 }
 
 function parsePair(text: string, kind: FollowsCondition['kind'], what: string): FollowsCondition {

@@ -100,7 +100,7 @@ describe('GET /api/logs/:log/<analysis>', () => {
   });
 
   it('answers 404 with a JSON error for an unknown log or path', async () => {
-    expect(await get('/api/logs/nope/process-map')).toEqual({ status: 404, body: { error: 'no log named "nope"; `waybill logs` lists them' } });
+    expect(await get('/api/logs/nope/process-map')).toEqual({ status: 404, body: { error: 'no log named "nope"' } });
     expect((await get('/api/logs/orders/nonsense')).status).toBe(404);
   });
 

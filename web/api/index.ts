@@ -1,7 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
-import { UploadError, Uploads } from '../../ingest/upload.ts';
+import { IngestError } from '../../ingest/errors.ts';
+import { browserMessage, UploadError, Uploads } from '../../ingest/upload.ts';
 import { uploadRoutes } from './uploads.ts';
 import {
   discoverProcessMap,
@@ -42,6 +43,7 @@ import {
   getVariants,
   listLogs,
   OptionError,
+  parseWholeNumber,
   StoreBusyError,
   UnknownLogError,
   type Filter,
@@ -52,16 +54,21 @@ import { getJobHistory, JobFileError, listJobs, resolveJobsDir, UnknownJobError 
 /**
  * The HTTP API, mounted at /api. It validates, calls mining/, and returns JSON; the
  * response types are mining's own. Errors are `{ error }`: 400 for a bad or unknown
- * parameter, 404 for an unknown log, 503 when another process holds the database.
+ * parameter or a file that cannot be read, 404 for an unknown log, 413 for an upload
+ * over the limit, 415 for one whose bytes are not what its name says, 503 when
+ * another process holds the database. Any other error is the server's: 500, with
+ * its message kept to the server's log, since it may hold paths or SQL.
  */
 export function createApi(openStore: () => Promise<Store>, uploads: Uploads = new Uploads(join(tmpdir(), 'waybill-uploads'))) {
   return new Hono()
     .basePath('/api')
     .onError((error, c) => {
-      if (error instanceof UnknownLogError) return c.json({ error: error.message }, 404);
+      if (error instanceof UnknownLogError) return c.json({ error: `no log named ${JSON.stringify(error.log)}` }, 404);
       if (error instanceof FilterError || error instanceof OptionError || error instanceof BadParameter) return c.json({ error: error.message }, 400);
       if (error instanceof StoreBusyError) return c.json({ error: error.message }, 503);
       if (error instanceof UploadError) return c.json({ error: error.message }, error.status);
+      // A file that cannot be read, or a log name that cannot be written, in the upload page's words.
+      if (error instanceof IngestError) return c.json({ error: browserMessage(error) }, 400);
       console.error(error);
       return c.json({ error: 'internal error; the server log has the details' }, 500);
     })
@@ -78,17 +85,17 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     })
     .get('/logs/:log/variants', async (c) => {
       const filter = filterOf(c, ['limit']);
-      const limit = optionalInteger(c.req.query('limit'), 'limit');
+      const limit = parseWholeNumber(c.req.query('limit'), 'limit');
       return c.json(await getVariants(await openStore(), logOf(c), filter, limit === undefined ? {} : { limit }));
     })
     .get('/logs/:log/case-durations', async (c) => {
       const filter = filterOf(c, ['bins']);
-      const bins = optionalInteger(c.req.query('bins'), 'bins');
+      const bins = parseWholeNumber(c.req.query('bins'), 'bins');
       return c.json(await getCaseDurations(await openStore(), logOf(c), filter, bins === undefined ? {} : { bins }));
     })
     .get('/logs/:log/case-distribution', async (c) => {
       const filter = filterOf(c, ['bins']);
-      const bins = optionalInteger(c.req.query('bins'), 'bins');
+      const bins = parseWholeNumber(c.req.query('bins'), 'bins');
       return c.json(await getCaseDurationDistribution(await openStore(), logOf(c), filter, bins === undefined ? {} : { bins }));
     })
     .get('/logs/:log/milestones', async (c) => {
@@ -128,17 +135,17 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     })
     .get('/logs/:log/reconciliation', async (c) => {
       const filter = filterOf(c, ['limit']);
-      const limit = optionalInteger(c.req.query('limit'), 'limit');
+      const limit = parseWholeNumber(c.req.query('limit'), 'limit');
       return c.json(await getReconciliation(await openStore(), logOf(c), filter, limit === undefined ? {} : { limit }));
     })
     .get('/logs/:log/loads', async (c) => {
       allowOnly(c, ['limit']);
-      const limit = optionalInteger(c.req.query('limit'), 'limit');
+      const limit = parseWholeNumber(c.req.query('limit'), 'limit');
       return c.json(await getLoadHistory(await openStore(), c.req.param('log'), limit === undefined ? {} : { limit }));
     })
     .get('/logs/:log/quarantine.csv', async (c) => {
       allowOnly(c, ['limit']);
-      const limit = optionalInteger(c.req.query('limit'), 'limit');
+      const limit = parseWholeNumber(c.req.query('limit'), 'limit');
       const history = await getLoadHistory(await openStore(), c.req.param('log'), limit === undefined ? {} : { limit });
       c.header('Content-Disposition', `attachment; filename="${history.log.replace(/[^\w.-]+/g, '_')}-quarantine.csv"`);
       return c.body(quarantineCsv(history), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
@@ -181,7 +188,7 @@ function jobError(c: Context, error: unknown) {
 
 /** How many runs to return: a whole number of at least 1; default 50. */
 function runLimit(text: string | undefined): number | undefined {
-  const limit = optionalInteger(text, 'limit');
+  const limit = parseWholeNumber(text, 'limit');
   if (limit !== undefined && limit < 1) throw new BadParameter(`limit must be at least 1, not ${limit}`);
   return limit;
 }
@@ -215,12 +222,4 @@ function allowOnly(c: Context, known: readonly string[]): void {
   if (unknown.length > 0) {
     throw new BadParameter(`unknown parameter ${unknown.map((n) => JSON.stringify(n)).join(', ')}; this endpoint takes ${known.length > 0 ? known.join(', ') : 'none'}`);
   }
-}
-
-/** Parses an optional whole number; its range is mining's to check. */
-function optionalInteger(text: string | undefined, name: string): number | undefined {
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value)) throw new BadParameter(`${name} must be a whole number, not ${JSON.stringify(text)}`);
-  return value;
 }

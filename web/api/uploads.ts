@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Store } from '../../mining/index.ts';
-import { UploadError, type Uploads, type UploadState } from '../../ingest/upload.ts';
+import { formPostError, UploadError, type Uploads, type UploadState } from '../../ingest/upload.ts';
 
 /** How a confirmed upload is loaded: every field optional; unknown fields are refused. */
 const LoadRequest = z
@@ -31,6 +31,8 @@ export function uploadRoutes(openStore: () => Promise<Store>, uploads: Uploads) 
     .post('/logs', async (c) => {
       const name = c.req.query('file');
       if (name === undefined) throw new UploadError(400, 'name the file: POST /api/logs?file=orders.csv with the file as the body');
+      // Refused before a byte is stored: the file must be the body itself.
+      if (/^multipart\//i.test(c.req.header('content-type') ?? '')) throw formPostError();
       const length = c.req.header('content-length');
       const { state, preview } = await uploads.receive(name, c.req.raw.body, length === undefined ? undefined : Number(length));
       return c.json({ ...state, preview }, 201);
