@@ -30,6 +30,6 @@ export { OptionError, parseWholeNumber, UnknownLogError } from './errors.ts';
 export { getLoadHistory, quarantineCsv, type Load, type LoadHistory, type QuarantinedRow } from './loads/index.ts';
 export { csvCell, toCsv, type CsvCell } from './export/csv.ts';
 // The store's entry points that every shell needs, so web/ and cli/ depend on mining/ alone.
-export { openStore, resolveDbPath, StoreBusyError, type Store } from '../store/db.ts';
+export { openStore, resolveDbPath, StoreBusyError, StoreClosingError, StoreRecoveryError, type Store } from '../store/db.ts';
 export { listLogs, type LogInfo } from '../store/logs.ts';
 export type { DurationStats } from './types.ts';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ingestFile } from '../../ingest/index.ts';
 import type { Store } from '../../store/db.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
@@ -131,7 +131,27 @@ describe('GET /api/logs/:log/<analysis>', () => {
     });
     const response = await busy.request('/api/logs');
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ error: 'the database x is in use by another process (PID 1)' });
+    // The path and the process are for the server's log; the page learns what to do.
+    expect(await response.json()).toEqual({ error: 'the database is in use by another Waybill process; try again once it has finished' });
+  });
+
+  it('answers 503, without the server path or a command, when the store is shutting down or needs recovering', async () => {
+    const { StoreClosingError, StoreRecoveryError } = await import('../../mining/index.ts');
+    const closing = createApi(async () => {
+      throw new StoreClosingError();
+    });
+    const response = await closing.request('/api/logs');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: 'Waybill is shutting down; try again once it has restarted' });
+    const broken = createApi(async () => {
+      throw new StoreRecoveryError('/srv/data/waybill.duckdb', '/srv/data/recovery-1', 'INTERNAL Error: Failure while replaying WAL file');
+    });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const recovering = await broken.request('/api/logs');
+    errors.mockRestore();
+    expect(recovering.status).toBe(503);
+    const { error } = (await recovering.json()) as { error: string };
+    expect(error).toBe('the database needs recovering before it can be read; the server log says how');
   });
 
   it('returns one bin when every case is equally long', async () => {

@@ -45,6 +45,8 @@ import {
   OptionError,
   parseWholeNumber,
   StoreBusyError,
+  StoreClosingError,
+  StoreRecoveryError,
   UnknownLogError,
   type Filter,
   type Store,
@@ -65,7 +67,13 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     .onError((error, c) => {
       if (error instanceof UnknownLogError) return c.json({ error: `no log named ${JSON.stringify(error.log)}` }, 404);
       if (error instanceof FilterError || error instanceof OptionError || error instanceof BadParameter) return c.json({ error: error.message }, 400);
-      if (error instanceof StoreBusyError) return c.json({ error: error.message }, 503);
+      // The store cannot serve now; the details (its path, what to run) are for the server's log, not the page.
+      if (error instanceof StoreBusyError) return c.json({ error: 'the database is in use by another Waybill process; try again once it has finished' }, 503);
+      if (error instanceof StoreClosingError) return c.json({ error: error.message }, 503);
+      if (error instanceof StoreRecoveryError) {
+        console.error(error.message);
+        return c.json({ error: 'the database needs recovering before it can be read; the server log says how' }, 503);
+      }
       if (error instanceof UploadError) return c.json({ error: error.message }, error.status);
       // A file that cannot be read, or a log name that cannot be written, in the upload page's words.
       if (error instanceof IngestError) return c.json({ error: browserMessage(error) }, 400);
