@@ -2,8 +2,8 @@ import { EDGE_LABEL, type Box, type MapEdge, type MapNode, type Point } from './
 
 /** How many straight pieces approximate a curve: smooth at any zoom the map allows. */
 const PIECES = 24;
-/** How far a curve that goes up or sideways bulges out beside its nodes, at least. */
-const BULGE = 36;
+/** How far a curve that goes up or sideways bulges out beside its nodes: more for longer ones, within these bounds. */
+const BULGE = { min: 36, max: 160 } as const;
 /** Where along a curve its label may sit, tried in this order (0 = source, 1 = target). */
 const LABEL_AT = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8];
 
@@ -61,14 +61,14 @@ export function curveEdges(nodes: MapNode[], edges: MapEdge[], size: { width: nu
     if (down(edge)) {
       const p0 = { x: source.x + source.width * from(), y: source.y + source.height };
       const p3 = { x: target.x + target.width * to(), y: target.y };
-      const pull = Math.max(BULGE, (p3.y - p0.y) / 2);
+      const pull = Math.max(BULGE.min, (p3.y - p0.y) / 2);
       controls = [p0, { x: p0.x, y: p0.y + pull }, { x: p3.x, y: p3.y - pull }, p3];
     } else {
       const side = sideOf(edge);
       const x = (node: MapNode) => (side > 0 ? node.x + node.width : node.x);
       const p0 = { x: x(source), y: source.y + source.height * from() };
       const p3 = { x: x(target), y: target.y + target.height * to() };
-      const out = side * (BULGE + Math.abs(p0.y - p3.y) / 4);
+      const out = side * Math.min(BULGE.max, BULGE.min + Math.abs(p0.y - p3.y) / 8);
       const far = side > 0 ? Math.max(p0.x, p3.x) : Math.min(p0.x, p3.x);
       controls = [p0, { x: far + out, y: p0.y }, { x: far + out, y: p3.y }, p3];
     }

@@ -120,9 +120,9 @@ export const NETWORK_SIMPLEX_PATHS = 60;
  * Paths slider); the rest are drawn as curves between the placed nodes. ELK's layered
  * layout costs time for every layer a long edge crosses, and in a dense map many rare
  * paths jump across the whole map: routing all 385 paths of a 50-activity log takes
- * several seconds, the 120 most frequent about half a second.
+ * seconds, its 90 most frequent a fraction of one.
  */
-export const ROUTED_PATHS = 120;
+export const ROUTED_PATHS = 90;
 
 /** ELK's settings for a graph with this many paths: beyond small maps, Brandes-Köpf placement and fewer crossing-minimization passes. */
 export function elkOptions(paths: number): LayoutOptions {
