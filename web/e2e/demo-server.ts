@@ -9,7 +9,7 @@ import { chromium, type Browser } from 'playwright-core';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** A running `waybill demo` on a fresh database in a temporary folder. */
+/** A running `waybill demo` (or `serve`) in a temporary folder. */
 export interface DemoServer {
   url: string;
   stop(): Promise<void>;
@@ -23,8 +23,17 @@ export interface DemoServer {
  */
 export async function startDemoServer(timeoutMs = 170_000): Promise<DemoServer> {
   const dir = mkdtempSync(join(tmpdir(), 'waybill-e2e-'));
+  return startWaybill(['demo', '--db', join(dir, 'waybill.duckdb')], timeoutMs, () => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** Starts `node bin/waybill.js serve` on an existing database file (the caller removes it), like startDemoServer. */
+export async function startServer(dbPath: string, timeoutMs = 170_000): Promise<DemoServer> {
+  return startWaybill(['serve', '--db', dbPath], timeoutMs, () => {});
+}
+
+async function startWaybill(args: string[], timeoutMs: number, cleanUp: () => void): Promise<DemoServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/waybill.js', 'demo', '--db', join(dir, 'waybill.duckdb'), '--port', String(port)], {
+  const child = spawn(process.execPath, ['bin/waybill.js', ...args, '--port', String(port)], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,7 +41,7 @@ export async function startDemoServer(timeoutMs = 170_000): Promise<DemoServer> 
   });
   const stop = async () => {
     await killGroup(child);
-    rmSync(dir, { recursive: true, force: true });
+    cleanUp();
   };
   try {
     const url = await waitForServing(child, timeoutMs);

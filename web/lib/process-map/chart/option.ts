@@ -265,6 +265,8 @@ function drawEdge(edge: MapEdge, style: EdgeStyle, api: CustomSeriesRenderItemAP
   const shaft = [...points.slice(0, -1), [tip[0] - ux * length * 0.7, tip[1] - uy * length * 0.7]];
   // Wider edges are drawn over narrower ones: where arcs meet at a port, the heaviest arrow shows.
   const z2 = Math.round(style.width * 10);
+  // Curves (paths ELK did not route) may pass under nodes: fainter, they read as the rarer paths they are.
+  const opacity = edge.routed ? 1 : 0.7;
   const children: Element[] = [
     // An invisible wide stroke under the line, so a 1px edge can still be hovered for its tooltip.
     { type: 'polyline', shape: { points }, style: { stroke: 'transparent', lineWidth: Math.max(10, style.width + 6) * s, fill: 'none' } },
@@ -272,13 +274,13 @@ function drawEdge(edge: MapEdge, style: EdgeStyle, api: CustomSeriesRenderItemAP
       type: 'polyline',
       z2,
       shape: { points: shaft },
-      style: { stroke: style.stroke, lineWidth: style.width * s, fill: 'none', lineJoin: 'round', lineCap: 'butt', lineDash: style.dashed ? [Math.max(5, 2 * style.width) * s, Math.max(4, 1.5 * style.width) * s] : undefined },
+      style: { stroke: style.stroke, opacity, lineWidth: style.width * s, fill: 'none', lineJoin: 'round', lineCap: 'butt', lineDash: style.dashed ? [Math.max(5, 2 * style.width) * s, Math.max(4, 1.5 * style.width) * s] : undefined },
     },
     {
       type: 'polygon',
       z2,
       shape: { points: [tip, [base[0] - uy * half, base[1] + ux * half], [base[0] + uy * half, base[1] - ux * half]] },
-      style: { fill: style.stroke, stroke: 'none' },
+      style: { fill: style.stroke, stroke: 'none', opacity },
     },
   ];
   return { type: 'group', children };

@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessMap } from '../../../../mining/index.ts';
-import { buildElkGraph, EDGE_LABEL, END_ID, layoutProcessMap, NODE, START_ID, type Box, type Point, type ProcessMapLayout } from './elk-graph.ts';
+import { buildElkGraph, EDGE_LABEL, END_ID, layoutProcessMap, NODE, ROUTED_PATHS, START_ID, type Box, type Point, type ProcessMapLayout } from './elk-graph.ts';
 import { estimateTextWidth } from './label-text.ts';
-import { mapOf, ORDER_TO_CASH, RECEIPT_ACTIVITIES } from './test-maps.ts';
+import { denseCases, mapOf, ORDER_TO_CASH, RECEIPT_ACTIVITIES } from './test-maps.ts';
 
 const LINEAR = mapOf([{ activities: ['A', 'B', 'C', 'D'], times: 5 }]);
+// 50 activities and 385 paths: the map on which ELK's network-simplex placement overflowed the stack.
+const DENSE = mapOf(denseCases());
 // The receipt log's long names, in a chain with a hub fanning out to six of them.
 const RECEIPT_LIKE = mapOf([
   { activities: RECEIPT_ACTIVITIES.slice(0, 21), times: 3 },
@@ -48,7 +50,7 @@ describe('buildElkGraph', () => {
   });
 
   it('asks ELK for a top-down layered layout with orthogonal routes', () => {
-    expect(graph.layoutOptions).toMatchObject({ 'elk.algorithm': 'layered', 'elk.direction': 'DOWN', 'elk.edgeRouting': 'ORTHOGONAL' });
+    expect(graph.layoutOptions).toMatchObject({ 'elk.algorithm': 'layered', 'elk.direction': 'DOWN', 'elk.edgeRouting': 'ORTHOGONAL', 'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX' });
     const start = graph.children?.find((child) => child.id === START_ID);
     expect(start?.layoutOptions?.['elk.layered.layering.layerConstraint']).toBe('FIRST_SEPARATE');
   });
@@ -88,6 +90,24 @@ describe('buildElkGraph', () => {
     expect(longest?.height).toBeGreaterThan(shortest?.height ?? 0);
   });
 
+  it('routes the most frequent paths of a dense map, keeping every activity on a path from start to end, and places nodes the cheap way', () => {
+    const dense = buildElkGraph(DENSE);
+    expect(dense.edges).toHaveLength(DENSE.edges.length + DENSE.start.length + DENSE.end.length);
+    const routed = dense.edges.filter((edge) => edge.routed);
+    expect(dense.graph.edges?.map((edge) => edge.id)).toEqual(routed.map((edge) => edge.id));
+    expect(routed.length).toBeGreaterThanOrEqual(ROUTED_PATHS - 5);
+    expect(routed.length).toBeLessThanOrEqual(ROUTED_PATHS + 10);
+    // No routed path is rarer than a curved one, except those kept to connect an activity.
+    const rarestRouted = Math.min(...routed.map((edge) => edge.count));
+    const curved = dense.edges.filter((edge) => !edge.routed);
+    expect(curved.filter((edge) => edge.count > rarestRouted * 2)).toEqual([]);
+    for (const node of dense.nodes.filter((candidate) => candidate.kind === 'activity')) {
+      expect(routed.some((edge) => edge.target === node.id), `${node.name} has a routed way in`).toBe(true);
+      expect(routed.some((edge) => edge.source === node.id), `${node.name} has a routed way out`).toBe(true);
+    }
+    expect(dense.graph.layoutOptions?.['elk.layered.nodePlacement.strategy']).toBe('BRANDES_KOEPF');
+  });
+
   it('says which activity is missing when a path names an unknown one', () => {
     const broken: ProcessMap = { ...LINEAR, start: [{ activity: 'Nowhere', count: 1 }] };
     expect(() => buildElkGraph(broken)).toThrow(/"Nowhere", which is not among its activities/);
@@ -115,6 +135,34 @@ describe('layoutProcessMap', () => {
     const ys = o2c.nodes.map((node) => node.y);
     expect(byId(o2c, START_ID).y).toBe(Math.min(...ys));
     expect(byId(o2c, END_ID).y).toBe(Math.max(...ys));
+  });
+
+  it('lays out all 385 paths of a dense 50-activity map (it overflowed the stack), curving the rarest', async () => {
+    const dense = await layoutProcessMap(DENSE);
+    expect(dense.mode).toBe('layered');
+    expect(dense.nodes).toHaveLength(52);
+    expect(dense.edges).toHaveLength(385);
+    expect(dense.edges.filter((edge) => !edge.routed).length).toBeGreaterThan(200);
+    for (const edge of dense.edges) {
+      expect(edge.points.length, `${edge.from} → ${edge.to}`).toBeGreaterThanOrEqual(2);
+      expect(onBorder(edge.points[0] as Point, byId(dense, edge.source)), `${edge.from} → ${edge.to} leaves its source`).toBe(true);
+      expect(onBorder(edge.points.at(-1) as Point, byId(dense, edge.target)), `${edge.from} → ${edge.to} reaches its target`).toBe(true);
+    }
+    for (const [i, a] of dense.nodes.entries()) for (const b of dense.nodes.slice(i + 1)) expect(overlap(a, b)).toBe(false);
+    // Every label sits clear of nodes and other labels; only curves may go without one.
+    const labels = dense.edges.flatMap((edge) => (edge.label ? [edge.label] : []));
+    expect(dense.edges.filter((edge) => !edge.label && edge.routed)).toEqual([]);
+    expect(labels.length).toBeGreaterThan(0.9 * dense.edges.length);
+    for (const [i, box] of labels.entries()) {
+      for (const node of dense.nodes) expect(overlap(box, node)).toBe(false);
+      for (const other of labels.slice(i + 1)) expect(overlap(box, other)).toBe(false);
+    }
+    for (const box of [...dense.nodes, ...labels]) {
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(dense.width);
+      expect(box.y + box.height).toBeLessThanOrEqual(dense.height);
+    }
   });
 
   for (const [name, layout] of [

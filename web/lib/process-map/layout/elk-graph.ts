@@ -2,7 +2,9 @@ import type { ELK, ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs';
 import type { DurationStats, ProcessMap } from '../../../../mining/index.ts';
 import { humanizeSeconds } from '../../../../mining/format.ts';
 import { durationBy, type MapView, type PerformanceStatistic } from '../views.ts';
+import { curveEdges } from './curves.ts';
 import { estimateTextWidth, wrapLabel, type MeasureText } from './label-text.ts';
+import { simplifyProcessMap } from './path-selection.ts';
 
 /** Sizes of the map's shapes, in layout units (pixels at 100% zoom). */
 export const NODE = { width: 172, padX: 10, padY: 7, nameSize: 13, nameLine: 16, countSize: 12, countLine: 15, gap: 1, maxLines: 3, radius: 7 } as const;
@@ -48,9 +50,11 @@ export interface MapEdge {
   labels: Record<MapView, string>;
   /** How wide each view's label is drawn; ELK reserves room for the widest. */
   labelWidths: Record<MapView, number>;
-  /** The routed polyline, first point on the source's border, last on the target's. */
+  /** Whether ELK routed it around the nodes; if not, it is drawn as a curve over the layout (see curves.ts). */
+  routed: boolean;
+  /** The polyline drawn, first point on the source's border, last on the target's. */
   points: Point[];
-  /** Where ELK placed the label, clear of nodes and other labels. */
+  /** Where the label sits, clear of nodes and other labels; null when a curve found no free spot (its tooltip still says it). */
   label: Box | null;
 }
 
@@ -63,6 +67,8 @@ export interface ProcessMapLayout {
   height: number;
   nodes: MapNode[];
   edges: MapEdge[];
+  /** 'simple' when ELK failed or ran out of time and the map is drawn in rows with curves (fallback.ts). */
+  mode: 'layered' | 'simple';
 }
 
 export interface ElkGraphOptions {
@@ -101,6 +107,29 @@ export const ELK_OPTIONS: LayoutOptions = {
   'elk.padding': '[top=16,left=16,bottom=16,right=16]',
 };
 
+/**
+ * Up to this many paths (transitions and start/end arcs) the network-simplex placement
+ * stays quick. Its auxiliary graph has a node for every dummy node of every long edge,
+ * ELK walks it recursively and pivots over it many times: past this size it takes
+ * seconds, and on dense maps it overflows the stack.
+ */
+export const NETWORK_SIMPLEX_PATHS = 60;
+
+/**
+ * ELK routes at most this many paths, the most frequent ones (kept connected as by the
+ * Paths slider); the rest are drawn as curves between the placed nodes. ELK's layered
+ * layout costs time for every layer a long edge crosses, and in a dense map many rare
+ * paths jump across the whole map: routing all 385 paths of a 50-activity log takes
+ * seconds, its 90 most frequent a fraction of one.
+ */
+export const ROUTED_PATHS = 90;
+
+/** ELK's settings for a graph with this many paths: beyond small maps, Brandes-Köpf placement and fewer crossing-minimization passes. */
+export function elkOptions(paths: number): LayoutOptions {
+  if (paths <= NETWORK_SIMPLEX_PATHS) return ELK_OPTIONS;
+  return { ...ELK_OPTIONS, 'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF', 'elk.layered.thoroughness': '3' };
+}
+
 interface Built {
   graph: ElkNode;
   nodes: MapNode[];
@@ -108,13 +137,11 @@ interface Built {
 }
 
 /**
- * The ELK graph of a process map: one node per activity (sized to its wrapped name),
- * a start node pinned to the first layer and an end node to the last, one edge per
- * transition and start/end arc, each with a label box wide enough for both views.
- * Frequent edges get a higher direction priority, so when ELK breaks cycles it
- * reverses the rare edges (rework) and keeps the main flow pointing down.
+ * The nodes and edges of a process map as drawn, not yet placed: one node per activity
+ * (sized to its wrapped name), a start and an end node, one edge per transition and
+ * start/end arc with its label in every view, all marked routed.
  */
-export function buildElkGraph(map: ProcessMap, options: ElkGraphOptions = {}): Built {
+export function mapShapes(map: ProcessMap, options: ElkGraphOptions = {}): { nodes: MapNode[]; edges: MapEdge[] } {
   const measure = options.measure ?? estimateTextWidth;
   const ids = new Map(map.activities.map((activity, index) => [activity.name, `a${index}`]));
   const idOf = (name: string) => {
@@ -141,7 +168,7 @@ export function buildElkGraph(map: ProcessMap, options: ElkGraphOptions = {}): B
     const by = (statistic: PerformanceStatistic) => (duration ? humanizeSeconds(durationBy(duration, statistic)) : '');
     const labels: Record<MapView, string> = { frequency: count.toLocaleString('en-US'), median: by('median'), mean: by('mean'), p90: by('p90'), total: by('total') };
     const labelWidths = Object.fromEntries(Object.entries(labels).map(([view, text]) => [view, labelWidth(text)])) as Record<MapView, number>;
-    return { count, duration, labels, labelWidths, points: [], label: null };
+    return { count, duration, labels, labelWidths, routed: true, points: [], label: null };
   };
   const edges: MapEdge[] = [
     ...map.start.map((start, index) => ({
@@ -154,9 +181,24 @@ export function buildElkGraph(map: ProcessMap, options: ElkGraphOptions = {}): B
       id: `x${index}`, kind: 'end' as const, source: idOf(end.activity), target: END_ID, from: end.activity, to: 'End', ...labelled(end.count, null),
     })),
   ];
+  return { nodes, edges };
+}
 
-  const maxCount = Math.max(1, ...edges.map((edge) => edge.count));
-  const elkEdges: ElkExtendedEdge[] = edges.map((edge) => {
+/**
+ * The ELK graph of a process map (see mapShapes) with the edges ELK routes (all up to
+ * ROUTED_PATHS, else the most frequent), each with a label box wide enough for every view. The start node is pinned to the first layer
+ * and the end node to the last. Frequent edges get a higher direction priority, so
+ * when ELK breaks cycles it reverses the rare edges (rework) and keeps the main flow
+ * pointing down.
+ */
+export function buildElkGraph(map: ProcessMap, options: ElkGraphOptions = {}): Built {
+  const shapes = mapShapes(map, options);
+  const kept = routedIds(map);
+  const edges = shapes.edges.map((edge) => ({ ...edge, routed: kept.has(edge.id) }));
+  const nodes = shapes.nodes;
+  const routed = edges.filter((edge) => edge.routed);
+  const maxCount = Math.max(1, ...routed.map((edge) => edge.count));
+  const elkEdges: ElkExtendedEdge[] = routed.map((edge) => {
     const widest = (Object.keys(edge.labels) as MapView[]).reduce((a, b) => (edge.labelWidths[b] > edge.labelWidths[a] ? b : a));
     const text = edge.labels[widest];
     const width = edge.labelWidths[widest];
@@ -173,7 +215,7 @@ export function buildElkGraph(map: ProcessMap, options: ElkGraphOptions = {}): B
 
   const graph: ElkNode = {
     id: 'root',
-    layoutOptions: ELK_OPTIONS,
+    layoutOptions: elkOptions(elkEdges.length),
     children: nodes.map((node) => {
       if (node.kind === 'activity') return { id: node.id, width: node.width, height: node.height };
       // The terminals take all their arcs at one port in the middle of the facing side, so
@@ -192,25 +234,36 @@ export function buildElkGraph(map: ProcessMap, options: ElkGraphOptions = {}): B
   return { graph, nodes, edges };
 }
 
-/** Lays out a process map with ELK (see buildElkGraph) and returns plain positions and routes. */
+/** The ids (as mapShapes gives them) of the paths ELK routes: all, or the ROUTED_PATHS most frequent kept connected (simplifyProcessMap). */
+function routedIds(map: ProcessMap): Set<string> {
+  const paths = map.edges.length + map.start.length + map.end.length;
+  if (paths <= ROUTED_PATHS) return new Set([...map.start.map((_, i) => `s${i}`), ...map.edges.map((_, i) => `e${i}`), ...map.end.map((_, i) => `x${i}`)]);
+  // simplifyProcessMap keeps the map's own entries, so they are found by identity.
+  const kept = simplifyProcessMap(map, ROUTED_PATHS / paths);
+  const ids = <T>(all: T[], some: T[], prefix: string) => {
+    const keep = new Set(some);
+    return all.flatMap((entry, i) => (keep.has(entry) ? [`${prefix}${i}`] : []));
+  };
+  return new Set([...ids(map.start, kept.start, 's'), ...ids(map.edges, kept.edges, 'e'), ...ids(map.end, kept.end, 'x')]);
+}
+
+/**
+ * Lays out a process map with ELK (see buildElkGraph) and returns plain positions and
+ * routes; the paths ELK did not route are drawn as curves between the placed nodes.
+ */
 export async function layoutProcessMap(map: ProcessMap, options: ProcessMapLayoutOptions = {}): Promise<ProcessMapLayout> {
   const { graph, nodes, edges } = buildElkGraph(map, options);
   const elk = options.elk ?? new (await import('elkjs/lib/elk.bundled.js')).default();
   const laid = await elk.layout(graph);
   const placed = new Map((laid.children ?? []).map((child) => [child.id, child]));
   const routed = new Map((laid.edges ?? []).map((edge) => [edge.id, edge]));
-  return {
-    log: map.log,
-    cases: map.cases,
-    events: map.events,
-    width: laid.width ?? 0,
-    height: laid.height ?? 0,
-    nodes: nodes.map((node) => {
-      const child = placed.get(node.id);
-      return { ...node, x: child?.x ?? 0, y: child?.y ?? 0 };
-    }),
-    edges: edges.map((edge) => {
+  const placedNodes = nodes.map((node) => {
+    const child = placed.get(node.id);
+    return { ...node, x: child?.x ?? 0, y: child?.y ?? 0 };
+  });
+  const routedEdges = edges.map((edge) => {
       const elkEdge = routed.get(edge.id);
+      if (!elkEdge) return edge;
       const points = (elkEdge?.sections ?? []).flatMap((section, index) => [
         ...(index === 0 ? [section.startPoint] : []),
         ...(section.bendPoints ?? []),
@@ -222,8 +275,8 @@ export async function layoutProcessMap(map: ProcessMap, options: ProcessMapLayou
         points: points.map(({ x, y }) => ({ x, y })),
         label: label ? { x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0, height: label.height ?? 0 } : null,
       };
-    }),
-  };
+    });
+  return { log: map.log, cases: map.cases, events: map.events, mode: 'layered', ...curveEdges(placedNodes, routedEdges, { width: laid.width ?? 0, height: laid.height ?? 0 }) };
 }
 
 function terminal(id: string, kind: 'start' | 'end', name: string, count: number): MapNode {

@@ -103,3 +103,43 @@ export const ORDER_TO_CASH = mapOf(
   ],
   'order-to-cash',
 );
+
+/**
+ * A dense 50-activity log shaped like the BPI Challenge 2020 travel-permit log (whose
+ * map has about 50 activities and hundreds of paths): 3,000 cases that mostly move
+ * on to the next step but often skip ahead, go back for rework or jump anywhere. Each
+ * activity has eight successors, so the map has about 330 transitions and 55 start
+ * and end arcs. Deterministic (a seeded generator), so tests and screenshots repeat.
+ */
+export function denseCases(seed = 7, caseCount = 3000): TestCase[] {
+  const random = mulberry32(seed);
+  const objects = ['Permit', 'Declaration', 'Request for Payment', 'Travel Request', 'Prepaid Travel Cost', 'Purchase Order', 'Invoice', 'Goods Receipt', 'Vendor Record', 'Clearing'];
+  const steps = ['SUBMITTED by EMPLOYEE', 'APPROVED by ADMINISTRATION', 'APPROVED by BUDGET OWNER', 'FINAL_APPROVED by SUPERVISOR', 'REJECTED by MISSING'];
+  const names = Array.from({ length: 50 }, (_, i) => `${objects[i % objects.length]} ${steps[Math.floor(i / objects.length)]}`);
+  const last = names.length - 1;
+  // Successor 0 is the next step; 1–4 skip up to ten ahead; 5–7 go anywhere (rework, jumps).
+  const successors = names.map((_, i) => Array.from({ length: 8 }, (_, k) => (k === 0 ? Math.min(last, i + 1) : k < 5 ? Math.min(last, i + 1 + Math.floor(random() * 10)) : Math.floor(random() * names.length))));
+  return Array.from({ length: caseCount }, () => {
+    let at = Math.floor(random() * random() * 6);
+    const trace = [at];
+    while (trace.length < 60) {
+      if (random() < 0.04 && trace.length > 3) break;
+      // Geometric choice: the next step most often, the jumps rarely.
+      at = successors[at]?.[Math.min(7, Math.floor(-Math.log(1 - random()) * 2.2))] ?? last;
+      trace.push(at);
+      if (at === last && random() < 0.8) break;
+    }
+    return { activities: trace.map((i) => names[i] as string), gaps: trace.map(() => Math.round(600 + random() * random() * 5 * 86400)) };
+  });
+}
+
+/** A small seeded pseudo-random generator (mulberry32): the same numbers on every run. */
+function mulberry32(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,190 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFile } from '../../ingest/index.ts';
+import { openStore } from '../../mining/index.ts';
+import { closeStore } from '../../store/db.ts';
+import { realLog } from '../../test-support/real-logs.ts';
+import { denseCases } from '../lib/process-map/layout/test-maps.ts';
+import { launchChromium, startServer, type DemoServer } from './demo-server.ts';
+
+// Maps of large logs in a real Chromium: a dense 50-activity log made here (seeded, ~330
+// transitions, like the BPIC 2020 permit log) and two real ones, served by `waybill serve`.
+const DENSE = 'dense-50';
+const REAL = { 'request-for-payment': 'bpic2020_RequestForPayment.xes.gz', bpic2012: 'bpic2012.xes.gz' } as const;
+/** The Paths settings swept; the slider's smallest step is 5%. */
+const SWEEP = [5, 20, 40, 60, 80, 100];
+/** The issue's bound for laying out the 50-activity map whole. */
+const BOUND_MS = 3000;
+
+let dir: string;
+let server: DemoServer | undefined;
+let browser: Browser | undefined;
+/** Layout times measured in the page, printed at the end: log → paths setting → milliseconds. */
+const measured: Record<string, Record<number, number>> = {};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'waybill-layout-'));
+  const db = join(dir, 'waybill.duckdb');
+  const store = await openStore(db);
+  await ingestFile(store, writeDenseLog(join(dir, `${DENSE}.csv`)), { name: DENSE });
+  for (const [name, file] of Object.entries(REAL)) await ingestFile(store, realLog(file), { name });
+  await closeStore(db);
+  server = await startServer(db);
+  browser = await launchChromium();
+  mkdirSync('test-results', { recursive: true });
+});
+
+afterAll(async () => {
+  console.log(`process-map layout times (ms) by Paths %:\n${JSON.stringify(measured, null, 1)}`);
+  writeFileSync('test-results/process-map-layout-times.json', JSON.stringify(measured, null, 2));
+  await browser?.close();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The dense log as a CSV: case, activity, timestamp (each case starts an hour after the previous one). */
+function writeDenseLog(path: string): string {
+  const rows = ['case_id,activity,timestamp'];
+  denseCases().forEach(({ activities, gaps = [] }, index) => {
+    let at = Date.UTC(2024, 0, 1) + index * 3_600_000;
+    activities.forEach((activity, i) => {
+      rows.push(`c${index},${activity},${new Date(at).toISOString()}`);
+      at += (gaps[i] ?? 3600) * 1000;
+    });
+  });
+  writeFileSync(path, `${rows.join('\n')}\n`);
+  return path;
+}
+
+interface LayoutEntry {
+  duration: number;
+  startTime: number;
+  detail: { activities: number; paths: number; mode: string; problem: string | null; stale: boolean };
+}
+
+/**
+ * A page that records a heartbeat every 20 ms, so a test can tell whether the main thread
+ * ever stalled, and notes whether it ever said it was laying out.
+ */
+async function newPage(): Promise<Page> {
+  const page = await (browser as Browser).newPage({ viewport: { width: 1440, height: 1000 } });
+  await page.addInitScript(() => {
+    const probe = window as unknown as { beats: number[]; sawLayingOut: boolean };
+    probe.beats = [];
+    probe.sawLayingOut = false;
+    setInterval(() => {
+      probe.beats.push(performance.now());
+      probe.sawLayingOut ||= document.querySelector('[role=status]')?.textContent?.includes('Laying out') ?? false;
+    }, 20);
+  });
+  return page;
+}
+
+const sawLayingOut = (page: Page) => page.evaluate(() => (window as unknown as { sawLayingOut: boolean }).sawLayingOut);
+
+async function layouts(page: Page): Promise<LayoutEntry[]> {
+  return page.evaluate(() => performance.getEntriesByName('process-map-layout').map((entry) => ({ duration: entry.duration, startTime: entry.startTime, detail: (entry as PerformanceMeasure).detail })));
+}
+
+/** Waits for layout number `count` (1-based) to end and for the map to be drawn, and returns it. */
+async function nextLayout(page: Page, count: number): Promise<LayoutEntry> {
+  await expect.poll(async () => (await layouts(page)).length, { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(count);
+  const entry = (await layouts(page))[count - 1] as LayoutEntry;
+  await expect.poll(() => page.locator('[data-testid=process-map-chart] svg text').count(), { timeout: 30_000 }).toBeGreaterThan(entry.detail.activities);
+  return entry;
+}
+
+/** The longest the main thread went without a heartbeat between two moments. */
+async function longestStall(page: Page, from: number, to: number): Promise<number> {
+  return page.evaluate(
+    ([start, end]) => {
+      const beats = [start, ...(window as unknown as { beats: number[] }).beats.filter((beat) => beat > start && beat < end), end];
+      return Math.max(...beats.slice(1).map((beat, i) => beat - (beats[i] as number)));
+    },
+    [from, to] as const,
+  );
+}
+
+async function setPaths(page: Page, percent: number): Promise<void> {
+  await page.getByRole('slider').fill(String(percent));
+  await page.waitForURL(new RegExp(`[?&]paths=${percent}(&|$)`));
+}
+
+describe('maps of large logs', () => {
+  it(`lays out the 50-activity map at Paths 100% within ${BOUND_MS / 1000} s, in a worker, and draws every activity`, async () => {
+    const page = await newPage();
+    await page.goto(`${server?.url}/logs/${DENSE}?paths=100`);
+    const layout = await nextLayout(page, 1);
+    // The page said it was working while ELK ran.
+    expect(await sawLayingOut(page)).toBe(true);
+    expect(layout.detail).toMatchObject({ activities: 50, paths: 385, mode: 'layered', problem: null });
+    measured[`${DENSE}, opened at 100%`] = { 100: Math.round(layout.duration) };
+    expect(layout.duration).toBeLessThanOrEqual(BOUND_MS);
+    // The main thread kept beating while the layout ran: ELK works in its worker.
+    expect(await longestStall(page, layout.startTime, layout.startTime + layout.duration)).toBeLessThan(500);
+    const texts = await page.locator('[data-testid=process-map-chart] svg text').allTextContents();
+    for (const name of ['Permit SUBMITTED by', 'Clearing REJECTED by MISSING']) expect(texts.join(' ')).toContain(name);
+    await expect(page.getByTestId('curved-paths').textContent()).resolves.toMatch(/rarest paths are drawn as curves/);
+    await page.screenshot({ path: 'test-results/process-map-dense-100.png', fullPage: true });
+    await page.close();
+  });
+
+  for (const log of [DENSE, ...Object.keys(REAL)]) {
+    it(`draws ${log} at every Paths setting (${SWEEP.join(', ')} %)`, async () => {
+      const page = await newPage();
+      await page.goto(`${server?.url}/logs/${log}?paths=${SWEEP[0]}`);
+      let count = 1;
+      for (const percent of SWEEP) {
+        if (percent !== SWEEP[0]) {
+          await setPaths(page, percent);
+          count++;
+        }
+        const layout = await nextLayout(page, count);
+        expect(layout.detail.problem, `${log} at ${percent}%`).toBeNull();
+        (measured[log] ??= {})[percent] = Math.round(layout.duration);
+        expect(await longestStall(page, layout.startTime, layout.startTime + layout.duration)).toBeLessThan(500);
+        if (percent === 100) await page.screenshot({ path: `test-results/process-map-${log}-100.png`, fullPage: true });
+      }
+      // Reached with the slider, the whole map keeps the same bound.
+      if (log === DENSE) expect(measured[DENSE]?.[100]).toBeLessThanOrEqual(BOUND_MS);
+      await page.close();
+    });
+  }
+});
+
+describe('when ELK cannot lay the map out', () => {
+  it('says so and draws the map simply when the layout engine fails', async () => {
+    const page = await newPage();
+    // A worker that answers every request with an error, as ELK does when it overflows its stack.
+    await page.route('**/elk-worker*.js', (route) =>
+      route.fulfill({ contentType: 'text/javascript', body: 'self.onmessage = (event) => self.postMessage({ id: event.data.id, error: { message: "Maximum call stack size exceeded" } });' }),
+    );
+    await page.goto(`${server?.url}/logs/${DENSE}?paths=100`);
+    const layout = await nextLayout(page, 1);
+    expect(layout.detail).toMatchObject({ mode: 'simple', problem: 'failed', paths: 385 });
+    await expect(page.getByTestId('layout-problem').textContent()).resolves.toMatch(/could not be laid out, so it is drawn\s+simply/);
+    const texts = await page.locator('[data-testid=process-map-chart] svg text').allTextContents();
+    expect(texts.join(' ')).toContain('Permit SUBMITTED by');
+    await page.screenshot({ path: 'test-results/process-map-dense-fallback.png', fullPage: true });
+    await page.close();
+  });
+
+  it('says so and draws the map simply when the layout runs out of time', async () => {
+    const page = await newPage();
+    // A worker that never answers: the budget runs out.
+    await page.route('**/elk-worker*.js', (route) => route.fulfill({ contentType: 'text/javascript', body: 'self.onmessage = () => {};' }));
+    await page.goto(`${server?.url}/logs/request-for-payment?paths=100`);
+    const layout = await nextLayout(page, 1);
+    expect(await sawLayingOut(page)).toBe(true);
+    expect(layout.detail).toMatchObject({ mode: 'simple', problem: 'timeout' });
+    await expect(page.getByTestId('layout-problem').textContent()).resolves.toMatch(/took longer than 8 s to lay out/);
+    // The page stayed usable meanwhile and after: the view switch still answers.
+    await page.getByText('Performance', { exact: true }).click();
+    await page.waitForURL(/view=performance/);
+    await page.screenshot({ path: 'test-results/process-map-timeout-fallback.png', fullPage: true });
+    await page.close();
+  });
+});
