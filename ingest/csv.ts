@@ -109,12 +109,13 @@ async function stageUtf8(connection: DuckDBConnection, path: string, file: strin
 
 /**
  * The first rows as the file writes them (text, NULL when blank), for the mapping
- * decision. Malformed rows are skipped here; the load reports them.
+ * decision. Malformed rows are skipped here; the load reports them. One thread:
+ * a parallel scan would read far more than the head.
  */
 async function firstRows(connection: DuckDBConnection, source: string, dialect: string, width: number, file: string): Promise<(string | null)[][]> {
   const columns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   try {
-    const reader = await connection.runAndReadAll(`SELECT * FROM read_csv(${source}, ${dialect}, auto_detect = false, columns = {${columns}}, ignore_errors = true) LIMIT ${MAPPING_SAMPLE_ROWS}`);
+    const reader = await connection.runAndReadAll(`SELECT * FROM read_csv(${source}, ${dialect}, auto_detect = false, columns = {${columns}}, ignore_errors = true, parallel = false) LIMIT ${MAPPING_SAMPLE_ROWS}`);
     return reader.getRowsJS() as (string | null)[][];
   } catch (error) {
     throw csvError(file, error);

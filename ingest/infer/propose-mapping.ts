@@ -276,8 +276,8 @@ export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[],
     return settled && { ...settled, score: settled.confidence };
   };
 
-  // Case: the best single column, or a pair of id-like columns when no single one is plausible.
-  let caseRanked = rank(singles.filter(free).map((p) => scoreCase(p, n, nameCue('case', p.columns[0]!))));
+  // Case: the best single column, or a pair of id-like columns when no single one is plausible. A given role is not ranked.
+  let caseRanked = fixed.case ? [] : rank(singles.filter(free).map((p) => scoreCase(p, n, nameCue('case', p.columns[0]!))));
   if (!fixed.case && (caseRanked[0]?.score ?? 0) < 0.4) {
     // Only columns named like identifiers are paired (an order number restarting per plant, say).
     const idLike = singles.filter(free).filter((p) => (isTextual(p) || p.type?.type === 'BIGINT') && p.distinct > 1 && nameCue('case', p.columns[0]!).score > 0);
@@ -305,7 +305,7 @@ export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[],
   const lifecycleRanked = rank(singles.filter(free).map(scoreLifecycle));
   const lifecycleChoice = given('lifecycle') ?? (lifecycleRanked[0] && lifecycleRanked[0].score >= 0.5 ? lifecycleRanked[0] : undefined);
   lifecycleChoice?.columns.forEach((c) => used.add(c));
-  const activitySingles = singles.filter(free).filter((p) => nameCue('resource', p.columns[0]!).score < 0.8);
+  const activitySingles = fixed.activity ? [] : singles.filter(free).filter((p) => nameCue('resource', p.columns[0]!).score < 0.8);
   const activitySinglesScored = activitySingles.map((p) => scoreActivity(p, nameCue('activity', p.columns[0]!), cases));
   const bestSingle = rank(activitySinglesScored)[0];
   // Pairs of categorical columns whose combination tells more events apart than either column alone.
@@ -326,7 +326,7 @@ export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[],
   const activityChoice = given('activity') ?? (activityRanked[0] && activityRanked[0].score >= 0.25 ? activityRanked[0] : undefined);
   activityChoice?.columns.forEach((c) => used.add(c));
 
-  const resourceRanked = rank(singles.filter(free).map((p) => scoreResource(p, cases)));
+  const resourceRanked = fixed.resource ? [] : rank(singles.filter(free).map((p) => scoreResource(p, cases)));
   const resourceChoice = given('resource') ?? (resourceRanked[0] && resourceRanked[0].score >= 0.3 ? resourceRanked[0] : undefined);
   resourceChoice?.columns.forEach((c) => used.add(c));
 
