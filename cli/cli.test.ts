@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixture } from '../test-support/fixture-log.ts';
+import { DAY_FIRST_CSV, TIED_TIMES_CSV } from '../test-support/mapping-fixtures.ts';
 import { tempStore } from '../test-support/temp-store.ts';
 import { waybill } from '../test-support/waybill-cli.ts';
 import { createApi } from '../web/api/index.ts';
@@ -68,6 +69,24 @@ describe('waybill CLI', () => {
     const linked = await waybill(['ingest', good, '--name', 'a@b', '--object', 'case=case_id', '--db', db]);
     expect(linked.stderr).toContain('"@" is reserved for case notions');
     expect((await waybill(['logs', '--json', '--db', db])).stdout).not.toContain('@');
+  });
+
+  it('loads a file whose timestamp it tells by the values, printing the mapping and the flags; names the candidates when it cannot tell', async () => {
+    const ingested = await waybill(['ingest', writeFixture(dir, 'visits.csv', DAY_FIRST_CSV), '--db', db]);
+    expect(ingested.code, ingested.stderr).toBe(0);
+    expect(ingested.stdout).toMatch(/^case\s+CaseID\s+by its name\s+--case COLUMN$/m);
+    expect(ingested.stdout).toMatch(/^activity\s+Activity\s+by its name\s+--activity COLUMN$/m);
+    expect(ingested.stdout).toMatch(/^timestamp\s+Start Time\s+from its values, \d+ % sure; day-first dates\s+--timestamp COLUMN$/m);
+    expect(ingested.stdout).toMatch(/^resource\s+User\s+by its name\s+--resource COLUMN$/m);
+    expect(ingested.stdout).toContain('Times without a UTC offset are read as UTC; change with --timezone ZONE');
+    expect(ingested.stdout).toMatch(/\nLoaded "visits": 8 events, 3 cases, 4 activities, 3 variants in [\d.]+ s\n$/);
+
+    const plan = writeFixture(dir, 'plan.csv', TIED_TIMES_CSV);
+    const tied = await waybill(['ingest', plan, '--db', db]);
+    expect(tied).toMatchObject({ code: 1, stdout: '' });
+    expect(tied.stderr).toMatch(/plan\.csv: cannot tell which column is the timestamp; .*The timestamp could as well be "(Planned|Actual)" \(\d+ %\) or "(Planned|Actual)" \(\d+ %\); name it with --timestamp COLUMN\n$/);
+    const named = await waybill(['ingest', plan, '--timestamp', 'Actual', '--db', db]);
+    expect(named.stdout).toMatch(/^Loaded "plan": 4 events, 2 cases, 2 activities, 1 variants in/);
   });
 
   // Last: it opens the database in this process, and DuckDB lets one process at a time write a file.

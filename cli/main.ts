@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ingestFile, IngestError, ingestLinkedFiles, parseObjectKeys, previewFile, type IngestProgress, type IngestResult } from '../ingest/index.ts';
+import { ingestFile, IngestError, ingestLinkedFiles, type MappingDecision, parseObjectKeys, previewFile, type IngestProgress, type IngestResult } from '../ingest/index.ts';
 import {
   discoverProcessMap,
   FilterError,
@@ -41,7 +41,7 @@ import {
 import { closeStores, setAsideWal, StoreRecoveryError } from '../store/db.ts';
 import { startProgress } from './progress.ts';
 import { installShutdown } from './shutdown.ts';
-import { printBottlenecks, printBreakdown, printKpis, printReconciliation, printCaseDistribution, printCaseDurations, printExceptionTrends, printMilestones, printTrend, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
+import { formatMapping, printBottlenecks, printBreakdown, printKpis, printReconciliation, printCaseDistribution, printCaseDurations, printExceptionTrends, printMilestones, printTrend, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
 
 const ANALYSES = ['process-map', 'variants', 'case-durations', 'case-distribution', 'milestones', 'duration-breakdown', 'duration-trend', 'queue-aging', 'bottlenecks', 'exceptions', 'kpis', 'touchless-orders', 'reconciliation'];
 
@@ -52,7 +52,9 @@ Usage:
                 [--replace | --append] [--on-bad-rows reject|quarantine] [--timezone ZONE] [--preview]
       --preview shows the columns, first rows and mapping without loading anything; --timezone (IANA, e.g.
       Europe/Berlin) is where naive timestamps were written (default UTC). Dates may be ISO, day- or
-      month-first (told from the data), epoch seconds or milliseconds, or Excel serial days
+      month-first (told from the data), epoch seconds or milliseconds, or Excel serial days. A role without a
+      flag is recognized by its column's name, else decided from the values (then the mapping is printed);
+      when two columns are equally plausible, or none is, ingest names the candidates and asks for the flag
   waybill ingest FILE… --name NAME --object TYPE=COLUMN[[]] …
       links event streams into one object-centric log by business keys, e.g. --object order=order_id
       --object \"order line=order_line_ids[]\" (a column of ;-separated ids); OCEL 2.0 / 1.0 files load as such
@@ -274,10 +276,21 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       const mode = values.replace ? 'replace' : values.append ? 'append' : 'create';
       const started = performance.now();
       const progress = ingestProgress(args[0]!);
-      const result = await ingestFile(store, args[0]!, { name: values.name, mapping, mode, onBadRows, timeZone: values.timezone, onProgress: progress.update }).finally(progress.stop);
+      // A mapping partly decided from the values is shown with the flags that change it, whether the load succeeds or not.
+      let decision: MappingDecision | undefined;
+      const guessed = () => decision !== undefined && Object.values(decision.by).includes('values');
+      const result = await ingestFile(store, args[0]!, { name: values.name, mapping, mode, onBadRows, timeZone: values.timezone, onMapping: (made) => (decision = made), onProgress: progress.update })
+        .finally(progress.stop)
+        .catch((error: unknown) => {
+          if (guessed() && decision!.mapping !== null) console.error(formatMapping(decision!, values.timezone));
+          throw error;
+        });
       const seconds = (performance.now() - started) / 1000;
       if (values.json) console.log(JSON.stringify(result));
-      else console.log(result.caseNotions ? describeObjectLoad(result, seconds) : describeLoad(result, seconds));
+      else {
+        if (guessed()) console.log(formatMapping(decision!, values.timezone));
+        console.log(result.caseNotions ? describeObjectLoad(result, seconds) : describeLoad(result, seconds));
+      }
       return;
     }
     case 'loads': {

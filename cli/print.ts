@@ -1,4 +1,5 @@
-import type { SourcePreview } from '../ingest/index.ts';
+import type { MappingDecision, SourcePreview } from '../ingest/index.ts';
+import type { TimestampKind } from '../ingest/infer/index.ts';
 import type { Bottlenecks, Kpis, Reconciliation, CaseDurationDistribution, CaseDurations, DurationBreakdown, DurationTrend, ExceptionTrends, MilestoneDurations, LoadHistory, LogInfo, ProcessMap, QueueAging, Variants } from '../mining/index.ts';
 import { humanizeSeconds } from '../mining/format.ts';
 import { formatNumber, formatTable } from './table.ts';
@@ -95,21 +96,49 @@ export function printPreview(preview: SourcePreview): void {
   const how = [preview.format, preview.encoding, preview.header === false ? 'no header line' : ''].filter(Boolean).join(', ');
   console.log(`${preview.file} (${how}): ${preview.columns.length} columns\n`);
   console.log(formatTable(preview.columns, preview.sample.map((row) => row.map((v) => (v === null ? '' : v.length > 40 ? `${v.slice(0, 39)}…` : v)))));
-  const { proposal } = preview;
-  const suggested = [['case', proposal.case], ['activity', proposal.activity], ['timestamp', proposal.timestamp], ['start timestamp', proposal.startTimestamp], ['resource', proposal.resource], ['lifecycle', proposal.lifecycle]] as const;
-  console.log('\nWhat the values suggest:');
-  console.log(
-    formatTable(
-      ['role', 'columns', 'confidence', 'why'],
-      suggested.filter(([, p]) => p !== null).map(([role, p]) => [role, p!.columns.join(' + '), `${Math.round(p!.confidence * 100)} %`, p!.reason]),
-    ),
-  );
-  if (preview.mapping === null) {
-    console.log(`\nNo mapping by name: ${preview.problem}`);
-    return;
-  }
-  const roles = Object.entries(preview.mapping).map(([role, column]) => `${role} = ${JSON.stringify(column)}`);
-  console.log(`\nMapping: ${roles.join(', ')}. Load it with \`waybill ingest ${preview.file}\` and the same flags.`);
+  console.log(`\n${formatMapping(preview)}`);
+  const start = preview.proposal.startTimestamp;
+  if (start) console.log(`\nThe values suggest ${start.columns.join(' + ')} as each event's start time (${start.reason}); it is kept as an attribute.`);
+  if (preview.mapping === null) console.log(`\nNo mapping: ${preview.problem}.`);
+  else console.log(`\nLoad it with \`waybill ingest ${preview.file}\` and the same flags.`);
+}
+
+const ROLES = ['case', 'activity', 'timestamp', 'resource', 'lifecycle'] as const;
+const TIME_FORMATS: Record<TimestampKind, string> = {
+  iso: 'ISO 8601 times',
+  'day-first': 'day-first dates',
+  'month-first': 'month-first dates',
+  'year-first': 'year-first dates',
+  'epoch-seconds': 'epoch seconds',
+  'epoch-milliseconds': 'epoch milliseconds',
+  'excel-serial': 'Excel serial days',
+};
+
+/**
+ * The mapping a load uses, for the terminal: each role's column(s), how it was
+ * decided and how sure, the flag that changes it, and the time zone naive times
+ * are read in.
+ */
+export function formatMapping(decision: MappingDecision, timeZone = 'UTC'): string {
+  const { proposal, by } = decision;
+  const rows = ROLES.map((role) => {
+    const proposed = proposal[role];
+    const decided = by[role];
+    const column = decided && proposed ? proposed.columns.join(' + ') : '(none)';
+    const how =
+      decided === 'flag' ? 'named by flag'
+      : decided === 'name' ? 'by its name'
+      : decided === 'values' ? `from its values, ${Math.round(proposed!.confidence * 100)} % sure`
+      : proposed ? `undecided (likeliest ${proposed.columns.join(' + ')}, ${Math.round(proposed.confidence * 100)} %)`
+      : role === 'resource' || role === 'lifecycle' ? 'no column looks like one' : 'undecided';
+    const format = role === 'timestamp' && decided && proposal.timestamp && proposal.timestamp.format.confidence > 0 ? `; ${TIME_FORMATS[proposal.timestamp.format.kind]}` : '';
+    return [role, column, `${how}${format}`, `--${role} COLUMN`];
+  });
+  return [
+    'Mapping:',
+    formatTable(['role', 'column', 'decided', 'change with'], rows),
+    `Times without a UTC offset are read as ${timeZone}; change with --timezone ZONE (e.g. Europe/Berlin).`,
+  ].join('\n');
 }
 
 export function printQueueAging(result: QueueAging): void {

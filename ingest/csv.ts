@@ -3,7 +3,7 @@ import { queryRows } from '../store/db.ts';
 import { quoteLiteral } from '../store/sql.ts';
 import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
-import { type ColumnMapper, mappedColumns } from './mapping.ts';
+import { type ColumnMapper, MAPPING_SAMPLE_ROWS, mappedColumns } from './mapping.ts';
 import { openSource } from './source-file.ts';
 import { sniffEncoding, type TextEncodingName, utf8Copy } from './text-encoding.ts';
 
@@ -48,10 +48,10 @@ export async function stageCsv(connection: DuckDBConnection, path: string, file:
 /** Stages a UTF-8 file (`encoding` says what the user's file was). */
 async function stageUtf8(connection: DuckDBConnection, path: string, file: string, mapColumns: ColumnMapper, encoding: TextEncodingName, keepBadRows: boolean): Promise<StagedSource> {
   const { names, delimiter, header } = await readHeader(path, file);
-  const mapping = mapColumns(names);
-  const mapped = mappedColumns(mapping);
   const dialect = `delim = ${quoteLiteral(delimiter)}, quote = '"', escape = '"', header = ${header}`;
   const source = quoteLiteral(path);
+  const mapping = mapColumns({ columns: names, rows: await firstRows(connection, source, dialect, names.length, file) });
+  const mapped = mappedColumns(mapping);
 
   const sniffTypes = async (sampleAll: boolean): Promise<string[] | undefined> => {
     try {
@@ -105,6 +105,21 @@ async function stageUtf8(connection: DuckDBConnection, path: string, file: strin
     }
   }
   return { file, format: 'csv', encoding, header, columns: names, mapping, linesOf: (eventNos) => recordLines(path, eventNos, header) };
+}
+
+/**
+ * The first rows as the file writes them (text, NULL when blank), for the mapping
+ * decision. Malformed rows are skipped here; the load reports them. One thread:
+ * a parallel scan would read far more than the head.
+ */
+async function firstRows(connection: DuckDBConnection, source: string, dialect: string, width: number, file: string): Promise<(string | null)[][]> {
+  const columns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  try {
+    const reader = await connection.runAndReadAll(`SELECT * FROM read_csv(${source}, ${dialect}, auto_detect = false, columns = {${columns}}, ignore_errors = true, parallel = false) LIMIT ${MAPPING_SAMPLE_ROWS}`);
+    return reader.getRowsJS() as (string | null)[][];
+  } catch (error) {
+    throw csvError(file, error);
+  }
 }
 
 /** Rows of a source that cannot be read at all (wrong number of fields, a broken quote): their line, what is wrong, and the line's text. */

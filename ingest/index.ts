@@ -11,11 +11,11 @@ import { type BadRowPolicy, type LogSummary, type StagedSource, stageEvents, sto
 import { detectFormat, defaultLogName, stageSource, type SourceFormat } from './stage.ts';
 import { sha256File } from './source-file.ts';
 import { IngestError } from './errors.ts';
-import { mapperFor, type MappingOverrides } from './mapping.ts';
+import { mapperFor, type MappingDecision, type MappingOverrides } from './mapping.ts';
 
 export { COMMAND_LINE, IngestError, type Remedy, type RemedyWording } from './errors.ts';
 export { checkLogName, logNameProblem } from './loads.ts';
-export type { ColumnMapping, MappingOverrides } from './mapping.ts';
+export { decideMapping, type ColumnMapping, type DecidedBy, type MappingDecision, type MappingOverrides } from './mapping.ts';
 export type { BadRowPolicy, LogSummary } from './build-log.ts';
 export { defaultLogName, detectFormat, type SourceFormat };
 export { previewFile, type SourcePreview } from './preview.ts';
@@ -43,6 +43,8 @@ export interface IngestOptions {
   source?: string;
   /** The file as the user knows it, named by errors and quarantined rows; default the path as given (an upload names its file, not where it lies on the server). */
   shownAs?: string;
+  /** Told how the columns are mapped (each role's column, how it was decided, how sure) once the source's first rows are read; not for object-centric files. */
+  onMapping?: (decision: MappingDecision) => void;
   /** Told now and then how far the load is: reading the source (fraction of it read), then storing the log. */
   onProgress?: (progress: IngestProgress) => void;
   /** Runs inside the load's transaction after the log is stored (a job records its watermark here, so both commit or neither). */
@@ -105,7 +107,8 @@ export async function ingestFile(store: Store, given: string, options: IngestOpt
         const { percentage } = connection.progress;
         if (percentage >= 0) onProgress({ phase: 'reading', fraction: Math.min(1, percentage / 100) });
       }, PROGRESS_MS);
-      const [sha256, source] = await Promise.all([sha256File(path), stageSource(connection, format, path, file, mapperFor(mapping, file), options.onBadRows === 'quarantine')]).finally(() => clearInterval(poll));
+      const mapper = mapperFor(mapping, file, options.onMapping);
+      const [sha256, source] = await Promise.all([sha256File(path), stageSource(connection, format, path, file, mapper, options.onBadRows === 'quarantine')]).finally(() => clearInterval(poll));
       onProgress?.({ phase: 'reading', fraction: 1 });
       try {
         return await loadStaged(connection, source, { path, name, mode, sha256, options });

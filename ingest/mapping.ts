@@ -1,8 +1,9 @@
 import { IngestError } from './errors.ts';
+import { type FixedRoles, type MappingProposal, type MappingSample, proposeMapping, type Role, type RoleProposal } from './infer/index.ts';
 
 /**
  * Which source columns play the roles of a case-based event log. Explicit flags
- * win; otherwise the XES/PM4Py names, then common ERP names, are recognized.
+ * win; then the XES/PM4Py names and common ERP names; then the values (see `decideMapping`).
  */
 export interface ColumnMapping {
   /** One column, or several whose values are joined into one (an order number and a line number make an order line). */
@@ -30,12 +31,46 @@ export function describeColumns(column: string | readonly string[]): string {
   return columnsOf(column).join(' + ');
 }
 
-/** Chooses the mapping once a source's column names are known (staging calls it). */
-export type ColumnMapper = (columns: readonly string[]) => ColumnMapping;
+/** How many first rows of a source the mapping decision looks at: enough for cases to repeat. */
+export const MAPPING_SAMPLE_ROWS = 1_000;
 
-/** The mapper ingest uses: explicit flags, then recognized names; throws naming the columns when a role is not found. */
-export function mapperFor(overrides: MappingOverrides, file: string): ColumnMapper {
-  return (columns) => resolveMapping(columns, overrides, file);
+/**
+ * Chooses the mapping once a source's column names and first rows (every value
+ * as text, at most MAPPING_SAMPLE_ROWS) are known; staging calls it.
+ */
+export type ColumnMapper = (sample: MappingSample) => ColumnMapping;
+
+/** How a role was decided: named by the caller (a flag, the upload form), by a column name Waybill knows, or from the values. */
+export type DecidedBy = 'flag' | 'name' | 'values';
+
+/**
+ * The one mapping decision, shared by `waybill ingest`, the upload preview and
+ * every load: each role with its column(s), confidence and reason
+ * (`proposal`), how it was decided (`by`), and the mapping a load uses — null
+ * when a required role is undecidable, which `problem` explains naming the
+ * candidate columns.
+ */
+export interface MappingDecision {
+  mapping: ColumnMapping | null;
+  problem: string | null;
+  by: Partial<Record<Role, DecidedBy>>;
+  /** The proposal around the settled roles: a role's confidence and reason, runner-ups, typed attributes. */
+  proposal: MappingProposal;
+}
+
+/**
+ * The mapper ingest uses: `decideMapping`, throwing an error that names the
+ * undecidable roles, their candidates and the flags that settle them. `decided`
+ * is told the decision (a load reports the mapping it used).
+ */
+export function mapperFor(overrides: MappingOverrides, file: string, decided?: (decision: MappingDecision) => void): ColumnMapper {
+  return (sample) => {
+    const decision = decideMapping(sample, overrides, file);
+    decided?.(decision);
+    if (decision.mapping !== null) return decision.mapping;
+    const open = REQUIRED.filter((role) => decision.by[role] === undefined);
+    throw new IngestError(file, decision.problem!, undefined, undefined, undefined, { remedy: { option: 'mapping', roles: open } });
+  };
 }
 
 // Checked in order: the first candidate present wins. Compared case-insensitively.
@@ -48,16 +83,29 @@ const CANDIDATES: Record<keyof ColumnMapping, readonly string[]> = {
 };
 
 const REQUIRED = ['case', 'activity', 'timestamp'] as const;
+const LOOKS = { case: 'a case id', activity: 'an activity name', timestamp: 'a timestamp' } as const;
+const ROLES = [...REQUIRED, 'resource', 'lifecycle'] as const;
+/** A role is decided from the values only with at least this confidence … */
+const MIN_CONFIDENCE = 0.3;
+/** … and this far ahead of the runner-up; closer, two columns are equally plausible. */
+const TIE_MARGIN = 0.03;
 
 /**
- * Resolves the mapping for a source with these column names. Throws with the
- * available columns listed when a required role can be neither found nor guessed.
+ * Decides the mapping of a source from its column names and first rows: roles
+ * named in `overrides` first (`a+b` combines columns), then the XES/PM4Py and
+ * common ERP names, then what the values suggest (`proposeMapping`, around the
+ * roles already settled). A required role the values leave open — no column
+ * plausible enough, or two equally plausible — makes the mapping null. Throws
+ * only for an override that names no column.
  */
-export function resolveMapping(columns: readonly string[], overrides: MappingOverrides, file: string): ColumnMapping {
+export function decideMapping(sample: MappingSample, overrides: MappingOverrides, file: string): MappingDecision {
+  const { columns } = sample;
   const byLower = new Map<string, string>();
   for (const column of columns) if (!byLower.has(column.toLowerCase())) byLower.set(column.toLowerCase(), column);
   const chosen = new Set<string>();
-  const pick = (role: keyof ColumnMapping): string | string[] | undefined => {
+  const fixed: FixedRoles = {};
+  const by: Partial<Record<Role, DecidedBy>> = {};
+  const pick = (role: Role): void => {
     const explicit = overrides[role];
     if (explicit !== undefined) {
       // `a+b` combines columns a and b, unless a column is named that way.
@@ -67,34 +115,59 @@ export function resolveMapping(columns: readonly string[], overrides: MappingOve
         chosen.add(part);
       }
       if (parts.length > 1 && role !== 'case' && role !== 'activity') throw new IngestError(file, `the ${role} is one column; only the case and the activity may combine several`, undefined, undefined, undefined, { remedy: { option: 'mapping', roles: [role] } });
-      return parts.length === 1 ? parts[0]! : parts;
+      fixed[role] = { columns: parts, confidence: 1, reason: `${describeColumns(parts)} was named as the ${role}` };
+      by[role] = 'flag';
+      return;
     }
     for (const candidate of CANDIDATES[role]) {
       const column = byLower.get(candidate);
       if (column !== undefined && !chosen.has(column)) {
         chosen.add(column);
-        return column;
+        fixed[role] = { columns: [column], confidence: 1, reason: `'${column}' is a name Waybill knows for the ${role}` };
+        by[role] = 'name';
+        return;
       }
     }
-    return undefined;
   };
   // Required roles first, so an optional role never takes a column a required one needs.
-  const found: Partial<Record<keyof ColumnMapping, string | string[]>> = {};
-  for (const role of REQUIRED) found[role] = pick(role);
-  found.resource = pick('resource');
-  found.lifecycle = pick('lifecycle');
-  const missing = REQUIRED.filter((role) => found[role] === undefined);
-  if (missing.length > 0) {
-    throw new IngestError(file, `cannot tell which column is the ${missing.join(', ')}; columns are ${listColumns(columns)}`, undefined, undefined, undefined, {
-      remedy: { option: 'mapping', roles: missing },
-    });
+  for (const role of ROLES) pick(role);
+  const proposal = proposeMapping(sample, undefined, fixed);
+
+  const open: (typeof REQUIRED)[number][] = [];
+  for (const role of REQUIRED) {
+    if (by[role] !== undefined) continue;
+    const best = proposal[role];
+    const runnerUp = proposal.alternatives[role][0];
+    if (best !== null && best.confidence >= MIN_CONFIDENCE && (runnerUp === undefined || best.confidence - runnerUp.confidence >= TIE_MARGIN)) by[role] = 'values';
+    else open.push(role);
   }
-  const mapping: ColumnMapping = { case: found.case!, activity: found.activity!, timestamp: found.timestamp as string };
-  if (found.resource !== undefined) mapping.resource = found.resource as string;
-  if (found.lifecycle !== undefined) mapping.lifecycle = found.lifecycle as string;
-  return mapping;
+  // Optional roles take what the values suggest; left open, they are simply not mapped.
+  for (const role of ['resource', 'lifecycle'] as const) if (by[role] === undefined && proposal[role] !== null) by[role] = 'values';
+
+  if (open.length > 0) {
+    const settled = new Set(ROLES.flatMap((role) => (by[role] === undefined ? [] : (proposal[role]?.columns ?? []))));
+    const left = columns.filter((c) => !settled.has(c));
+    const doubts = open.map((role) => {
+      const best = proposal[role] ?? proposal.alternatives[role][0];
+      if (best === undefined) return `no column looks like ${LOOKS[role]}`;
+      if (best.confidence < MIN_CONFIDENCE) return `the likeliest ${role}, ${quoted(best)}, is only ${percent(best)} sure`;
+      const tied = [best, ...proposal.alternatives[role].filter((a) => best.confidence - a.confidence < TIE_MARGIN)];
+      return `the ${role} could as well be ${tied.map((c) => `${quoted(c)} (${percent(c)})`).join(' or ')}`;
+    });
+    const unmapped = settled.size > 0 && left.length > 0 && doubts.some((d) => d.startsWith('no column')) ? `; the columns not mapped yet are ${listColumns(left)}` : '';
+    return { mapping: null, problem: `cannot tell which column is the ${open.join(', ')}; columns are ${listColumns(columns)}. ${capitalize(doubts.join('; '))}${unmapped}`, by, proposal };
+  }
+  const single = (role: RoleProposal): string | string[] => (role.columns.length === 1 ? role.columns[0]! : role.columns);
+  const mapping: ColumnMapping = { case: single(proposal.case!), activity: single(proposal.activity!), timestamp: proposal.timestamp!.columns[0]! };
+  if (by.resource !== undefined) mapping.resource = proposal.resource!.columns[0]!;
+  if (by.lifecycle !== undefined) mapping.lifecycle = proposal.lifecycle!.columns[0]!;
+  return { mapping, problem: null, by, proposal };
 }
 
 function listColumns(columns: readonly string[]): string {
   return columns.map((c) => JSON.stringify(c)).join(', ');
 }
+
+const quoted = (role: RoleProposal): string => role.columns.map((c) => JSON.stringify(c)).join(' + ');
+const percent = (role: RoleProposal): string => `${Math.round(role.confidence * 100)} %`;
+const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

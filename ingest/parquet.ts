@@ -3,7 +3,7 @@ import { queryRows } from '../store/db.ts';
 import { quoteIdent, quoteLiteral } from '../store/sql.ts';
 import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
-import type { ColumnMapper } from './mapping.ts';
+import { type ColumnMapper, MAPPING_SAMPLE_ROWS } from './mapping.ts';
 
 /**
  * Loads a Parquet file into the temporary table `raw` with DuckDB's built-in
@@ -20,7 +20,8 @@ export async function stageParquet(connection: DuckDBConnection, path: string, f
     throw new IngestError(file, 'cannot read as Parquet', undefined, undefined, undefined, { detail: (error instanceof Error ? error.message : String(error)).split('\n')[0] });
   }
   const names = described.map((row) => row.column_name);
-  const mapping = mapColumns(names);
+  const head = await connection.runAndReadAll(`SELECT ${names.map((name) => `CAST(${quoteIdent(name)} AS VARCHAR)`).join(', ')} FROM ${source} LIMIT ${MAPPING_SAMPLE_ROWS}`);
+  const mapping = mapColumns({ columns: names, rows: head.getRowsJS() as (string | null)[][] });
   await connection.run(`CREATE OR REPLACE TEMP TABLE raw AS SELECT ${names.map((name, i) => `${quoteIdent(name)} AS c${i}`).join(', ')} FROM ${source}`);
   return {
     file,

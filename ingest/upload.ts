@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Store } from '../store/db.ts';
@@ -15,7 +15,10 @@ import { contentProblem, detectFormat } from './stage.ts';
 /**
  * Uploaded files: streamed to disk (never held in memory) under a size limit,
  * previewed, and loaded on confirmation in the background with progress a page
- * can follow. Each upload lives in `<dir>/<id>/<file name>`.
+ * can follow. Each upload lives in `<dir>/<id>/<file name>`, its status beside it
+ * in `.state.json` (an upload's name never starts with a dot), so a restarted
+ * server knows which uploads are loaded, which failed and why, and which were
+ * cut off mid-load. A failed upload may be loaded again with other options.
  */
 
 /** The default upload size limit: 2 GiB. */
@@ -95,7 +98,13 @@ export interface UploadState {
 interface Upload extends UploadState {
   path: string;
   listeners: Set<(state: UploadState) => void>;
+  /** The last write of `.state.json`; writes are chained so the file ends with the last status. */
+  saved: Promise<void>;
 }
+
+const STATE_FILE = '.state.json';
+/** What a load cut off by a restart (or a crash) of the server leaves: nothing stored, as every load is one transaction. */
+const INTERRUPTED = 'the server stopped before this load finished; nothing was stored. Load it again.';
 
 /** The uploads of one server process. */
 export class Uploads {
@@ -130,7 +139,7 @@ export class Uploads {
       await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), counter, createWriteStream(path));
       await checkContent(path, file);
       const preview = await previewFile(path, file);
-      const upload: Upload = { upload: id, file, bytes, status: 'uploaded', progress: null, result: null, error: null, path, listeners: new Set() };
+      const upload: Upload = { upload: id, file, bytes, status: 'uploaded', progress: null, result: null, error: null, path, listeners: new Set(), saved: Promise.resolve() };
       this.uploads.set(id, upload);
       return { state: snapshot(upload), preview };
     } catch (error) {
@@ -146,7 +155,8 @@ export class Uploads {
 
   /**
    * Starts loading the upload with `options` and returns at once; progress and
-   * the outcome are in its state (and told to `follow` listeners).
+   * the outcome are in its state (and told to `follow` listeners). An upload
+   * that failed may be loaded again, with other options, without sending it again.
    */
   async load(store: Store, id: string, options: Omit<IngestOptions, 'onProgress' | 'inTransaction'>): Promise<UploadState> {
     const upload = await this.find(id);
@@ -156,8 +166,10 @@ export class Uploads {
     checkLogName(name, upload.file, options.mode);
     upload.status = 'loading';
     upload.error = null;
+    upload.result = null;
     upload.progress = { phase: 'reading', fraction: 0 };
     this.tell(upload);
+    await this.save(upload);
     ingestFile(store, upload.path, {
       source: `upload ${upload.file}`,
       shownAs: upload.file,
@@ -172,11 +184,13 @@ export class Uploads {
         upload.status = 'loaded';
         upload.result = result;
         this.tell(upload);
+        void this.save(upload);
       },
       (error: unknown) => {
         upload.status = 'failed';
         upload.error = browserMessage(error);
         this.tell(upload);
+        void this.save(upload);
       },
     );
     return snapshot(upload);
@@ -187,6 +201,13 @@ export class Uploads {
     const upload = await this.find(id);
     upload.listeners.add(listener);
     return () => upload.listeners.delete(listener);
+  }
+
+  /** Writes the upload's status beside its file. A failed write loses only what a restart would remember; the running server keeps the state. */
+  private save(upload: Upload): Promise<void> {
+    const { status, result, error } = upload;
+    upload.saved = upload.saved.then(() => writeFile(join(dirname(upload.path), STATE_FILE), JSON.stringify({ status, result, error }))).catch(() => undefined);
+    return upload.saved;
   }
 
   private tell(upload: Upload): void {
@@ -200,10 +221,13 @@ export class Uploads {
     // Uploaded before a restart: the file is still there, waiting to be loaded.
     if (!/^[0-9a-f-]{36}$/.test(id)) throw new UploadError(404, `no upload ${JSON.stringify(id)}`);
     const folder = join(this.dir, id);
-    const [file] = await readdir(folder).catch(() => []);
+    const file = (await readdir(folder).catch(() => [])).find((name) => !name.startsWith('.'));
     if (file === undefined) throw new UploadError(404, `no upload ${JSON.stringify(id)}`);
     const path = join(folder, file);
-    const upload: Upload = { upload: id, file, bytes: (await stat(path)).size, status: 'uploaded', progress: null, result: null, error: null, path, listeners: new Set() };
+    const saved = await readSavedState(join(folder, STATE_FILE));
+    const upload: Upload = { upload: id, file, bytes: (await stat(path)).size, status: 'uploaded', progress: null, result: null, error: null, ...saved, path, listeners: new Set(), saved: Promise.resolve() };
+    // A load under way when the server stopped was rolled back with it.
+    if (upload.status === 'loading') Object.assign(upload, { status: 'failed', error: INTERRUPTED });
     this.uploads.set(id, upload);
     return upload;
   }
@@ -227,6 +251,16 @@ async function checkContent(path: string, file: string): Promise<void> {
   if (MULTIPART.test(head.toString('latin1'))) throw formPostError();
   const problem = await contentProblem(path, detectFormat(file)!);
   if (problem !== undefined) throw new UploadError(415, `${file} ${problem}`);
+}
+
+/** What `.state.json` says of an upload; nothing when it is missing or unreadable (then the upload counts as not loaded). */
+async function readSavedState(path: string): Promise<Partial<Pick<UploadState, 'status' | 'result' | 'error'>>> {
+  try {
+    const { status, result, error } = JSON.parse(await readFile(path, 'utf8')) as Partial<UploadState>;
+    return status === 'loading' || status === 'loaded' || status === 'failed' ? { status, result: result ?? null, error: error ?? null } : {};
+  } catch {
+    return {};
+  }
 }
 
 function snapshot({ upload, file, bytes, status, progress, result, error }: Upload): UploadState {

@@ -3,7 +3,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { queryRows } from '../store/db.ts';
 import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
-import { type ColumnMapper, mappedColumns } from './mapping.ts';
+import { type ColumnMapper, MAPPING_SAMPLE_ROWS, mappedColumns } from './mapping.ts';
 import { streamText } from './source-file.ts';
 
 /** XES attribute elements and the DuckDB type each value is stored as. */
@@ -62,12 +62,13 @@ export async function stageXes(connection: DuckDBConnection, path: string, file:
     if (other !== undefined) throw new IngestError(file, `attribute keys ${JSON.stringify(other)} and ${JSON.stringify(key)} differ only in case; Waybill's columns cannot tell them apart`);
     byLower.set(key.toLowerCase(), key);
   }
-  const mapping = mapColumns(columns);
+  const series = columns.map((c) => buffer.columns.get(c)!.values);
+  const head = Array.from({ length: Math.min(buffer.rows, MAPPING_SAMPLE_ROWS) }, (_, r) => series.map((values) => values[r] ?? null));
+  const mapping = mapColumns({ columns, rows: head });
   await connection.run(`CREATE OR REPLACE TEMP TABLE raw (${columns.map((_, i) => `c${i} VARCHAR, `).join('')}source_line INTEGER)`);
   const appender = await connection.createAppender('raw');
   try {
     const types = [...columns.map(() => VARCHAR), INTEGER];
-    const series = columns.map((c) => buffer.columns.get(c)!.values);
     for (let start = 0; start < buffer.rows; start += CHUNK_ROWS) {
       const end = Math.min(start + CHUNK_ROWS, buffer.rows);
       const chunk = DuckDBDataChunk.create(types, end - start);

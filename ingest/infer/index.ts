@@ -12,9 +12,11 @@ export {
   type AttributeProposal,
   COMBINED_SEPARATOR,
   combinedSql,
+  type FixedRoles,
   type MappingProposal,
   type MappingSample,
   proposeMapping,
+  type Role,
   type RoleProposal,
   type TimestampProposal,
 } from './propose-mapping.ts';

@@ -32,13 +32,18 @@ export interface MappingProposal {
   resource: RoleProposal | null;
   lifecycle: RoleProposal | null;
   attributes: AttributeProposal[];
-  alternatives: { case: RoleProposal[]; activity: RoleProposal[] };
+  alternatives: { case: RoleProposal[]; activity: RoleProposal[]; timestamp: RoleProposal[] };
 }
 
 export interface MappingSample {
   columns: readonly string[];
   rows: readonly (readonly (string | null)[])[];
 }
+
+export type Role = 'case' | 'activity' | 'timestamp' | 'resource' | 'lifecycle';
+
+/** Roles settled before the values are looked at (by a flag or a name Waybill knows): kept as given, their columns left out of the other roles. */
+export type FixedRoles = Partial<Record<Role, RoleProposal>>;
 
 /** The text placed between combined columns' values. */
 export const COMBINED_SEPARATOR = ' · ';
@@ -61,8 +66,6 @@ export function combinedSql(columnsSql: string[], separator = COMBINED_SEPARATOR
 function combineValues(values: readonly (string | null)[], separator = COMBINED_SEPARATOR): string | null {
   return values.every((v) => v === null) ? null : values.map((v) => v ?? '').join(separator);
 }
-
-type Role = 'case' | 'activity' | 'timestamp' | 'resource' | 'lifecycle';
 
 // Name cues, checked on lower-cased names with spaces and hyphens as '_'. The first matching entry scores.
 const NAMES: Record<Role, readonly (readonly [RegExp, number, string])[]> = {
@@ -250,9 +253,10 @@ function scoreActivity(p: Profile, name: { score: number; reason: string }, case
  * shared across cases, timestamps read and vary within a case, resources look
  * like names) add up to each confidence; the reason lists them. Pass the
  * whole-file `types` from `inferColumnTypes` when there is a table; otherwise
- * types are guessed from the sample.
+ * types are guessed from the sample. `fixed` roles are taken as given, and the
+ * rest proposed around them.
  */
-export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[]): MappingProposal {
+export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[], fixed: FixedRoles = {}): MappingProposal {
   const { columns, rows } = sample;
   const n = rows.length;
   const typeOf = new Map<string, ColumnTypeGuess>();
@@ -265,14 +269,18 @@ export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[])
     typeOf.set(column, type);
     return profile([column], values, type);
   });
-  const used = new Set<string>();
+  const used = new Set(Object.values(fixed).flatMap((role) => role.columns));
   const free = (p: Profile): boolean => p.columns.every((c) => !used.has(c));
+  const given = (role: Role): Scored | undefined => {
+    const settled = fixed[role];
+    return settled && { ...settled, score: settled.confidence };
+  };
 
-  // Case: the best single column, or a pair of id-like columns when no single one is plausible.
-  let caseRanked = rank(singles.map((p) => scoreCase(p, n, nameCue('case', p.columns[0]!))));
-  if ((caseRanked[0]?.score ?? 0) < 0.4) {
+  // Case: the best single column, or a pair of id-like columns when no single one is plausible. A given role is not ranked.
+  let caseRanked = fixed.case ? [] : rank(singles.filter(free).map((p) => scoreCase(p, n, nameCue('case', p.columns[0]!))));
+  if (!fixed.case && (caseRanked[0]?.score ?? 0) < 0.4) {
     // Only columns named like identifiers are paired (an order number restarting per plant, say).
-    const idLike = singles.filter((p) => (isTextual(p) || p.type?.type === 'BIGINT') && p.distinct > 1 && nameCue('case', p.columns[0]!).score > 0);
+    const idLike = singles.filter(free).filter((p) => (isTextual(p) || p.type?.type === 'BIGINT') && p.distinct > 1 && nameCue('case', p.columns[0]!).score > 0);
     const pairs = pairsOf(idLike).map(([a, b]) => {
       const combined = profile([...a.columns, ...b.columns], a.values.map((v, i) => combineValues([v, b.values[i]!])));
       const name = Math.max(nameCue('case', a.columns[0]!).score, nameCue('case', b.columns[0]!).score);
@@ -281,7 +289,7 @@ export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[])
     });
     caseRanked = rank([...caseRanked, ...pairs]);
   }
-  const caseChoice = caseRanked[0] && caseRanked[0].score >= 0.25 ? caseRanked[0] : undefined;
+  const caseChoice = given('case') ?? (caseRanked[0] && caseRanked[0].score >= 0.25 ? caseRanked[0] : undefined);
   caseChoice?.columns.forEach((c) => used.add(c));
   const caseValues = caseChoice ? combinedValuesOf(singles, caseChoice.columns) : [];
   const cases = caseChoice ? groupByCase(caseValues) : [];
@@ -289,15 +297,15 @@ export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[])
   // Timestamps: every column that reads as times, scored by name, format and variation within a case.
   const times = singles.filter(free).map((p) => scoreTimestamp(p, typeOf.get(p.columns[0]!), cases)).filter((t): t is ScoredTime => t !== undefined);
   const timeRanked = rank(times);
-  const { timestamp, startTimestamp } = chooseTimestamps(timeRanked);
+  const { timestamp, startTimestamp } = chooseTimestamps(timeRanked, fixed.timestamp && givenTimestamp(fixed.timestamp, singles, typeOf, cases));
   for (const t of [timestamp, startTimestamp]) t?.columns.forEach((c) => used.add(c));
 
   // The lifecycle (by name or by its start/complete values) and strongly named resources are set aside
   // first, so that they are not taken for activities.
   const lifecycleRanked = rank(singles.filter(free).map(scoreLifecycle));
-  const lifecycleChoice = lifecycleRanked[0] && lifecycleRanked[0].score >= 0.5 ? lifecycleRanked[0] : undefined;
+  const lifecycleChoice = given('lifecycle') ?? (lifecycleRanked[0] && lifecycleRanked[0].score >= 0.5 ? lifecycleRanked[0] : undefined);
   lifecycleChoice?.columns.forEach((c) => used.add(c));
-  const activitySingles = singles.filter(free).filter((p) => nameCue('resource', p.columns[0]!).score < 0.8);
+  const activitySingles = fixed.activity ? [] : singles.filter(free).filter((p) => nameCue('resource', p.columns[0]!).score < 0.8);
   const activitySinglesScored = activitySingles.map((p) => scoreActivity(p, nameCue('activity', p.columns[0]!), cases));
   const bestSingle = rank(activitySinglesScored)[0];
   // Pairs of categorical columns whose combination tells more events apart than either column alone.
@@ -315,11 +323,11 @@ export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[])
     ...activitySinglesScored,
     ...pairScores.filter((pair) => !bestSingle || bestSingle.score < 0.5 || pair.score >= bestSingle.score + 0.05),
   ]);
-  const activityChoice = activityRanked[0] && activityRanked[0].score >= 0.25 ? activityRanked[0] : undefined;
+  const activityChoice = given('activity') ?? (activityRanked[0] && activityRanked[0].score >= 0.25 ? activityRanked[0] : undefined);
   activityChoice?.columns.forEach((c) => used.add(c));
 
-  const resourceRanked = rank(singles.filter(free).map((p) => scoreResource(p, cases)));
-  const resourceChoice = resourceRanked[0] && resourceRanked[0].score >= 0.3 ? resourceRanked[0] : undefined;
+  const resourceRanked = fixed.resource ? [] : rank(singles.filter(free).map((p) => scoreResource(p, cases)));
+  const resourceChoice = given('resource') ?? (resourceRanked[0] && resourceRanked[0].score >= 0.3 ? resourceRanked[0] : undefined);
   resourceChoice?.columns.forEach((c) => used.add(c));
 
   const attributes = columns.filter((c) => !used.has(c)).map((column): AttributeProposal => {
@@ -338,6 +346,8 @@ export function proposeMapping(sample: MappingSample, types?: ColumnTypeGuess[])
     alternatives: {
       case: alternativesOf(caseRanked, caseChoice),
       activity: alternativesOf(activityRanked, activityChoice),
+      // The start of a start/end pair is no rival of its end.
+      timestamp: alternativesOf(timeRanked.filter((t) => !sameColumns(t, startTimestamp)), timestamp),
     },
   };
 }
@@ -346,8 +356,12 @@ function finish(s: Scored): RoleProposal {
   return { columns: s.columns, confidence: round2(s.score), reason: s.reason };
 }
 
-function alternativesOf(ranked: readonly Scored[], chosen: Scored | undefined): RoleProposal[] {
-  return ranked.filter((s) => s !== chosen && s.score > 0.1).slice(0, 3).map(finish);
+function alternativesOf(ranked: readonly Scored[], chosen: RoleProposal | undefined): RoleProposal[] {
+  return ranked.filter((s) => !sameColumns(s, chosen) && s.score > 0.1).slice(0, 3).map(finish);
+}
+
+function sameColumns(a: RoleProposal, b: RoleProposal | undefined): boolean {
+  return b !== undefined && a.columns.length === b.columns.length && a.columns.every((c, i) => c === b.columns[i]);
 }
 
 function rank<T extends Scored>(items: readonly T[]): T[] {
@@ -400,13 +414,18 @@ function scoreTimestamp(p: Profile, type: ColumnTypeGuess | undefined, cases: re
   return { columns: p.columns, score, confidence: 0, reason: [name.reason, format.reason, ...facts].join('; '), format, instants };
 }
 
-function chooseTimestamps(ranked: readonly ScoredTime[]): { timestamp?: TimestampProposal; startTimestamp?: TimestampProposal } {
+/**
+ * The event's time: the given column, or the likeliest; and a start time when a
+ * start-named column lies at or before it on the sample.
+ */
+function chooseTimestamps(ranked: readonly ScoredTime[], given?: ScoredTime): { timestamp?: TimestampProposal; startTimestamp?: TimestampProposal } {
   const plausible = ranked.filter((t) => t.score >= 0.3);
   const toProposal = (t: ScoredTime, extra?: string): TimestampProposal => ({
     columns: t.columns, confidence: round2(t.score), reason: extra ? `${t.reason}; ${extra}` : t.reason, format: t.format,
   });
+  const ends = given ? [given] : plausible.filter((t) => END_NAME.test(normalizeName(t.columns[0]!)) && !START_NAME.test(normalizeName(t.columns[0]!)));
   for (const start of plausible.filter((t) => START_NAME.test(normalizeName(t.columns[0]!)))) {
-    for (const end of plausible.filter((t) => t !== start && END_NAME.test(normalizeName(t.columns[0]!)) && !START_NAME.test(normalizeName(t.columns[0]!)))) {
+    for (const end of ends.filter((t) => t !== start)) {
       let both = 0;
       let ordered = 0;
       start.instants.forEach((s, i) => {
@@ -421,8 +440,16 @@ function chooseTimestamps(ranked: readonly ScoredTime[]): { timestamp?: Timestam
       }
     }
   }
-  const best = plausible[0];
+  const best = given ?? plausible[0];
   return best ? { timestamp: toProposal(best) } : {};
+}
+
+/** A given timestamp column, read as the values suggest (its format has confidence 0 when they do not read as times). */
+function givenTimestamp(role: RoleProposal, singles: readonly Profile[], typeOf: ReadonlyMap<string, ColumnTypeGuess>, cases: readonly number[][]): ScoredTime {
+  const p = singles.find((s) => s.columns[0] === role.columns[0])!;
+  const read = scoreTimestamp(p, typeOf.get(role.columns[0]!), cases);
+  const format: TimestampFormat = read?.format ?? { kind: 'iso', zone: 'naive', confidence: 0, reason: 'the values do not read as times', matched: 0, total: p.present };
+  return { ...role, score: role.confidence, format, instants: read?.instants ?? [] };
 }
 
 function scoreResource(p: Profile, cases: readonly number[][]): Scored {

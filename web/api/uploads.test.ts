@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Uploads, type UploadState } from '../../ingest/upload.ts';
 import type { Store } from '../../store/db.ts';
 import { listLogs } from '../../store/logs.ts';
-import { FIXTURE_CSV } from '../../test-support/fixture-log.ts';
+import { FIXTURE_CSV, writeFixture } from '../../test-support/fixture-log.ts';
+import { DAY_FIRST_CSV } from '../../test-support/mapping-fixtures.ts';
+import { ingestFile, type MappingDecision } from '../../ingest/index.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { createApi } from './index.ts';
 
@@ -36,9 +38,9 @@ async function upload(file: string, body: string | ReadableStream<Uint8Array>, h
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function until(id: string, done: (state: UploadState) => boolean): Promise<UploadState> {
+async function until(id: string, done: (state: UploadState) => boolean, on = api): Promise<UploadState> {
   for (let i = 0; i < 200; i++) {
-    const state = (await (await api.request(`/api/uploads/${id}`)).json()) as UploadState;
+    const state = (await (await on.request(`/api/uploads/${id}`)).json()) as UploadState;
     if (done(state)) return state;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -107,5 +109,63 @@ describe('POST /api/logs (upload) and the confirm call', () => {
     expect(failed).toMatchObject({ status: 'failed', result: null });
     expect(failed.error).toMatch(/bad\.csv, line 2, column "timestamp": cannot read the timestamp/);
     expect((await api.request('/api/uploads/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+  });
+});
+
+describe('loading a failed upload again', () => {
+  const confirm = (id: string, body: object, on = api) =>
+    on.request(`/api/uploads/${id}/load`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  /** The API of a server started again on the same uploads folder and database. */
+  const restart = () => createApi(async () => store, new Uploads(join(dir, 'uploads'), 64 * 1024));
+
+  it('takes other options without the file being sent again, and a restarted server remembers how each load ended', async () => {
+    const sent = await upload('late.csv', 'case_id,activity,when\nA,x,not a time\nA,y,2026-01-05 10:00\nB,x,2026-01-05 11:00\n');
+    const id = sent.body.upload as string;
+    // The wrong timestamp column, then the bad row refused: each fails, and each leaves the upload ready for another try.
+    expect((await confirm(id, { name: 'late', mapping: { timestamp: 'activity' } })).status).toBe(202);
+    const wrongColumn = await until(id, (s) => s.status !== 'loading');
+    expect(wrongColumn).toMatchObject({ status: 'failed', result: null });
+    expect(wrongColumn.error).toMatch(/column "activity": cannot read the timestamp/);
+    expect((await confirm(id, { name: 'late', mapping: { timestamp: 'when' } })).status).toBe(202);
+    const badRow = await until(id, (s) => s.status !== 'loading');
+    expect(badRow.error).toMatch(/line 2, column "when": cannot read the timestamp/);
+
+    const restarted = restart();
+    expect(await until(id, () => true, restarted)).toMatchObject({ status: 'failed', error: badRow.error });
+    expect((await confirm(id, { name: 'late', mapping: { timestamp: 'when' }, onBadRows: 'quarantine' }, restarted)).status).toBe(202);
+    const loaded = await until(id, (s) => s.status !== 'loading', restarted);
+    expect(loaded).toMatchObject({ status: 'loaded', error: null, result: { name: 'late', events: 2, cases: 2, load: { quarantined: 1 } } });
+
+    const again = restart();
+    expect(await until(id, () => true, again)).toMatchObject({ status: 'loaded', result: { name: 'late', events: 2 } });
+    expect((await confirm(id, { name: 'late' }, again)).status).toBe(409);
+    expect(readdirSync(join(dir, 'uploads', id)).filter((name) => !name.startsWith('.'))).toEqual(['late.csv']);
+  });
+
+  it('reports a load cut off by a restart as failed, and loads it again', async () => {
+    const uploads = new Uploads(join(dir, 'uploads'));
+    const rows = Array.from({ length: 60_000 }, (_, i) => `C${i % 6_000},step ${i % 9},2026-01-0${1 + (i % 9)}T${String(i % 24).padStart(2, '0')}:00:00Z`);
+    const { state } = await uploads.receive('big.csv', chunked(['case_id,activity,timestamp', ...rows].join('\n'), 1 << 16));
+    await uploads.load(store, state.upload, { name: 'big' });
+    // Another server process on the same folder, while the first is still loading: the load it finds under way died with its server.
+    const restarted = new Uploads(join(dir, 'uploads'));
+    expect(await restarted.get(state.upload)).toMatchObject({ status: 'failed', result: null, error: expect.stringMatching(/^the server stopped before this load finished; nothing was stored/) });
+    // (Here the first process finishes; a real restart would have rolled its load back.)
+    await until(state.upload, (s) => s.status !== 'loading', createApi(async () => store, uploads));
+    await restarted.load(store, state.upload, { name: 'big', mode: 'replace' });
+    const reloaded = await until(state.upload, (s) => s.status !== 'loading', createApi(async () => store, restarted));
+    expect(reloaded).toMatchObject({ status: 'loaded', result: { name: 'big', events: 60_000, cases: 6_000 } });
+  });
+
+  it('previews the mapping that waybill ingest decides for the same file', async () => {
+    const sent = await upload('visits.csv', DAY_FIRST_CSV);
+    const { mapping, problem, by, proposal } = sent.body.preview as MappingDecision;
+    expect(mapping).toEqual({ case: 'CaseID', activity: 'Activity', timestamp: 'Start Time', resource: 'User' });
+    let decided: MappingDecision | undefined;
+    await ingestFile(store, writeFixture(dir, 'visits.csv', DAY_FIRST_CSV), { name: 'visits by cli', onMapping: (decision) => (decided = decision) });
+    expect(decided).toEqual({ mapping, problem, by, proposal });
+    // Loaded as proposed, with no mapping sent.
+    expect((await confirm(sent.body.upload as string, { name: 'visits' })).status).toBe(202);
+    expect(await until(sent.body.upload as string, (s) => s.status !== 'loading')).toMatchObject({ status: 'loaded', result: { events: 8, cases: 3 } });
   });
 });

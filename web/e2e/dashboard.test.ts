@@ -159,6 +159,64 @@ describe('uploading a log in the browser', () => {
   });
 });
 
+describe('a failed upload in the browser', () => {
+  it('shows why, and loads the same upload again with another mapping, time zone and bad-row policy, sending the file once', async () => {
+    const csv = [
+      'Order;Step;Time;Driver',
+      'D-1;Booked;05/01/2026 08:00;ann',
+      'D-1;Delivered;05/01/2026 17:30;bob',
+      'D-2;Booked;13/01/2026 09:00;ann',
+      'D-2;Delivered;n/a;cat',
+      'D-3;Booked;14/01/2026 10:00;bob',
+      'D-3;Delivered;15/01/2026 12:00;cat',
+    ].join('\n');
+    const posts: string[] = [];
+    const count = (request: import('playwright-core').Request) => {
+      if (request.method() === 'POST') posts.push(new URL(request.url()).pathname);
+    };
+    page.on('request', count);
+    try {
+      await page.goto(`${server!.url}/upload`);
+      await page.locator('input[type=file]').setInputFiles({ name: 'deliveries.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}\n`) });
+      await page.getByRole('heading', { name: 'deliveries.csv' }).waitFor();
+      expect(await page.getByLabel('Timestamp').inputValue()).toBe('Time');
+      const failure = () => page.locator('section.problem[role=alert]');
+
+      // A wrong timestamp column.
+      await page.getByLabel('Timestamp').selectOption('Step');
+      await page.getByRole('button', { name: 'Load “deliveries”' }).click();
+      await failure().getByRole('heading', { name: 'The load failed' }).waitFor();
+      expect(await failure().locator('.problem-text').textContent()).toMatch(/column "Step": cannot read the timestamp/);
+      await page.screenshot({ path: 'test-results/upload-failed.png', fullPage: true });
+
+      // The right column, and a time zone with a typo.
+      await page.getByLabel('Timestamp').selectOption('Time');
+      await page.getByLabel('Time zone').fill('Europe/Berln');
+      await page.getByRole('button', { name: 'Load again “deliveries”' }).click();
+      await page.getByRole('alert').filter({ hasText: /unknown time zone "Europe\/Berln"/ }).waitFor();
+
+      // The zone fixed: now the row without a time is refused, naming its line.
+      await page.getByLabel('Time zone').fill('Europe/Berlin');
+      await page.getByRole('button', { name: 'Load again “deliveries”' }).click();
+      await failure().filter({ hasText: /line 5, column "Time": cannot read the timestamp/ }).waitFor();
+
+      // Set it aside, and the rest loads.
+      await page.getByLabel('Bad rows').selectOption('quarantine');
+      await page.getByRole('button', { name: 'Load again “deliveries”' }).click();
+      await page.getByRole('heading', { name: 'Loaded “deliveries”' }).waitFor();
+      expect(await page.locator('section.card').textContent()).toContain('5 events, 3 cases, 2 activities');
+      expect(await page.locator('section.card').textContent()).toContain('1 bad rows set aside');
+    } finally {
+      page.off('request', count);
+    }
+    expect(posts.filter((path) => path === '/api/logs')).toHaveLength(1);
+    expect(posts.filter((path) => /^\/api\/uploads\/[0-9a-f-]+\/load$/.test(path))).toHaveLength(4);
+    // Naive times were read in Berlin: 08:00 there is 07:00 UTC.
+    const logs = (await (await fetch(`${server!.url}/api/logs`)).json()) as { logs: { name: string; firstTimestamp: string }[] };
+    expect(new Date(logs.logs.find((l) => l.name === 'deliveries')!.firstTimestamp).toISOString()).toBe('2026-01-05T07:00:00.000Z');
+  });
+});
+
 describe('operations page in the browser', () => {
   it('shows KPIs, bottlenecks, queue aging and exception trends of the order-to-cash log', async () => {
     const kpis = (await (await fetch(`${server!.url}/api/logs/order-to-cash/kpis`)).json()) as { kpis: { id: string; value: number | null; reason: string | null }[] };

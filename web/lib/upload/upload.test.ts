@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { fileSize, loadFraction, suggestedName } from './upload.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { previewFile } from '../../../ingest/preview.ts';
+import { writeFixture } from '../../../test-support/fixture-log.ts';
+import { DAY_FIRST_CSV, TIED_TIMES_CSV } from '../../../test-support/mapping-fixtures.ts';
+import { choiceFromPreview, fileSize, howDecided, loadFraction, roleOptions, suggestedName, type UploadReply } from './upload.ts';
 
 describe('upload helpers', () => {
   it('suggests a log name from the file name', () => {
@@ -17,5 +23,50 @@ describe('upload helpers', () => {
     expect(loadFraction({ status: 'loading', progress: { phase: 'reading', fraction: 0.5 } })).toBeCloseTo(0.35);
     expect(loadFraction({ status: 'loading', progress: { phase: 'storing', fraction: 0 } })).toBeCloseTo(0.7);
     expect(loadFraction({ status: 'loaded', progress: { phase: 'storing', fraction: 1 } })).toBe(1);
+  });
+});
+
+describe('the form filled from the preview', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'waybill-upload-form-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const reply = async (name: string, content: string): Promise<UploadReply> => {
+    const preview = await previewFile(writeFixture(dir, name, content), name);
+    return { upload: 'u', file: name, bytes: content.length, status: 'uploaded', progress: null, result: null, error: null, preview };
+  };
+
+  it('takes the decided mapping, and says how each role was decided', async () => {
+    const visits = await reply('visits.csv', DAY_FIRST_CSV);
+    expect(choiceFromPreview(visits)).toEqual({
+      name: 'visits',
+      mapping: { case: 'CaseID', activity: 'Activity', timestamp: 'Start Time', resource: 'User' },
+      mode: 'create',
+      onBadRows: 'reject',
+    });
+    expect(howDecided(visits.preview, 'case')).toBe('recognized by its name');
+    expect(howDecided(visits.preview, 'timestamp')).toMatch(/^told by the values, \d+ % sure$/);
+    expect(howDecided(visits.preview, 'timestamp', 'User')).toBe('your choice; suggested Start Time');
+  });
+
+  it('leaves an undecidable role for the user to choose', async () => {
+    const plan = await reply('plan.csv', TIED_TIMES_CSV);
+    expect(choiceFromPreview(plan).mapping).toEqual({ case: 'Order', activity: 'Step', timestamp: '' });
+    expect(howDecided(plan.preview, 'timestamp')).toMatch(/^not sure: likeliest (Planned|Actual) \(\d+ %\)$/);
+    expect(howDecided(plan.preview, 'resource')).toBe('no column looks like one');
+    expect(howDecided(plan.preview, 'timestamp', 'Actual')).toBe('your choice');
+  });
+
+  it('offers a decided combination of columns first', async () => {
+    const rows = ['P1', 'P2'].flatMap((plant) => ['1', '2', '3'].flatMap((doc) => ['Open', 'Check', 'Close'].map((step, k) => `${plant},${doc},${step},2026-04-0${k + 1} 10:00`)));
+    const plants = await reply('plants.csv', ['plant_id,doc_no,activity,timestamp', ...rows].join('\n'));
+    expect(choiceFromPreview(plants).mapping.case).toBe('plant_id+doc_no');
+    expect(roleOptions(plants.preview, 'case').slice(0, 2)).toEqual([
+      { value: 'plant_id+doc_no', label: 'plant_id + doc_no' },
+      { value: 'plant_id', label: 'plant_id' },
+    ]);
+    expect(roleOptions(plants.preview, 'activity').map((o) => o.value)).toEqual(['plant_id', 'doc_no', 'activity', 'timestamp']);
   });
 });

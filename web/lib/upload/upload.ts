@@ -15,6 +15,53 @@ export interface LoadChoice {
   timeZone?: string;
 }
 
+type Role = 'case' | 'activity' | 'timestamp' | 'resource';
+
+/**
+ * A role's value in the form: the column(s) the preview's mapping decision
+ * settled (several joined with '+', which the load reads as a combination), or
+ * '' when it left the role open for the user.
+ */
+export function decidedColumns(preview: SourcePreview, role: Role): string {
+  return preview.by[role] === undefined ? '' : (preview.proposal[role]?.columns.join('+') ?? '');
+}
+
+/** The form's first choices: the decided mapping, the file's name as the log's, a new log, bad rows refused. */
+export function choiceFromPreview(reply: UploadReply): LoadChoice {
+  const { preview } = reply;
+  const resource = decidedColumns(preview, 'resource');
+  return {
+    name: suggestedName(reply.file),
+    mapping: { case: decidedColumns(preview, 'case'), activity: decidedColumns(preview, 'activity'), timestamp: decidedColumns(preview, 'timestamp'), ...(resource === '' ? {} : { resource }) },
+    mode: 'create',
+    onBadRows: 'reject',
+  };
+}
+
+/** What a role's select offers: every column, and first the decided combination of columns, if any. */
+export function roleOptions(preview: SourcePreview, role: Role): { value: string; label: string }[] {
+  const decided = decidedColumns(preview, role);
+  const combined = decided.includes('+') && !preview.columns.includes(decided) ? [{ value: decided, label: preview.proposal[role]!.columns.join(' + ') }] : [];
+  return [...combined, ...preview.columns.map((column) => ({ value: column, label: column }))];
+}
+
+/** How the preview settled a role, for the line under its select; once the user chose another column, what it had suggested. */
+export function howDecided(preview: SourcePreview, role: Role, chosen = decidedColumns(preview, role)): string {
+  const proposed = preview.proposal[role];
+  const decided = decidedColumns(preview, role);
+  if (chosen !== decided) return decided === '' ? 'your choice' : `your choice; suggested ${proposed!.columns.join(' + ')}`;
+  switch (preview.by[role]) {
+    case 'name':
+      return 'recognized by its name';
+    case 'flag':
+      return 'as named';
+    case 'values':
+      return `told by the values, ${Math.round(proposed!.confidence * 100)} % sure`;
+    default:
+      return proposed ? `not sure: likeliest ${proposed.columns.join(' + ')} (${Math.round(proposed.confidence * 100)} %)` : role === 'resource' ? 'no column looks like one' : 'choose a column';
+  }
+}
+
 /** The error text of a failed API call. */
 async function errorOf(response: Response): Promise<string> {
   try {
