@@ -47,13 +47,16 @@ export const KPI_DEFAULTS = {
  */
 export type KpiFieldKind = 'orders' | 'activity' | 'activities' | 'attribute' | 'key' | 'prefixes';
 
-export interface KpiField {
-  /** Where the setting sits in KpiSettings, e.g. `cycleTime.start`. */
-  path: string;
+interface FieldInfo {
   label: string;
   kind: KpiFieldKind;
   /** For `activities`: whether an empty choice is meaningful (the log has none of them). */
   optional?: boolean;
+}
+
+export interface KpiField extends FieldInfo {
+  /** Where the setting sits in KpiSettings, e.g. `cycleTime.start`. */
+  path: KpiSettingPath;
 }
 
 const FIELDS = {
@@ -83,7 +86,7 @@ const FIELDS = {
   'receiptToAvailable.from': { label: 'From', kind: 'activity' },
   'receiptToAvailable.to': { label: 'To', kind: 'activity' },
   'receiptToAvailable.matchKeys': { label: 'Matched by', kind: 'key' },
-} as const satisfies Record<string, Omit<KpiField, 'path'>>;
+} as const satisfies Record<string, FieldInfo>;
 
 export type KpiSettingPath = keyof typeof FIELDS;
 
@@ -141,7 +144,8 @@ export function effectiveSetting(settings: KpiSettings, path: KpiSettingPath): S
 /** A copy of `settings` with `path` set to `value`; undefined removes it (back to the default), and an emptied group goes too. */
 export function withSetting(settings: KpiSettings, path: KpiSettingPath, value: SettingValue | undefined): KpiSettings {
   const [group, name] = path.split('.') as [string, string | undefined];
-  const next = structuredClone(settings) as Record<string, unknown>;
+  // Copies, never mutates (settings may be a page's reactive state): groups are copied, lists replaced whole.
+  const next = { ...settings } as Record<string, unknown>;
   if (name === undefined) {
     if (value === undefined) delete next[group];
     else next[group] = value;
