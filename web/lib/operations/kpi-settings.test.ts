@@ -39,8 +39,8 @@ describe('KPI settings on the page', () => {
       { value: 'priority', label: 'priority' },
       { value: 'ticket', label: 'object type ticket' },
     ]);
-    expect(defaultLabel(kpiField('cycleTime.end'), choices)).toBe('default: Payment Received (not in this log)');
-    expect(defaultLabel(kpiField('otif.lineKeys'), { ...choices, objectTypes: ['order line'] })).toBe('default: order_line_id or order line');
+    expect(defaultLabel(kpiField('cycleTime.end'), choices)).toBe('Payment Received (default, not in this log)');
+    expect(defaultLabel(kpiField('otif.lineKeys'), { ...choices, objectTypes: ['order line'] })).toBe('order_line_id or order line (default)');
     expect(logHas(kpiField('otif.lineKeys'), ['line', 'ticket'], choices)).toBe(true);
     expect(logHas(kpiField('exceptionActivities'), ['Escalated', 'Nope'], choices)).toBe(false);
   });

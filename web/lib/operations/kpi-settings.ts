@@ -52,11 +52,11 @@ export function logHas(field: KpiField, value: string | string[] | null, choices
   return field.kind === 'key' ? values.some((v) => names.has(v)) : values.every((v) => names.has(v));
 }
 
-/** The label of a select's first option, the default: its names, and whether the log lacks them. */
+/** The label of a select's first option, the default: its names first (a narrow select cuts the end), and whether the log lacks them. */
 export function defaultLabel(field: KpiField, choices: Choices): string {
   const value = effectiveSetting({}, field.path);
   const shown = value === null ? 'every case' : typeof value === 'string' ? value : value.join(' or ');
-  return `default: ${shown}${logHas(field, value, choices) ? '' : ' (not in this log)'}`;
+  return `${shown} (default${logHas(field, value, choices) ? '' : ', not in this log'})`;
 }
 
 /** A single-choice setting (orders, activity, attribute, key) as a select's value. */
