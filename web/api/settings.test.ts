@@ -80,6 +80,11 @@ describe('GET and PUT /api/logs/:log/settings/kpis', () => {
     expect((await getJson(api, PATH)).body.settings).toMatchObject({ orderActivity: null });
   });
 
+  it('answers 413 for a body far larger than any settings', async () => {
+    const answer = await put(PATH, JSON.stringify({ exceptionActivities: ['x'.repeat(2 * 1024 * 1024)] }));
+    expect(answer).toEqual({ status: 413, body: { error: 'the KPI settings may be at most 1 MiB' } });
+  });
+
   it('answers 404 for a log that does not exist, on both', async () => {
     expect((await getJson(api, '/api/logs/nope/settings/kpis')).status).toBe(404);
     const answer = await put('/api/logs/nope/settings/kpis', '{}');
