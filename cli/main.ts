@@ -40,6 +40,7 @@ import {
 } from '../mining/index.ts';
 import { closeStores, setAsideWal, StoreRecoveryError } from '../store/db.ts';
 import { startProgress } from './progress.ts';
+import { settingsCommand } from './settings.ts';
 import { installShutdown } from './shutdown.ts';
 import { formatMapping, printBottlenecks, printBreakdown, printKpis, printReconciliation, printCaseDistribution, printCaseDurations, printExceptionTrends, printMilestones, printTrend, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
 
@@ -69,6 +70,7 @@ Usage:
         | queue-aging [--as-of TIME] [--end ACTIVITY]… [--silence none|auto|30d] [--sla "ACTIVITY=2d"]… [--buckets 1d,3d,7d] [--oldest N] [--oldest-by case|step] [--case-prefix SO-]
         | bottlenecks [--rank-by total|median] [--limit N]
         | kpis [--order-activity A|none] [--exception ACTIVITY]… [--manual PREFIX]…  | touchless-orders (the kpis options: the orders behind the rate)
+          (without these options, kpis and exceptions read the log's saved settings: see waybill settings)
         | reconciliation [--limit N] (on a linked log or a case notion of it)
         | exceptions [--exception "TYPE=ACTIVITY|ACTIVITY"]… [--period week|month] [--period-by case-start|event] [--driver ATTRIBUTE]… [--top N]
       MODE: intersecting (default) | contained | started | completed
@@ -77,6 +79,9 @@ Usage:
         --has ACTIVITY  --without ACTIVITY  --variant 1,2  --min-duration 2d  --max-duration 90m
         --follows "A -> B" (directly)  --eventually "A -> B"  --starts ACTIVITY  --ends ACTIVITY
         --notion TYPE   for an object-centric log: analyse its case notion TYPE
+  waybill settings --log NAME [--set kpis.PATH=VALUE]… [--unset kpis.PATH]… [--clear] [--json]
+      the activities and attributes each KPI reads in this log (saved with it; the dashboard sets the same), e.g.
+      --set kpis.orderActivity=none --set "kpis.cycleTime.start=Opened" --set "kpis.exceptionActivities=Escalated|Reopened"
   waybill generate --out DIR [--seed N] [--orders N | --events N] [--start DATE] [--days N] [--format csv|parquet|ocel2-json] [--scenario FILE]
       writes orders.csv, purchasing.csv, shipments.csv (three linked streams) and ground-truth.json;
       parquet writes .parquet files instead, ocel2-json one OCEL 2.0 log, ocel.json
@@ -165,6 +170,9 @@ const OPTIONS = {
   port: { type: 'string' },
   jobs: { type: 'string' },
   schedule: { type: 'boolean' },
+  set: { type: 'string', multiple: true },
+  unset: { type: 'string', multiple: true },
+  clear: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -411,6 +419,13 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       } else {
         throw new UsageError(`unknown analysis ${JSON.stringify(analysis)}: use ${ANALYSES.join(', ')}`);
       }
+      return;
+    }
+    case 'settings': {
+      noArgs(command, args);
+      if (values.log === undefined) throw new UsageError('settings needs --log NAME (`waybill logs` lists them)');
+      const usage = (message: string) => new UsageError(message);
+      await settingsCommand({ dbPath, log: values.log, set: values.set ?? [], unset: values.unset ?? [], clear: values.clear === true, json: values.json === true, usage });
       return;
     }
     case 'generate': {

@@ -23,6 +23,20 @@ export { getExceptionTrends, type ExceptionTrends, type ExceptionTrendsOptions }
 export { EXCEPTION_PARAMS, exceptionOptionsFromParams } from './exceptions/params.ts';
 export { getKpis, getTouchlessOrders, type Kpi, type KpiOptions, type Kpis, type TouchlessOrders } from './kpis/index.ts';
 export { KPI_PARAMS, kpiOptionsFromParams } from './kpis/params.ts';
+export { getKpiSettings, saveKpiSettings, type LogKpiSettings } from './kpis/settings.ts';
+export {
+  effectiveSetting,
+  isKpiSettingPath,
+  KPI_DEFAULTS,
+  KPI_FIELDS,
+  KPI_SETTING_PATHS,
+  kpiField,
+  settingAt,
+  withSetting,
+  type KpiField,
+  type KpiSettingPath,
+  type KpiSettings,
+} from './kpis/fields.ts';
 export { getReconciliation, type Reconciliation, type ReconciliationOptions } from './reconciliation/index.ts';
 export { filterFromParams, FILTER_PARAMS, logForNotion, parseCondition, parseDuration, type FilterParams } from './filter/params.ts';
 export { compileFilter, parseInstant, FilterError, TIMEFRAME_MODES, type AttributeCondition, type Filter, type FollowsCondition, type Timeframe, type TimeframeMode } from './filter/index.ts';

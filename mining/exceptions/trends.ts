@@ -1,9 +1,11 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Params, type Store } from '../../store/db.ts';
 import type { LogRef } from '../../store/logs.ts';
 import { attributeTable } from '../../store/schema.ts';
 import { quoteIdent } from '../../store/sql.ts';
 import { runAnalysis } from '../analysis.ts';
 import { checkWholeNumber, OptionError } from '../errors.ts';
+import { savedKpiSettings } from '../kpis/settings.ts';
 import type { Filter } from '../filter/index.ts';
 import { DEFAULT_DRIVERS, DISTRIBUTION_EXCEPTIONS, type ExceptionDefinition } from './definitions.ts';
 import { ALPHA, slopeTest, twoProportionZ } from './statistics.ts';
@@ -22,7 +24,7 @@ export type ExceptionPeriod = 'week' | 'month';
 export type PeriodBy = 'case-start' | 'event';
 
 export interface ExceptionTrendsOptions {
-  /** The exception types; default: the distribution exceptions (DISTRIBUTION_EXCEPTIONS) whose activities the log has. */
+  /** The exception types; default: the log's saved exception activities (its KPI settings), one type each, else the distribution exceptions (DISTRIBUTION_EXCEPTIONS) whose activities the log has. */
   exceptions?: ExceptionDefinition[];
   /** Period length: ISO weeks (Monday 00:00 UTC) or calendar months (UTC); default week. */
   period?: ExceptionPeriod;
@@ -176,7 +178,7 @@ export async function getExceptionTrends(store: Store, log: string, filter: Filt
   return runAnalysis(store, log, filter, async ({ connection, log: ref, params, caseWhere, eventCases, activityNames }) => {
     const names = await activityNames();
     const ids = new Map(names.map((name, id) => [name, id]));
-    const exceptions = options.exceptions ?? defaultExceptions(ref, ids);
+    const exceptions = options.exceptions ?? (await savedExceptions(connection, ref.name, ids)) ?? defaultExceptions(ref, ids);
     const drivers = options.drivers ?? DEFAULT_DRIVERS.filter((name) => ref.attributes.some((a) => a.name === name));
     for (const name of drivers) attributeOf(ref, name, 'driver');
 
@@ -367,6 +369,16 @@ function checkDefinitions(definitions: ExceptionDefinition[]): void {
   }
 }
 
+/**
+ * The exception activities saved for the log (its KPI settings, shared with the
+ * exception-rate, touchless and perfect-order KPIs), one type each. Activities the
+ * log no longer has (it was replaced) are skipped; undefined when none remain.
+ */
+async function savedExceptions(connection: DuckDBConnection, log: string, ids: Map<string, number>): Promise<ExceptionDefinition[] | undefined> {
+  const activities = (await savedKpiSettings(connection, log)).settings.exceptionActivities?.filter((a) => ids.has(a)) ?? [];
+  return activities.length === 0 ? undefined : activities.map((a) => ({ type: a, activities: [a] }));
+}
+
 /** The distribution exceptions this log has: all their activities, and their attribute if they test one. */
 function defaultExceptions(log: LogRef, ids: Map<string, number>): ExceptionDefinition[] {
   const found = DISTRIBUTION_EXCEPTIONS.filter(
@@ -376,8 +388,7 @@ function defaultExceptions(log: LogRef, ids: Map<string, number>): ExceptionDefi
     const known = [...new Set(DISTRIBUTION_EXCEPTIONS.flatMap((d) => d.activities ?? []))].map((a) => JSON.stringify(a)).join(', ');
     throw new OptionError(
       `the log ${JSON.stringify(log.name)} has none of the distribution exception activities (${known}): ` +
-        'say which events are exceptions with the exceptions option, e.g. [{ "type": "Rework", "activities": ["Rework"] }] ' +
-        'or [{ "type": "Damaged", "attribute": { "name": "condition", "values": ["damaged"] } }]',
+        'say which of its activities are exceptions, as exception types (exception=TYPE=ACTIVITY|ACTIVITY) or in the log\'s KPI settings (exceptionActivities)',
     );
   }
   return found.map((d) => structuredClone(d));

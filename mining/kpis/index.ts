@@ -6,6 +6,8 @@ import { type AnalysisScope, runAnalysis } from '../analysis.ts';
 import { checkWholeNumber, OptionError } from '../errors.ts';
 import type { Filter } from '../filter/index.ts';
 import { type KeySource, type LogTables, logTables, numericColumn, resolveKey, resolveKeyOrNote } from '../reconciliation/keys.ts';
+import { KPI_DEFAULTS, mergeKpiOptions } from './fields.ts';
+import { savedKpiSettings } from './settings.ts';
 
 /**
  * The operations KPIs of a case-based log (for linked streams, a case notion such
@@ -16,7 +18,9 @@ import { type KeySource, type LogTables, logTables, numericColumn, resolveKey, r
  * "Orders" are the filtered cases that contain `orderActivity` (default Order
  * Captured; null: every case), so returns or other cases sharing the log are left
  * out. Rates are fractions from 0 to 1 (`unit: 'ratio'`); times are in seconds.
- * The distribution defaults are the simulated distributor's (datasets/distributor).
+ * Which activities and attributes each KPI reads (KPI_FIELDS) comes from the options
+ * given, else the log's saved settings (saveKpiSettings), else the defaults, the
+ * simulated distributor's names (KPI_DEFAULTS, datasets/distributor).
  */
 export interface Kpis {
   log: string;
@@ -51,9 +55,9 @@ export interface Kpi {
 }
 
 /** Activities that are exceptions in the order stream (the distributor generator's ORDER_EXCEPTIONS). */
-export const DEFAULT_EXCEPTION_ACTIVITIES = ['Pricing Discrepancy', 'Credit Hold', 'Backordered', 'Substitution', 'Short Pick'] as const;
+export const DEFAULT_EXCEPTION_ACTIVITIES = KPI_DEFAULTS.exceptionActivities;
 /** Resource name prefixes of office people whose touch makes an order manual (the generator's MANUAL_RESOURCES). */
-export const DEFAULT_MANUAL_RESOURCE_PREFIXES = ['sales.rep', 'orderdesk.clerk', 'pricing.analyst', 'credit.analyst'] as const;
+export const DEFAULT_MANUAL_RESOURCE_PREFIXES = KPI_DEFAULTS.manualResourcePrefixes;
 
 export interface KpiOptions {
   /** The activity that makes a case an order (default 'Order Captured'); null counts every case as an order. */
@@ -88,7 +92,6 @@ export interface KpiOptions {
   receiptToAvailable?: { from?: string; to?: string; matchKeys?: string[] };
 }
 
-const ORDER_ACTIVITY = 'Order Captured';
 const DEFAULT_HORIZON_DAYS = 7;
 const DAY_MS = 86_400_000;
 
@@ -130,12 +133,14 @@ interface Context {
 
 type Outcomes = { missing: string[]; perfectMissing: string[]; definitions: { judged: string; otif: string; perfect: string }; facts: { judged: number; otif: number; perfect: number; judgedPromisedBy: string } | undefined };
 
-async function kpiContext(scope: AnalysisScope, options: KpiOptions): Promise<Context> {
+/** What every KPI reads; the options given override the log's saved settings, setting by setting. */
+async function kpiContext(scope: AnalysisScope, given: KpiOptions): Promise<Context> {
+  const options = mergeKpiOptions((await savedKpiSettings(scope.connection, scope.log.name)).settings, given);
   const names = await scope.activityNames();
   const activityIds = new Map(names.map((name, id) => [name, id]));
   const tables = await logTables(scope.connection, scope.log.id);
   const resources = await queryRow<{ n: number }>(scope.connection, `SELECT count(*)::BIGINT AS n FROM (SELECT 1 FROM events WHERE log_id = $log AND resource IS NOT NULL LIMIT 1)`, { log: scope.log.id });
-  const orderActivity = options.orderActivity === undefined ? ORDER_ACTIVITY : options.orderActivity;
+  const orderActivity = options.orderActivity === undefined ? KPI_DEFAULTS.orderActivity : options.orderActivity;
   let orderWhere = scope.caseWhere;
   let orderMissing: string | undefined;
   if (orderActivity !== null) {
@@ -249,8 +254,8 @@ function keyed(key: KeySource, relation: string): { from: string; key: string } 
  * (still open) are left out.
  */
 async function orderCycleTime(context: Context): Promise<Kpi> {
-  const start = context.options.cycleTime?.start ?? ORDER_ACTIVITY;
-  const end = context.options.cycleTime?.end ?? 'Payment Received';
+  const start = context.options.cycleTime?.start ?? KPI_DEFAULTS.cycleTime.start;
+  const end = context.options.cycleTime?.end ?? KPI_DEFAULTS.cycleTime.end;
   const head: KpiHead = {
     id: 'order_cycle_time',
     name: 'Order cycle time',
@@ -292,7 +297,7 @@ async function touchlessRate(context: Context): Promise<Kpi> {
 
 /** The completed orders as SQL `(case_id, touched)`, touched meaning not touchless; undefined when not computable. */
 function touchlessCases(context: Context): { head: KpiHead; needs: Needs; cases?: { sql: string; params: Params } } {
-  const completed = context.options.touchless?.completedActivity ?? 'Payment Received';
+  const completed = context.options.touchless?.completedActivity ?? KPI_DEFAULTS.touchless.completedActivity;
   const exceptions = context.options.exceptionActivities ?? [...DEFAULT_EXCEPTION_ACTIVITIES];
   const prefixes = context.options.manualResourcePrefixes ?? [...DEFAULT_MANUAL_RESOURCE_PREFIXES];
   const head: KpiHead = {
@@ -394,8 +399,8 @@ async function pairDurations(context: Context, from: number, to: number, match: 
 
 /** Credit (approval) turnaround: median time from each Credit Hold to the first Credit Released after it in the same case. */
 async function creditTurnaround(context: Context): Promise<Kpi> {
-  const from = context.options.creditTurnaround?.from ?? 'Credit Hold';
-  const to = context.options.creditTurnaround?.to ?? 'Credit Released';
+  const from = context.options.creditTurnaround?.from ?? KPI_DEFAULTS.creditTurnaround.from;
+  const to = context.options.creditTurnaround?.to ?? KPI_DEFAULTS.creditTurnaround.to;
   const head: KpiHead = {
     id: 'credit_turnaround',
     name: 'Credit / approval turnaround',
@@ -416,9 +421,9 @@ async function creditTurnaround(context: Context): Promise<Kpi> {
  * of `matchKeys` the log has, as an attribute or an object type; none: the same case).
  */
 async function receiptToAvailable(context: Context): Promise<Kpi> {
-  const from = context.options.receiptToAvailable?.from ?? 'Goods Received';
-  const to = context.options.receiptToAvailable?.to ?? 'Put Away';
-  const matchKeys = context.options.receiptToAvailable?.matchKeys ?? ['po_line_id', 'PO line'];
+  const from = context.options.receiptToAvailable?.from ?? KPI_DEFAULTS.receiptToAvailable.from;
+  const to = context.options.receiptToAvailable?.to ?? KPI_DEFAULTS.receiptToAvailable.to;
+  const matchKeys = context.options.receiptToAvailable?.matchKeys ?? KPI_DEFAULTS.receiptToAvailable.matchKeys;
   const match = resolveKey(context.tables, matchKeys, 'match_key');
   const head: KpiHead = {
     id: 'receipt_to_available',
@@ -441,10 +446,10 @@ async function receiptToAvailable(context: Context): Promise<Kpi> {
  */
 async function fillRate(context: Context): Promise<Kpi> {
   const o = context.options.fillRate ?? {};
-  const activities = o.allocationActivities ?? ['Line Allocated'];
-  const allocatedName = o.allocatedAttribute ?? 'quantity_allocated';
-  const orderedName = o.orderedAttribute ?? 'quantity_ordered';
-  const lineKeys = o.lineKeys ?? ['order_line_id', 'order line'];
+  const activities = o.allocationActivities ?? KPI_DEFAULTS.fillRate.allocationActivities;
+  const allocatedName = o.allocatedAttribute ?? KPI_DEFAULTS.fillRate.allocatedAttribute;
+  const orderedName = o.orderedAttribute ?? KPI_DEFAULTS.fillRate.orderedAttribute;
+  const lineKeys = o.lineKeys ?? KPI_DEFAULTS.fillRate.lineKeys;
   const needs = new Needs(context).orders();
   const allocationIds = needs.someActivities(activities, 'allocation activities');
   const allocated = needs.column(allocatedName);
@@ -487,17 +492,17 @@ async function computeOutcomes(context: Context): Promise<Outcomes> {
   const needs = new Needs(context);
   const o = context.options.otif ?? {};
   const p = context.options.perfectOrder ?? {};
-  const promisedName = o.promisedAttribute ?? 'promised_date';
+  const promisedName = o.promisedAttribute ?? KPI_DEFAULTS.otif.promisedAttribute;
   const horizon = o.horizonDays ?? DEFAULT_HORIZON_DAYS;
   const judgedBy = o.judgedPromisedBy ?? judgingDate(context.scope.log.lastTimestamp, horizon);
-  const delivered = o.deliveredActivity ?? 'Delivered';
-  const orderedName = o.orderedAttribute ?? 'quantity_ordered';
-  const shippedName = o.shippedAttribute ?? 'quantity_shipped';
-  const failureNames = p.failureActivities ?? ['Delivery Failed'];
-  const invoiceNames = p.invoiceActivities ?? ['Invoiced'];
-  const invoicedName = p.invoicedAttribute ?? 'quantity_invoiced';
-  const returnNames = p.returnActivities ?? ['Return Requested'];
-  const returnOrder = p.returnOrderAttribute ?? 'order_id';
+  const delivered = o.deliveredActivity ?? KPI_DEFAULTS.otif.deliveredActivity;
+  const orderedName = o.orderedAttribute ?? KPI_DEFAULTS.otif.orderedAttribute;
+  const shippedName = o.shippedAttribute ?? KPI_DEFAULTS.otif.shippedAttribute;
+  const failureNames = p.failureActivities ?? KPI_DEFAULTS.perfectOrder.failureActivities;
+  const invoiceNames = p.invoiceActivities ?? KPI_DEFAULTS.perfectOrder.invoiceActivities;
+  const invoicedName = p.invoicedAttribute ?? KPI_DEFAULTS.perfectOrder.invoicedAttribute;
+  const returnNames = p.returnActivities ?? KPI_DEFAULTS.perfectOrder.returnActivities;
+  const returnOrder = p.returnOrderAttribute ?? KPI_DEFAULTS.perfectOrder.returnOrderAttribute;
   const exceptions = context.options.exceptionActivities ?? [...DEFAULT_EXCEPTION_ACTIVITIES];
 
   needs.orders();
@@ -506,8 +511,8 @@ async function computeOutcomes(context: Context): Promise<Outcomes> {
   if (promisedType === undefined) needs.missing.push(`attribute ${JSON.stringify(promisedName)}`);
   const ordered = needs.column(orderedName);
   const shipped = needs.column(shippedName);
-  const line = needs.key(o.lineKeys ?? ['order_line_id', 'order line'], 'line_key', 'order lines');
-  const shipment = needs.key(o.shipmentKeys ?? ['shipment_id', 'shipment'], 'shipment_key', 'shipments');
+  const line = needs.key(o.lineKeys ?? KPI_DEFAULTS.otif.lineKeys, 'line_key', 'order lines');
+  const shipment = needs.key(o.shipmentKeys ?? KPI_DEFAULTS.otif.shipmentKeys, 'shipment_key', 'shipments');
   // The perfect order's needs are checked apart: OTIF does not need invoices.
   const perfectNeeds = new Needs(context);
   const invoiceIds = perfectNeeds.someActivities(invoiceNames, 'invoice activities');

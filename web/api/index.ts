@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import { IngestError } from '../../ingest/errors.ts';
 import { browserMessage, UploadError, Uploads } from '../../ingest/upload.ts';
 import { uploadRoutes } from './uploads.ts';
+import { settingsRoutes } from './settings.ts';
 import {
   discoverProcessMap,
   FILTER_PARAMS,
@@ -82,6 +83,7 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     })
     .notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404))
     .route('/', uploadRoutes(openStore, uploads))
+    .route('/', settingsRoutes(openStore))
     .get('/logs', async (c) => {
       allowOnly(c, []);
       return c.json({ logs: await listLogs(await openStore()) });

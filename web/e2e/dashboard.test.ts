@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { humanizeSeconds } from '../../mining/format.ts';
 import type { ProcessMap } from '../../mining/index.ts';
 import { defaultPathShare, simplifyProcessMap } from '../lib/process-map/layout/path-selection.ts';
+import { realLog } from '../../test-support/real-logs.ts';
 import { launchChromium, startDemoServer, type DemoServer } from './demo-server.ts';
 
 // The real thing: `waybill demo` on a fresh database, Debian's Chromium, the demo log.
@@ -230,8 +231,9 @@ describe('operations page in the browser', () => {
     // The touchless rate as a percentage with one decimal; OTIF says why it has no number.
     const touchlessCard = page.getByTestId('kpi-touchless_order_rate');
     await expect(touchlessCard.textContent()).resolves.toContain(`${((touchless?.value ?? 0) * 100).toFixed(1)}%`);
-    const otifCard = page.getByTestId('kpi-otif');
-    await expect(otifCard.locator('.reason').textContent()).resolves.toBe(otif?.reason);
+    // OTIF is one line of the KPIs the log cannot support, naming what it misses.
+    const otifCard = page.getByTestId('kpis-not-computable').getByTestId('kpi-otif');
+    await expect(otifCard.locator('.reason').textContent()).resolves.toBe(otif?.reason?.replace('not computable: missing ', ''));
     expect(await otifCard.textContent()).not.toMatch(/\d%/);
 
     const bottlenecks = (await (await fetch(`${server!.url}/api/logs/order-to-cash/bottlenecks?rank-by=total&limit=10`)).json()) as {
@@ -277,5 +279,72 @@ describe('an object-centric log in the browser', () => {
     await page.getByRole('row', { name: /^shipment/ }).getByRole('link', { name: 'Operations' }).click();
     await page.waitForURL(/\/logs\/distributor(%40|@)shipment\/operations$/);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('distributor@shipment');
+  });
+});
+
+/** Text shown on the page that is serialized JSON: an element starting `{"…` or `["…`, or holding an object's `{ "key":`. */
+async function rawJson(): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('body *')].flatMap((element) => {
+      const text = (element as HTMLElement).innerText ?? '';
+      return /^\s*[[{]"/.test(text) || /\{\s*"[^"]+"\s*:/.test(text) ? [`${element.tagName}: ${text.slice(0, 80)}`] : [];
+    }),
+  );
+}
+
+describe('operations page of a log that is not a distribution log', () => {
+  it('says what each KPI misses, maps one to the log’s activities and keeps it, and picks exception types from them', async () => {
+    // The textbook running example (compensation requests), uploaded as an analyst would.
+    const uploaded = await fetch(`${server!.url}/api/logs?file=running-example.csv`, { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: readFileSync(realLog('running-example.csv')) });
+    expect(uploaded.status).toBe(201);
+    const { upload } = (await uploaded.json()) as { upload: string };
+    expect((await fetch(`${server!.url}/api/uploads/${upload}/load`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'requests' }) })).status).toBe(202);
+    await expect.poll(async () => ((await (await fetch(`${server!.url}/api/uploads/${upload}`)).json()) as { status: string }).status, { timeout: 30_000 }).toBe('loaded');
+
+    await page.goto(`${server!.url}/logs/requests/operations`);
+    // Nothing distributional here: every KPI is one line naming what it misses; no tiles, no JSON, no <pre>.
+    const lacking = page.getByTestId('kpis-not-computable');
+    await expect(lacking.locator('li').count()).resolves.toBe(8);
+    await expect(page.getByRole('list', { name: 'Key performance indicators' }).count()).resolves.toBe(0);
+    await expect(lacking.getByTestId('kpi-order_cycle_time').locator('.reason').textContent()).resolves.toBe('activity "Order Captured"; activity "Payment Received"');
+    await expect(lacking.getByTestId('kpi-fill_rate').locator('.reason').textContent()).resolves.toContain('attribute "quantity_allocated"');
+    await expect(page.getByTestId('exceptions-note').textContent()).resolves.toContain('choose which of this log’s activities are exceptions');
+    expect(await rawJson()).toEqual([]);
+    expect(await page.locator('main pre').count()).toBe(0);
+    await page.screenshot({ path: 'test-results/operations-non-distribution.png', fullPage: true });
+
+    // Order cycle time from the log's own activities: every case an order, register request → pay compensation.
+    await page.getByRole('button', { name: 'Map Order cycle time to this log' }).click();
+    const form = page.getByTestId('kpi-mapping-order_cycle_time');
+    await form.getByLabel('Orders are the cases with').selectOption({ label: 'every case' });
+    await form.getByLabel('From').selectOption('register request');
+    await form.getByLabel('To').selectOption('pay compensation');
+    await page.screenshot({ path: 'test-results/operations-map-kpi.png' });
+    await form.getByRole('button', { name: 'Save for this log' }).click();
+    // Cases 2, 3 and 6 are paid: 9d 0h, 15d 20h and 9d 20h; the median is 9d 20h.
+    const tile = page.getByRole('list', { name: 'Key performance indicators' }).getByTestId('kpi-order_cycle_time');
+    await expect.poll(async () => tile.locator('.value').textContent().catch(() => null)).toBe(humanizeSeconds(852_300));
+    await expect(lacking.locator('li').count()).resolves.toBe(7);
+
+    // Saved with the log: a reload computes it again, and the API has the settings.
+    await page.reload();
+    await expect(tile.locator('.value').textContent()).resolves.toBe(humanizeSeconds(852_300));
+    const saved = (await (await fetch(`${server!.url}/api/logs/requests/settings/kpis`)).json()) as { settings: unknown };
+    expect(saved.settings).toEqual({ orderActivity: null, cycleTime: { start: 'register request', end: 'pay compensation' } });
+
+    // Exception types from the log's activities: trends appear, and the exception rate counts the same activity.
+    const picker = page.getByTestId('exception-picker');
+    await picker.getByLabel('reinitiate request').check();
+    await picker.getByRole('button', { name: 'Save for this log' }).click();
+    await page.getByTestId('exception-chart').locator('svg').first().waitFor();
+    await expect(page.getByTestId('exception-definitions').locator('.chip').allTextContents()).resolves.toEqual(['reinitiate request']);
+    await expect(page.getByTestId('exception-types').locator('tbody th').allTextContents()).resolves.toEqual(['reinitiate request']);
+    // Cases 3 and 5 of six were reinitiated.
+    await expect(page.getByTestId('kpi-exception_rate').locator('.value').textContent()).resolves.toBe('33.3%');
+    await page.reload();
+    await page.getByTestId('exception-chart').locator('svg').first().waitFor();
+    await expect(page.getByTestId('exception-definitions').locator('.chip').allTextContents()).resolves.toEqual(['reinitiate request']);
+    expect(await rawJson()).toEqual([]);
+    await page.screenshot({ path: 'test-results/operations-non-distribution-mapped.png', fullPage: true });
   });
 });

@@ -41,4 +41,13 @@ describe('apiClient', () => {
     expect(failure).toBeInstanceOf(ApiError);
     expect(failure).toMatchObject({ status: 404, message: expect.stringContaining('no such log') });
   });
+
+  it('saves a log’s KPI settings and reads them back, with the name escaped', async () => {
+    expect(await client.kpiSettings('orders / 2026?')).toMatchObject({ settings: {}, choices: { activities: ['Order Captured', 'Order Validated', 'Shipped'] } });
+    const saved = await client.saveKpiSettings('orders / 2026?', { cycleTime: { end: 'Shipped' } });
+    expect(saved.settings).toEqual({ cycleTime: { end: 'Shipped' } });
+    expect((await client.kpiSettings('orders / 2026?')).settings).toEqual({ cycleTime: { end: 'Shipped' } });
+    const refused = await client.saveKpiSettings('orders / 2026?', { cycleTime: { end: 'Paid' } }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, message: 'KPI settings: cycleTime.end: the log "orders / 2026?" has no activity "Paid"' });
+  });
 });

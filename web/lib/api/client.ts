@@ -1,4 +1,5 @@
 import { hc } from 'hono/client';
+import type { KpiSettings } from '../../../mining/kpis/fields.ts';
 import type { Api } from '../../api/index.ts';
 
 /** The API answered with `{ error }`: its HTTP status and message. */
@@ -40,6 +41,12 @@ export function apiClient(fetcher: typeof fetch = fetch) {
       read(await api.logs[':log']['queue-aging'].$get(withQuery(log(name), { end: query.end, silence: query.silence }))),
     /** Weekly exception rates per exception type with trends and flagged changes; a 400 ApiError when the log has no default exception types. */
     exceptions: async (name: string) => read(await api.logs[':log'].exceptions.$get(log(name))),
+    /** The log's saved KPI settings (which activities and attributes each KPI reads), with its names to choose from. */
+    kpiSettings: async (name: string) => read(await api.logs[':log'].settings.kpis.$get(log(name))),
+    /** Replaces the log's KPI settings (`{}`: back to the defaults); a 400 ApiError names a setting the log cannot take. */
+    saveKpiSettings: async (name: string, settings: KpiSettings) =>
+      // The route reads its body itself (see web/api/settings.ts), so hc has no `json` to type: the body goes as is.
+      read(await api.logs[':log'].settings.kpis.$put(log(name), { init: { body: JSON.stringify(settings), headers: { 'Content-Type': 'application/json' } } })),
   };
 }
 

@@ -2,28 +2,27 @@ import { apiClient, ApiError } from '$lib/api/client.ts';
 import { loadOrFail } from '$lib/api/load.ts';
 import type { QueueAgingQuery } from './queue-aging-settings.ts';
 
-/** Exception trends, or why the log has none to show. */
-export type ExceptionsOrNote =
-  | { trends: Awaited<ReturnType<ReturnType<typeof apiClient>['exceptions']>>; note: null }
-  | { trends: null; note: string };
+/** Exception trends, or null when the log has no exception types (the page then offers to choose them). */
+export type ExceptionsOrNone = { trends: Awaited<ReturnType<ReturnType<typeof apiClient>['exceptions']>> } | { trends: null };
 
 /**
  * Everything the operations page shows for one log, fetched in parallel: KPIs, the ten
  * slowest handoffs by total waiting time with the rework, queue aging (with the URL's
- * end activities and silence), and exception trends. A log without the default
- * exception types (the API answers 400) gets a note instead of trends; any other
- * failure is the page's error.
+ * end activities and silence), exception trends, and the log's KPI settings with its
+ * names to choose from. A log without exception types (the API answers 400) gets
+ * none; any other failure is the page's error.
  */
 export async function loadOperations(fetcher: typeof fetch, log: string, queueAgingSettings: QueueAgingQuery = {}) {
   const client = apiClient(fetcher);
   const notFound = `There is no log named “${log}”. Pick one from the list of logs.`;
-  const [kpis, bottlenecks, queueAging, exceptions] = await Promise.all([
+  const [kpis, bottlenecks, queueAging, exceptions, settings] = await Promise.all([
     loadOrFail(client.kpis(log), notFound),
     loadOrFail(client.bottlenecks(log, { rankBy: 'total', limit: 10 }), notFound),
     loadOrFail(queueAgingOrDefault(client, log, queueAgingSettings), notFound),
-    loadOrFail(exceptionsOrNote(client.exceptions(log)), notFound),
+    loadOrFail(exceptionsOrNone(client.exceptions(log)), notFound),
+    loadOrFail(client.kpiSettings(log), notFound),
   ]);
-  return { kpis, bottlenecks, queueAging, exceptions };
+  return { kpis, bottlenecks, queueAging, exceptions, settings };
 }
 
 export type Operations = Awaited<ReturnType<typeof loadOperations>>;
@@ -40,11 +39,12 @@ async function queueAgingOrDefault(client: ReturnType<typeof apiClient>, log: st
   }
 }
 
-async function exceptionsOrNote(call: ReturnType<ReturnType<typeof apiClient>['exceptions']>): Promise<ExceptionsOrNote> {
+async function exceptionsOrNone(call: ReturnType<ReturnType<typeof apiClient>['exceptions']>): Promise<ExceptionsOrNone> {
   try {
-    return { trends: await call, note: null };
+    return { trends: await call };
   } catch (failure) {
-    if (failure instanceof ApiError && failure.status === 400) return { trends: null, note: failure.message };
+    // The API's words are for API clients; the page says it in its own.
+    if (failure instanceof ApiError && failure.status === 400) return { trends: null };
     throw failure;
   }
 }
