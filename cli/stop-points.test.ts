@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOrderToCashCsv } from '../datasets/order-to-cash/index.ts';
 import { WAYBILL_BIN } from '../test-support/waybill-cli.ts';
+import { freePort } from '../web/e2e/demo-server.ts';
 import { DEMO_LINKED, DEMO_LOGS, simulateDemo } from './demo.ts';
 
 /**
@@ -81,17 +81,6 @@ function readyFolder(name: string): string {
   const db = freshFolder(name);
   copyFileSync(ready, db);
   return db;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Starts `waybill demo` on `db`; resolves with the process and its URL once it serves. */
