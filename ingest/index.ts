@@ -11,6 +11,7 @@ import { type BadRowPolicy, type LogSummary, type StagedSource, stageEvents, sto
 import { detectFormat, defaultLogName, stageSource, type SourceFormat } from './stage.ts';
 import { sha256File } from './source-file.ts';
 import { IngestError } from './errors.ts';
+import { isTimeZone, unknownTimeZone } from './infer/timestamp-sql.ts';
 import { mapperFor, type MappingDecision, type MappingOverrides } from './mapping.ts';
 
 export { COMMAND_LINE, IngestError, type Remedy, type RemedyWording } from './errors.ts';
@@ -88,6 +89,7 @@ export async function ingestFile(store: Store, given: string, options: IngestOpt
   const path = resolve(given);
   const file = options.shownAs ?? given;
   if (!existsSync(path) || !statSync(path).isFile()) throw new IngestError(file, 'no such file');
+  if (options.timeZone !== undefined && !isTimeZone(options.timeZone)) throw new IngestError(file, unknownTimeZone(options.timeZone));
   const ocelFormat = await detectOcelFormat(path).catch(() => undefined);
   if (ocelFormat !== undefined) return ingestObjectFile(store, path, file, ocelFormat, options);
   const format = detectFormat(path);

@@ -66,11 +66,22 @@ function formatList(formats: readonly string[]): string {
   return `[${formats.map(quoteLiteral).join(', ')}]`;
 }
 
-/** Refuses an unknown IANA zone before any SQL runs, with a message a user can act on. */
-function checkTimeZone(timeZone: string): void {
+/** Whether `zone` is an IANA time zone name this runtime knows. */
+export function isTimeZone(zone: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
   } catch {
-    throw new RangeError(`unknown time zone ${JSON.stringify(timeZone)}: use an IANA name such as 'Europe/Berlin' or 'America/New_York'`);
+    return false;
   }
+}
+
+/** What a user is told of a zone that is not one. */
+export function unknownTimeZone(zone: string): string {
+  return `unknown time zone ${JSON.stringify(zone)}: use an IANA name such as "Europe/Berlin" or "America/New_York"`;
+}
+
+/** Refuses an unknown IANA zone before any SQL runs. */
+function checkTimeZone(timeZone: string): void {
+  if (!isTimeZone(timeZone)) throw new RangeError(unknownTimeZone(timeZone));
 }

@@ -4,6 +4,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { IngestError, type RemedyWording } from '../errors.ts';
 import { logNameProblem } from '../loads.ts';
+import { isTimeZone } from '../infer/timestamp-sql.ts';
 
 /**
  * Job files: one JSON file per job in a jobs folder (`--jobs DIR`, then
@@ -142,15 +143,6 @@ export function cronProblem(pattern: string): string | undefined {
     return undefined;
   } catch (error) {
     return (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, '');
-  }
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
   }
 }
 
