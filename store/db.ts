@@ -148,6 +148,16 @@ async function open(absolute: string): Promise<Store> {
   const instance = await DuckDBInstance.fromCache(absolute, {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
+    // A commit is written straight into the database file by a checkpoint, which is
+    // atomic, instead of into the write-ahead log, whenever no other transaction
+    // stops the checkpoint. Where one does, the commit goes to the log as plain
+    // rows: DuckDB 1.5 logs a large append as pointers to blocks it wrote ahead
+    // ("optimistic writes"), and replaying a log torn inside such a commit keeps
+    // those rows though the rest of the commit is dropped (a killed append came
+    // back with the old and the new events both; store/torn-wal.test.ts).
+    enable_optimistic_write: 'false',
+    checkpoint_threshold: '1KB',
+    auto_checkpoint_skip_wal_threshold: '0',
   }).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     if (/Failure while replaying WAL file/.test(message)) throw new StoreRecoveryError(absolute, copyAside(absolute), message.split('\n')[0]!);
