@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ingestFile, ingestLinkedFiles, parseObjectKeys } from '../ingest/index.ts';
 import { listLogs, openStore } from '../mining/index.ts';
+import { allowedHosts, API_CSP, refusal, SECURITY_HEADERS } from './request-guard.ts';
 import { onShutdown, stopsOnSignal } from './shutdown.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -24,12 +25,21 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
   const { handler } = (await import(pathToFileURL(HANDLER).href)) as { handler: Handler };
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   const port = Number(options.port ?? process.env.PORT ?? 3000);
-  const server = createServer((req, res) =>
+  const allowed = allowedHosts(host, (process.env.WAYBILL_ALLOWED_HOSTS ?? '').split(','));
+  const server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value!);
+    if (req.url?.startsWith('/api')) res.setHeader('Content-Security-Policy', API_CSP);
+    const refused = refusal(req, allowed);
+    if (refused) {
+      console.error(`Refused ${req.method} ${req.url}: ${refused.reason}`);
+      res.writeHead(refused.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(refused.message);
+      return;
+    }
     handler(req, res, () => {
       res.statusCode = 404;
       res.end('Not found');
-    }),
-  );
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
