@@ -1,12 +1,13 @@
 /**
  * CSV for people to open in a spreadsheet. A text cell starting with `=`, `+`,
- * `-`, `@`, a tab or a carriage return would run as a formula in Excel,
+ * `-`, `@` (or their full-width forms), a tab or a carriage return, also after
+ * leading spaces, which spreadsheets may drop, could run as a formula in Excel,
  * LibreOffice or Google Sheets (CSV injection; event logs carry whatever users
  * typed), so such a cell is written with a leading apostrophe, which spreadsheets
  * show as text. Numbers stay numbers. Fields are quoted per RFC 4180.
  */
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 export type CsvCell = string | number | boolean | null | undefined;
