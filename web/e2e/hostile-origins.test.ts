@@ -16,6 +16,16 @@ import { launchChromium, startServer, type DemoServer } from './demo-server.ts';
 
 const EVENTS = Array.from({ length: 40 }, (_, i) => `C${i % 10},${['Order', 'Pick', 'Ship', 'Invoice'][Math.floor(i / 10)]},2026-01-0${1 + Math.floor(i / 10)}T08:00:00Z`);
 
+// Script in every value a page shows: case ids, activities, resources, attributes and the log's own name.
+const SCRIPT = (n: number) => `<img src=x onerror="window.__xss=${n}"><script>window.__xss=${n}</script>`;
+const HOSTILE_CSV = [
+  'case_id,activity,timestamp,resource,note',
+  ...[1, 2, 3].flatMap((c) => [
+    `"${SCRIPT(10 + c).replaceAll('"', '""')}","${SCRIPT(1).replaceAll('"', '""')}",2026-01-0${c}T08:00:00Z,"${SCRIPT(2).replaceAll('"', '""')}","${SCRIPT(3).replaceAll('"', '""')}"`,
+    `"${SCRIPT(10 + c).replaceAll('"', '""')}",Ship,2026-01-0${c}T09:00:00Z,bob,"=HYPERLINK(""http://x"")"`,
+  ]),
+].join('\n');
+
 let dir: string;
 let server: DemoServer | undefined;
 let browser: Browser | undefined;
@@ -26,6 +36,7 @@ beforeAll(async () => {
   const db = join(dir, 'waybill.duckdb');
   const store = await openStore(db);
   await ingestFile(store, writeFixture(dir, 'orders.csv', `case_id,activity,timestamp\n${EVENTS.join('\n')}\n`), { name: 'orders' });
+  await ingestFile(store, writeFixture(dir, 'hostile.csv', HOSTILE_CSV), { name: 'hostile' });
   await closeStore(db);
   server = await startServer(db);
   port = Number(new URL(server.url).port);
@@ -107,6 +118,26 @@ describe('a request that changes something, sent from another site', () => {
     expect(script.status).toBe(201);
     // Reading needs no Origin check: a cross-site page cannot read the answer anyway.
     expect((await send('GET', '/api/logs', { Origin: 'http://evil.example' })).status).toBe(200);
+  });
+});
+
+describe('script in user values', () => {
+  it('is shown as text on every page, never run', async () => {
+    const page = await browser!.newPage();
+    try {
+      for (const path of ['/', '/logs/hostile', '/logs/hostile/operations']) {
+        await page.goto(`${server!.url}${path}`);
+        await page.waitForLoadState('networkidle');
+        expect(await page.evaluate(() => (window as { __xss?: number }).__xss), path).toBeUndefined();
+        expect(await page.locator('img[src=x]').count(), path).toBe(0);
+      }
+      // The map's activity table shows the name as text.
+      await page.goto(`${server!.url}/logs/hostile`);
+      await expect.poll(() => page.getByText(SCRIPT(1), { exact: true }).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    } finally {
+      await page.close();
+    }
   });
 });
 

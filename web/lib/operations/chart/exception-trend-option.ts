@@ -11,7 +11,7 @@ import type {
 } from 'echarts';
 import type { ExceptionTrends } from '../../../../mining/index.ts';
 import { formatDay, formatPercent } from '../format.ts';
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../../escape-html.ts';
 
 export type ExceptionTrendOption = ComposeOption<
   LineSeriesOption | GridComponentOption | XAXisComponentOption | YAXisComponentOption | LegendComponentOption | TooltipComponentOption | MarkPointComponentOption | AriaComponentOption

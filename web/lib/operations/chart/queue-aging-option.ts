@@ -1,7 +1,7 @@
 import type { AriaComponentOption, BarSeriesOption, ComposeOption, GridComponentOption, LegendComponentOption, TooltipComponentOption, XAXisComponentOption, YAXisComponentOption } from 'echarts';
 import { humanizeSeconds } from '../../../../mining/format.ts';
 import type { QueueStep } from '../../../../mining/index.ts';
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../../escape-html.ts';
 
 export type QueueAgingOption = ComposeOption<
   BarSeriesOption | GridComponentOption | XAXisComponentOption | YAXisComponentOption | LegendComponentOption | TooltipComponentOption | AriaComponentOption

@@ -4,12 +4,12 @@ import { layoutProcessMap, type ProcessMapLayout } from '../layout/elk-graph.ts'
 import { ORDER_TO_CASH } from '../layout/test-maps.ts';
 import { humanizeSeconds } from '../../../../mining/format.ts';
 import { durationBy, PERFORMANCE_STATISTICS } from '../views.ts';
+import { escapeHtml } from '../../escape-html.ts';
 import { luminance } from './colour-scale.ts';
 import {
   chartHeight,
   edgeStyles,
   edgeTooltip,
-  escapeHtml,
   fitViewport,
   MAX_FIT_SCALE,
   nodeStyles,

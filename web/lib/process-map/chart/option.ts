@@ -15,6 +15,7 @@ import { humanizeSeconds } from '../../../../mining/format.ts';
 import { durationBy, type MapView } from '../views.ts';
 export type { MapView, PerformanceStatistic } from '../views.ts';
 import { EDGE_LABEL, NODE, type MapEdge, type MapNode, type ProcessMapLayout } from '../layout/elk-graph.ts';
+import { escapeHtml } from '../../escape-html.ts';
 import { colourAt, darken, EDGE_FREQUENCY_RAMP, EDGE_SLOWNESS_RAMP, frequencyFill, logPosition, textColourOn } from './colour-scale.ts';
 
 
@@ -355,11 +356,6 @@ export function edgeTooltip(edge: MapEdge): string {
     `90th percentile: ${humanizeSeconds(d.p90)}`,
     `Range: ${humanizeSeconds(d.min)} – ${humanizeSeconds(d.max)}`,
   ].join('<br>');
-}
-
-/** Escapes text for the tooltip's HTML: activity names come from uploaded files. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 function describe(layout: ProcessMapLayout): string {
