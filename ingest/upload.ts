@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import type { Store } from '../store/db.ts';
 import { IngestError, type RemedyWording } from './errors.ts';
 import { type IngestOptions, type IngestProgress, type IngestResult, ingestFile } from './index.ts';
@@ -23,6 +24,12 @@ import { contentProblem, detectFormat } from './stage.ts';
 
 /** The default upload size limit: 2 GiB. */
 export const DEFAULT_UPLOAD_LIMIT = 2 * 1024 ** 3;
+
+/**
+ * The default limit on what a `.gz` upload inflates to: 10 GiB. A few megabytes of
+ * gzip can inflate to gigabytes, and it is the inflated bytes that a load reads.
+ */
+export const DEFAULT_INFLATED_LIMIT = 10 * 1024 ** 3;
 
 /** An upload the client must fix: 400 (a bad name), 413 (over the size limit) or 415 (content that is not what its name says). */
 export class UploadError extends Error {
@@ -113,6 +120,7 @@ export class Uploads {
   constructor(
     readonly dir: string,
     readonly limitBytes = DEFAULT_UPLOAD_LIMIT,
+    readonly inflatedLimitBytes = DEFAULT_INFLATED_LIMIT,
   ) {}
 
   /**
@@ -132,11 +140,12 @@ export class Uploads {
     const counter = new Transform({
       transform: (chunk: Buffer, _encoding, done) => {
         bytes += chunk.length;
-        done(bytes > limit ? new UploadError(413, '') : null, chunk);
+        done(bytes > limit ? this.tooLarge() : null, chunk);
       },
     });
+    const steps = [counter, ...(/\.gz$/i.test(file) ? [inflatedCounter(this.inflatedLimitBytes, () => this.inflatesTooLarge())] : [])];
     try {
-      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), counter, createWriteStream(path));
+      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), ...steps, createWriteStream(path));
       await checkContent(path, file);
       const preview = await previewFile(path, file);
       const upload: Upload = { upload: id, file, bytes, status: 'uploaded', progress: null, result: null, error: null, path, listeners: new Set(), saved: Promise.resolve() };
@@ -144,7 +153,7 @@ export class Uploads {
       return { state: snapshot(upload), preview };
     } catch (error) {
       await rm(folder, { recursive: true, force: true });
-      throw error instanceof UploadError && error.status === 413 ? this.tooLarge() : error;
+      throw error;
     }
   }
 
@@ -235,6 +244,55 @@ export class Uploads {
   private tooLarge(): UploadError {
     return new UploadError(413, `the file is larger than the upload limit of ${this.limitBytes.toLocaleString('en-US')} bytes (WAYBILL_UPLOAD_LIMIT sets it)`);
   }
+
+  private inflatesTooLarge(): UploadError {
+    return new UploadError(
+      413,
+      `the file inflates to more than the limit of ${this.inflatedLimitBytes.toLocaleString('en-US')} bytes once decompressed (WAYBILL_UPLOAD_DECOMPRESSED_LIMIT sets it); send a smaller file`,
+    );
+  }
+}
+
+/**
+ * Passes gzip bytes through unchanged while inflating a copy and counting what it
+ * inflates to, so an upload that would inflate past `limit` is refused while it
+ * streams, not after gigabytes were written. Each chunk is passed on once it has
+ * been inflated, so the count never lags the upload by more than a chunk. Bytes
+ * that are not gzip are left to the content check (415): counting just stops.
+ */
+function inflatedCounter(limit: number, tooLarge: () => UploadError): Transform {
+  const gunzip = createGunzip();
+  let inflated = 0;
+  let broken = false;
+  // The step waiting for gunzip; a gunzip error does not call a write's callback, so it is released here too.
+  let waiting: (() => void) | undefined;
+  const release = () => {
+    const next = waiting;
+    waiting = undefined;
+    next?.();
+  };
+  gunzip.on('data', (chunk: Buffer) => (inflated += chunk.length));
+  gunzip.on('error', () => {
+    broken = true;
+    release();
+  });
+  const over = () => (inflated > limit ? tooLarge() : null);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (broken) return done(null, chunk);
+      waiting = () => done(over(), chunk);
+      gunzip.write(chunk, release);
+    },
+    flush(done) {
+      if (broken) return done();
+      waiting = () => done(over());
+      gunzip.end(release);
+    },
+    destroy(error, done) {
+      gunzip.destroy();
+      done(error);
+    },
+  });
 }
 
 /** A browser form post wraps the file in a multipart body: its boundary line, then a part's headers. */

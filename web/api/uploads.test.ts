@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Uploads, type UploadState } from '../../ingest/upload.ts';
 import type { Store } from '../../store/db.ts';
@@ -23,6 +24,17 @@ afterAll(() => remove());
 /** A request body that arrives in several chunks, as a browser's upload does. */
 function chunked(text: string, size = 100): ReadableStream<Uint8Array> {
   const bytes = new TextEncoder().encode(text);
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(offset, offset + size));
+      offset += size;
+    },
+  });
+}
+
+function chunkedBytes(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
   let offset = 0;
   return new ReadableStream({
     pull(controller) {
@@ -96,6 +108,26 @@ describe('POST /api/logs (upload) and the confirm call', () => {
     expect(streamed.status).toBe(413);
     expect(streamed.body.error).toMatch(/larger than the upload limit of 65,536 bytes/);
     expect(readdirSync(join(dir, 'uploads'))).toEqual(before);
+  });
+
+  it('refuses a gzip that inflates past the decompressed limit while it streams, and keeps nothing of it', async () => {
+    const uploads = join(dir, 'bomb-uploads');
+    const small = createApi(async () => store, new Uploads(uploads, 64 * 1024, 1024 * 1024));
+    const header = 'case_id,activity,timestamp\n';
+    // 2 MiB of one repeated row: a few kilobytes of gzip, under the 64 KiB upload limit, twice the inflated limit.
+    const bomb = gzipSync(header + 'A,ship,2026-01-05 10:00\n'.repeat(Math.ceil((2 * 1024 * 1024) / 24)));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const send = (body: Buffer) => small.request('/api/logs?file=bomb.csv.gz', { method: 'POST', body: chunkedBytes(body, 512), duplex: 'half' } as RequestInit);
+    const refused = await send(bomb);
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as { error: string }).error).toBe(
+      'the file inflates to more than the limit of 1,048,576 bytes once decompressed (WAYBILL_UPLOAD_DECOMPRESSED_LIMIT sets it); send a smaller file',
+    );
+    expect(readdirSync(uploads)).toEqual([]);
+    // The same rows, fewer of them: under the limit once inflated, so received.
+    const fits = await send(gzipSync(header + 'A,ship,2026-01-05 10:00\n'.repeat(1000)));
+    expect(fits.status).toBe(201);
+    expect(readdirSync(uploads)).toHaveLength(1);
   });
 
   it('reports a failed load with its reason, and validates the confirm body', async () => {
