@@ -130,6 +130,28 @@ describe('POST /api/logs (upload) and the confirm call', () => {
     expect(readdirSync(uploads)).toHaveLength(1);
   });
 
+  it('refuses a load call with a JSON body over 1 MiB (413) before parsing it, declared or streamed, and keeps the upload', async () => {
+    const id = (await upload('orders.csv', FIXTURE_CSV)).body.upload as string;
+    const huge = JSON.stringify({ name: 'x'.repeat(5 * 1024 * 1024) });
+    const declared = await api.request(`/api/uploads/${id}/load`, { method: 'POST', body: huge, headers: { 'content-type': 'application/json' } });
+    const streamed = await api.request(`/api/uploads/${id}/load`, { method: 'POST', body: chunked(huge, 64 * 1024), headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    for (const answer of [declared, streamed]) {
+      expect(answer.status).toBe(413);
+      expect(await answer.json()).toEqual({ error: 'the load request may be at most 1 MiB' });
+    }
+    expect(await until(id, () => true)).toMatchObject({ status: 'uploaded' });
+  });
+
+  it('takes the JSON cap from WAYBILL_JSON_LIMIT', async () => {
+    const id = (await upload('orders.csv', FIXTURE_CSV)).body.upload as string;
+    process.env.WAYBILL_JSON_LIMIT = '100';
+    const capped = createApi(async () => store, new Uploads(join(dir, 'uploads'), 64 * 1024));
+    delete process.env.WAYBILL_JSON_LIMIT;
+    const answer = await capped.request(`/api/uploads/${id}/load`, { method: 'POST', body: JSON.stringify({ name: 'y'.repeat(101) }), headers: { 'content-type': 'application/json' } });
+    expect(answer.status).toBe(413);
+    expect(await answer.json()).toEqual({ error: 'the load request may be at most 100 bytes' });
+  });
+
   it('reports a failed load with its reason, and validates the confirm body', async () => {
     const sent = await upload('bad.csv', 'case_id,activity,timestamp\nA,x,not a time\n');
     const id = sent.body.upload as string;
