@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,8 +19,13 @@ import { contentProblem, detectFormat } from './stage.ts';
  * can follow. Each upload lives in `<dir>/<id>/<file name>`, its status beside it
  * in `.state.json` (an upload's name never starts with a dot), so a restarted
  * server knows which uploads are loaded, which failed and why, and which were
- * cut off mid-load. A failed upload may be loaded again with other options.
+ * cut off mid-load. A failed upload may be loaded again with other options, so
+ * its file stays; a loaded upload's file is deleted, its status kept. `sweep`
+ * deletes uploads left alone for longer than an age, whatever their status.
  */
+
+/** How long an upload left alone is kept by default: 24 hours. */
+export const DEFAULT_UPLOAD_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /** The default upload size limit: 2 GiB. */
 export const DEFAULT_UPLOAD_LIMIT = 2 * 1024 ** 3;
@@ -116,6 +121,8 @@ const INTERRUPTED = 'the server stopped before this load finished; nothing was s
 /** The uploads of one server process. */
 export class Uploads {
   private readonly uploads = new Map<string, Upload>();
+  /** Uploads whose bytes are still arriving: not yet in `uploads`, and not to be swept. */
+  private readonly receiving = new Set<string>();
 
   constructor(
     readonly dir: string,
@@ -135,6 +142,7 @@ export class Uploads {
     const folder = join(this.dir, id);
     const path = join(folder, file);
     await mkdir(folder, { recursive: true });
+    this.receiving.add(id);
     let bytes = 0;
     const limit = this.limitBytes;
     const counter = new Transform({
@@ -154,6 +162,8 @@ export class Uploads {
     } catch (error) {
       await rm(folder, { recursive: true, force: true });
       throw error;
+    } finally {
+      this.receiving.delete(id);
     }
   }
 
@@ -193,7 +203,8 @@ export class Uploads {
         upload.status = 'loaded';
         upload.result = result;
         this.tell(upload);
-        void this.save(upload);
+        // Its events are in the store now; the status stays, so the page (and a restarted server) can still show the result.
+        void this.save(upload).then(() => unlink(upload.path).catch(() => undefined));
       },
       (error: unknown) => {
         upload.status = 'failed';
@@ -214,8 +225,9 @@ export class Uploads {
 
   /** Writes the upload's status beside its file. A failed write loses only what a restart would remember; the running server keeps the state. */
   private save(upload: Upload): Promise<void> {
-    const { status, result, error } = upload;
-    upload.saved = upload.saved.then(() => writeFile(join(dirname(upload.path), STATE_FILE), JSON.stringify({ status, result, error }))).catch(() => undefined);
+    // The file's name and size are kept too: a loaded upload's file is gone.
+    const { file, bytes, status, result, error } = upload;
+    upload.saved = upload.saved.then(() => writeFile(join(dirname(upload.path), STATE_FILE), JSON.stringify({ file, bytes, status, result, error }))).catch(() => undefined);
     return upload.saved;
   }
 
@@ -230,15 +242,36 @@ export class Uploads {
     // Uploaded before a restart: the file is still there, waiting to be loaded.
     if (!/^[0-9a-f-]{36}$/.test(id)) throw new UploadError(404, `no upload ${JSON.stringify(id)}`);
     const folder = join(this.dir, id);
-    const file = (await readdir(folder).catch(() => [])).find((name) => !name.startsWith('.'));
+    const saved = await readSavedState(join(folder, STATE_FILE));
+    const onDisk = (await readdir(folder).catch(() => [])).find((name) => !name.startsWith('.'));
+    // A loaded upload's file was deleted after its load; its saved status says what it was.
+    const file = onDisk ?? (saved.status === 'loaded' ? saved.file : undefined);
     if (file === undefined) throw new UploadError(404, `no upload ${JSON.stringify(id)}`);
     const path = join(folder, file);
-    const saved = await readSavedState(join(folder, STATE_FILE));
-    const upload: Upload = { upload: id, file, bytes: (await stat(path)).size, status: 'uploaded', progress: null, result: null, error: null, ...saved, path, listeners: new Set(), saved: Promise.resolve() };
+    const bytes = onDisk === undefined ? (saved.bytes ?? 0) : (await stat(path)).size;
+    const upload: Upload = { upload: id, status: 'uploaded', progress: null, result: null, error: null, ...saved, file, bytes, path, listeners: new Set(), saved: Promise.resolve() };
     // A load under way when the server stopped was rolled back with it.
     if (upload.status === 'loading') Object.assign(upload, { status: 'failed', error: INTERRUPTED });
     this.uploads.set(id, upload);
     return upload;
+  }
+
+  /**
+   * Deletes the uploads left alone for longer than `maxAgeMs`: nothing written in
+   * their folder since (receiving, saving a status), whether never loaded, failed
+   * or loaded. Uploads being received or loaded now are kept. Returns their ids.
+   */
+  async sweep(maxAgeMs: number, now = Date.now()): Promise<string[]> {
+    const swept: string[] = [];
+    for (const id of await readdir(this.dir).catch(() => [])) {
+      if (this.receiving.has(id) || this.uploads.get(id)?.status === 'loading') continue;
+      const folder = join(this.dir, id);
+      if (now - (await lastTouched(folder)) <= maxAgeMs) continue;
+      await rm(folder, { recursive: true, force: true });
+      this.uploads.delete(id);
+      swept.push(id);
+    }
+    return swept;
   }
 
   private tooLarge(): UploadError {
@@ -311,11 +344,19 @@ async function checkContent(path: string, file: string): Promise<void> {
   if (problem !== undefined) throw new UploadError(415, `${file} ${problem}`);
 }
 
+/** The last time anything in an upload's folder was written (the folder's own time when it is empty or unreadable). */
+async function lastTouched(folder: string): Promise<number> {
+  const names = await readdir(folder).catch(() => []);
+  const times = await Promise.all([folder, ...names.map((name) => join(folder, name))].map((path) => stat(path).then((s) => s.mtimeMs, () => 0)));
+  return Math.max(...times);
+}
+
 /** What `.state.json` says of an upload; nothing when it is missing or unreadable (then the upload counts as not loaded). */
-async function readSavedState(path: string): Promise<Partial<Pick<UploadState, 'status' | 'result' | 'error'>>> {
+async function readSavedState(path: string): Promise<Partial<Pick<UploadState, 'file' | 'bytes' | 'status' | 'result' | 'error'>>> {
   try {
-    const { status, result, error } = JSON.parse(await readFile(path, 'utf8')) as Partial<UploadState>;
-    return status === 'loading' || status === 'loaded' || status === 'failed' ? { status, result: result ?? null, error: error ?? null } : {};
+    const { file, bytes, status, result, error } = JSON.parse(await readFile(path, 'utf8')) as Partial<UploadState>;
+    if (status !== 'loading' && status !== 'loaded' && status !== 'failed') return {};
+    return { status, result: result ?? null, error: error ?? null, ...(typeof file === 'string' && { file }), ...(typeof bytes === 'number' && { bytes }) };
   } catch {
     return {};
   }

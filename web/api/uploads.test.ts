@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,6 +166,38 @@ describe('POST /api/logs (upload) and the confirm call', () => {
   });
 });
 
+describe('deleting uploaded files', () => {
+  const load = (id: string, body: object) => api.request(`/api/uploads/${id}/load`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const filesOf = (id: string) => readdirSync(join(dir, 'uploads', id)).sort();
+
+  it('deletes the file after a successful load, keeping its result to show; a failed load keeps the file for another try', async () => {
+    const good = (await upload('kept.csv', FIXTURE_CSV)).body.upload as string;
+    const bad = (await upload('broken.csv', 'case_id,activity,timestamp\nA,x,not a time\n')).body.upload as string;
+    await load(good, { name: 'deleted-after-load' });
+    await load(bad, { name: 'not-loaded' });
+    expect(await until(good, (s) => s.status !== 'loading')).toMatchObject({ status: 'loaded', file: 'kept.csv', result: { name: 'deleted-after-load', events: 7 } });
+    expect(await until(bad, (s) => s.status !== 'loading')).toMatchObject({ status: 'failed' });
+    for (let i = 0; i < 100 && filesOf(good).length > 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(filesOf(good)).toEqual(['.state.json']);
+    expect(filesOf(bad)).toEqual(['.state.json', 'broken.csv']);
+    expect(await until(good, () => true)).toMatchObject({ status: 'loaded', result: { name: 'deleted-after-load' } });
+  });
+
+  it('sweeps uploads left alone longer than the age, whatever their status, and keeps the others', async () => {
+    const uploads = new Uploads(join(dir, 'swept'));
+    const old = (await uploads.receive('old.csv', chunked(FIXTURE_CSV))).state.upload;
+    const recent = (await uploads.receive('recent.csv', chunked(FIXTURE_CSV))).state.upload;
+    const twoDaysAgo = new Date(Date.now() - 48 * 3600 * 1000);
+    for (const path of [join(dir, 'swept', old), join(dir, 'swept', old, 'old.csv')]) utimesSync(path, twoDaysAgo, twoDaysAgo);
+    expect(await uploads.sweep(24 * 3600 * 1000)).toEqual([old]);
+    expect(readdirSync(join(dir, 'swept'))).toEqual([recent]);
+    await expect(uploads.get(old)).rejects.toMatchObject({ status: 404 });
+    expect(await uploads.get(recent)).toMatchObject({ status: 'uploaded' });
+    // A day later, nothing having touched it, the recent one goes too.
+    expect(await uploads.sweep(24 * 3600 * 1000, Date.now() + 25 * 3600 * 1000)).toEqual([recent]);
+  });
+});
+
 describe('loading a failed upload again', () => {
   const confirm = (id: string, body: object, on = api) =>
     on.request(`/api/uploads/${id}/load`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
@@ -193,14 +225,16 @@ describe('loading a failed upload again', () => {
     const again = restart();
     expect(await until(id, () => true, again)).toMatchObject({ status: 'loaded', result: { name: 'late', events: 2 } });
     expect((await confirm(id, { name: 'late' }, again)).status).toBe(409);
-    expect(readdirSync(join(dir, 'uploads', id)).filter((name) => !name.startsWith('.'))).toEqual(['late.csv']);
+    // Loaded, its file is deleted; the status it ended with is what stays.
+    expect(readdirSync(join(dir, 'uploads', id))).toEqual(['.state.json']);
   });
 
   it('reports a load cut off by a restart as failed, and loads it again', async () => {
     const uploads = new Uploads(join(dir, 'uploads'));
     const rows = Array.from({ length: 60_000 }, (_, i) => `C${i % 6_000},step ${i % 9},2026-01-0${1 + (i % 9)}T${String(i % 24).padStart(2, '0')}:00:00Z`);
     const { state } = await uploads.receive('big.csv', chunked(['case_id,activity,timestamp', ...rows].join('\n'), 1 << 16));
-    await uploads.load(store, state.upload, { name: 'big' });
+    // (A load that will fail, so the first process leaves the file as a real restart would.)
+    await uploads.load(store, state.upload, { name: 'big', mapping: { timestamp: 'activity' } });
     // Another server process on the same folder, while the first is still loading: the load it finds under way died with its server.
     const restarted = new Uploads(join(dir, 'uploads'));
     expect(await restarted.get(state.upload)).toMatchObject({ status: 'failed', result: null, error: expect.stringMatching(/^the server stopped before this load finished; nothing was stored/) });
