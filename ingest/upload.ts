@@ -153,7 +153,7 @@ export class Uploads {
     });
     const steps = [counter, ...(/\.gz$/i.test(file) ? [inflatedCounter(this.inflatedLimitBytes, () => this.inflatesTooLarge())] : [])];
     try {
-      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), ...steps, createWriteStream(path));
+      await pipeline([Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), ...steps, createWriteStream(path)]);
       await checkContent(path, file);
       const preview = await previewFile(path, file);
       const upload: Upload = { upload: id, file, bytes, status: 'uploaded', progress: null, result: null, error: null, path, listeners: new Set(), saved: Promise.resolve() };
