@@ -167,6 +167,8 @@ export function tempDirectory(databasePath: string): string {
 
 async function open(absolute: string): Promise<Store> {
   mkdirSync(dirname(absolute), { recursive: true });
+  // DuckDB makes the folder it spills to, not the folders above it.
+  mkdirSync(dirname(tempDirectory(absolute)), { recursive: true });
   const instance = await DuckDBInstance.fromCache(absolute, {
     // No load or query may take the machine: DuckDB keeps under this and spills the rest to disk.
     memory_limit: memoryLimit(),
