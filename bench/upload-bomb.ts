@@ -4,12 +4,14 @@
  * to POST /api/logs, optionally loaded (--load), and the server's peak resident
  * memory (VmHWM of its process) is printed after each step.
  *
- *   node --experimental-strip-types bench/upload-bomb.ts [--inflated-gb 3.2] [--load]
+ *   node_modules/.bin/tsx bench/upload-bomb.ts [--inflated-gb 3.2] [--load] [--bomb PATH]
  *
- * (or through tsx). A benchmark, not a test: it writes gigabytes and takes minutes.
+ * `--bomb PATH` keeps the gzip at PATH (written when missing) to send it again.
+ * The server gets this process's environment: set WAYBILL_MEMORY_LIMIT and the
+ * other limits there. A benchmark, not a test: it writes gigabytes and takes minutes.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
@@ -23,6 +25,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const inflatedBytes = Number(args[args.indexOf('--inflated-gb') + 1] ?? 3.2) * 1e9 || 3.2e9;
 const load = args.includes('--load');
+const keptBomb = args.includes('--bomb') ? args[args.indexOf('--bomb') + 1] : undefined;
 
 /** Rows of nine events per order, orders numbered on: repetitive enough to compress about 140 to 1, like the reported bomb. */
 function* rows(): Generator<string> {
@@ -49,10 +52,12 @@ function peakRssMiB(pid: number): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'waybill-bomb-'));
-  const bomb = join(dir, 'bomb.csv.gz');
+  const bomb = keptBomb ?? join(dir, 'bomb.csv.gz');
   try {
-    console.log(`Writing a gzip that inflates to ${(inflatedBytes / 1e9).toFixed(1)} GB…`);
-    await writeBomb(bomb);
+    if (!existsSync(bomb)) {
+      console.log(`Writing a gzip that inflates to ${(inflatedBytes / 1e9).toFixed(1)} GB…`);
+      await writeBomb(bomb);
+    }
     console.log(`bomb.csv.gz: ${(statSync(bomb).size / 1e6).toFixed(1)} MB`);
     const port = await freePort();
     const server = spawn(process.execPath, ['bin/waybill.js', 'serve', '--db', join(dir, 'waybill.duckdb'), '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
