@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ingestFile, ingestLinkedFiles, parseObjectKeys } from '../ingest/index.ts';
@@ -15,6 +15,9 @@ const SOURCES = ['web', 'mining', 'store', 'ingest', 'svelte.config.js', 'vite.c
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
+/** How long a request body may stall before the connection is cut, by default: 120 seconds. */
+export const DEFAULT_IDLE_TIMEOUT_S = 120;
+
 /** Serves the dashboard and the API from the built SvelteKit app, in this process. */
 export async function serve(options: { dbPath: string; host?: string; port?: string; schedule?: boolean; jobsDir?: string }): Promise<void> {
   ensureBuilt();
@@ -27,6 +30,7 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
   const port = Number(options.port ?? process.env.PORT ?? 3000);
   const allowed = allowedHosts(host, (process.env.WAYBILL_ALLOWED_HOSTS ?? '').split(','));
   const server = createServer((req, res) => {
+    cutWhenStalled(req, res, idleTimeoutMs());
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value!);
     if (req.url?.startsWith('/api')) res.setHeader('Content-Security-Policy', API_CSP);
     const refused = refusal(req, allowed);
@@ -35,11 +39,13 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
       res.writeHead(refused.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(refused.message);
       return;
     }
+    answerBeforeClosing(req, res);
     handler(req, res, () => {
       res.statusCode = 404;
       res.end('Not found');
     });
   });
+  allowLongRequests(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
@@ -58,6 +64,54 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
   });
   if (scheduler) onShutdown(() => scheduler.stop());
   await new Promise<void>((resolve) => server.once('close', resolve));
+}
+
+/** WAYBILL_IDLE_TIMEOUT seconds, else 120. */
+function idleTimeoutMs(): number {
+  return (Number(process.env.WAYBILL_IDLE_TIMEOUT) || DEFAULT_IDLE_TIMEOUT_S) * 1000;
+}
+
+/**
+ * Lifts Node's limit on a whole request (300 s): an upload of gigabytes over a
+ * slow link may take hours and is fine as long as it keeps sending, which
+ * `cutWhenStalled` watches instead. The limit on receiving headers stays.
+ */
+function allowLongRequests(server: Server): void {
+  server.requestTimeout = 0;
+}
+
+/**
+ * Cuts the connection when the request's body stops arriving for `idleMs`: a
+ * client that stalls mid-upload would otherwise hold its partial file and its
+ * connection for ever (the upload then fails and its partial file is deleted).
+ * A request whose body has all arrived is never cut, however long its answer takes.
+ */
+function cutWhenStalled(req: IncomingMessage, res: ServerResponse, idleMs: number): void {
+  // On an idle socket Node asks the request (only while its body is incomplete),
+  // then the response, whether they handle it, and destroys the socket when neither does.
+  req.setTimeout(idleMs, () => req.socket.destroy());
+  res.on('timeout', () => {});
+}
+
+/** How long the rest of a refused body is read and discarded after the answer, so the client can read it. */
+const LINGER_MS = 5000;
+
+/**
+ * SvelteKit destroys the request, and so the connection, when the app stops
+ * reading its body: an upload refused mid-stream (413) would reach the client as
+ * a reset, its answer lost. Instead the rest of the body is read and discarded
+ * while the answer is sent, and the connection is cut only if the body is still
+ * arriving `LINGER_MS` after the answer (what web servers call a lingering close).
+ */
+function answerBeforeClosing(req: IncomingMessage, res: ServerResponse): void {
+  const destroy = req.destroy.bind(req);
+  req.destroy = ((error?: Error) => {
+    if (req.complete || res.writableFinished || req.socket.destroyed) return destroy(error);
+    // SvelteKit ignores the data of a body it cancelled, so nothing of it is kept.
+    req.resume();
+    res.once('finish', () => setTimeout(() => req.complete || req.socket.destroy(), LINGER_MS).unref());
+    return req;
+  }) as typeof req.destroy;
 }
 
 /** Builds the web app when missing or stale, and loads the demo on first run. */

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { queryRows } from '../store/db.ts';
+import { memoryLimit, queryRows, resolveDbPath, tempDirectory } from '../store/db.ts';
 import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
 import { mapperFor, type MappingDecision, type MappingOverrides } from './mapping.ts';
@@ -30,7 +33,17 @@ const SAMPLE_ROWS = 20;
 export async function previewFile(path: string, file = path, overrides: MappingOverrides = {}): Promise<SourcePreview> {
   const format = detectFormat(path);
   if (!format) throw new IngestError(file, 'unknown format: expected .csv, .tsv, .txt, .xes or .parquet (optionally .gz)');
-  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  // Staging reads the whole source into this database: it gets the store's memory limit and spills to a folder of
+  // its own beside the store's, or a preview of a large upload would hold it all in memory (DuckDB's default is 80%).
+  const spill = join(tempDirectory(resolveDbPath()), `preview-${randomUUID()}`);
+  // DuckDB makes the folder it spills to, not the folders above it.
+  mkdirSync(dirname(spill), { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    memory_limit: memoryLimit(),
+    temp_directory: spill,
+  });
   const connection = await instance.connect();
   try {
     await connection.run(`SET TimeZone = 'UTC'`);
@@ -66,5 +79,6 @@ export async function previewFile(path: string, file = path, overrides: MappingO
   } finally {
     connection.closeSync();
     instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
   }
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import type { Store } from '../store/db.ts';
 import { IngestError, type RemedyWording } from './errors.ts';
 import { type IngestOptions, type IngestProgress, type IngestResult, ingestFile } from './index.ts';
@@ -18,11 +19,22 @@ import { contentProblem, detectFormat } from './stage.ts';
  * can follow. Each upload lives in `<dir>/<id>/<file name>`, its status beside it
  * in `.state.json` (an upload's name never starts with a dot), so a restarted
  * server knows which uploads are loaded, which failed and why, and which were
- * cut off mid-load. A failed upload may be loaded again with other options.
+ * cut off mid-load. A failed upload may be loaded again with other options, so
+ * its file stays; a loaded upload's file is deleted, its status kept. `sweep`
+ * deletes uploads left alone for longer than an age, whatever their status.
  */
+
+/** How long an upload left alone is kept by default: 24 hours. */
+export const DEFAULT_UPLOAD_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /** The default upload size limit: 2 GiB. */
 export const DEFAULT_UPLOAD_LIMIT = 2 * 1024 ** 3;
+
+/**
+ * The default limit on what a `.gz` upload inflates to: 10 GiB. A few megabytes of
+ * gzip can inflate to gigabytes, and it is the inflated bytes that a load reads.
+ */
+export const DEFAULT_INFLATED_LIMIT = 10 * 1024 ** 3;
 
 /** An upload the client must fix: 400 (a bad name), 413 (over the size limit) or 415 (content that is not what its name says). */
 export class UploadError extends Error {
@@ -109,10 +121,13 @@ const INTERRUPTED = 'the server stopped before this load finished; nothing was s
 /** The uploads of one server process. */
 export class Uploads {
   private readonly uploads = new Map<string, Upload>();
+  /** Uploads whose bytes are still arriving: not yet in `uploads`, and not to be swept. */
+  private readonly receiving = new Set<string>();
 
   constructor(
     readonly dir: string,
     readonly limitBytes = DEFAULT_UPLOAD_LIMIT,
+    readonly inflatedLimitBytes = DEFAULT_INFLATED_LIMIT,
   ) {}
 
   /**
@@ -127,16 +142,18 @@ export class Uploads {
     const folder = join(this.dir, id);
     const path = join(folder, file);
     await mkdir(folder, { recursive: true });
+    this.receiving.add(id);
     let bytes = 0;
     const limit = this.limitBytes;
     const counter = new Transform({
       transform: (chunk: Buffer, _encoding, done) => {
         bytes += chunk.length;
-        done(bytes > limit ? new UploadError(413, '') : null, chunk);
+        done(bytes > limit ? this.tooLarge() : null, chunk);
       },
     });
+    const steps = [counter, ...(/\.gz$/i.test(file) ? [inflatedCounter(this.inflatedLimitBytes, () => this.inflatesTooLarge())] : [])];
     try {
-      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), counter, createWriteStream(path));
+      await pipeline([Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), ...steps, createWriteStream(path)]);
       await checkContent(path, file);
       const preview = await previewFile(path, file);
       const upload: Upload = { upload: id, file, bytes, status: 'uploaded', progress: null, result: null, error: null, path, listeners: new Set(), saved: Promise.resolve() };
@@ -144,7 +161,9 @@ export class Uploads {
       return { state: snapshot(upload), preview };
     } catch (error) {
       await rm(folder, { recursive: true, force: true });
-      throw error instanceof UploadError && error.status === 413 ? this.tooLarge() : error;
+      throw error;
+    } finally {
+      this.receiving.delete(id);
     }
   }
 
@@ -184,7 +203,8 @@ export class Uploads {
         upload.status = 'loaded';
         upload.result = result;
         this.tell(upload);
-        void this.save(upload);
+        // Its events are in the store now; the status stays, so the page (and a restarted server) can still show the result.
+        void this.save(upload).then(() => unlink(upload.path).catch(() => undefined));
       },
       (error: unknown) => {
         upload.status = 'failed';
@@ -205,8 +225,9 @@ export class Uploads {
 
   /** Writes the upload's status beside its file. A failed write loses only what a restart would remember; the running server keeps the state. */
   private save(upload: Upload): Promise<void> {
-    const { status, result, error } = upload;
-    upload.saved = upload.saved.then(() => writeFile(join(dirname(upload.path), STATE_FILE), JSON.stringify({ status, result, error }))).catch(() => undefined);
+    // The file's name and size are kept too: a loaded upload's file is gone.
+    const { file, bytes, status, result, error } = upload;
+    upload.saved = upload.saved.then(() => writeFile(join(dirname(upload.path), STATE_FILE), JSON.stringify({ file, bytes, status, result, error }))).catch(() => undefined);
     return upload.saved;
   }
 
@@ -221,20 +242,90 @@ export class Uploads {
     // Uploaded before a restart: the file is still there, waiting to be loaded.
     if (!/^[0-9a-f-]{36}$/.test(id)) throw new UploadError(404, `no upload ${JSON.stringify(id)}`);
     const folder = join(this.dir, id);
-    const file = (await readdir(folder).catch(() => [])).find((name) => !name.startsWith('.'));
+    const saved = await readSavedState(join(folder, STATE_FILE));
+    const onDisk = (await readdir(folder).catch(() => [])).find((name) => !name.startsWith('.'));
+    // A loaded upload's file was deleted after its load; its saved status says what it was.
+    const file = onDisk ?? (saved.status === 'loaded' ? saved.file : undefined);
     if (file === undefined) throw new UploadError(404, `no upload ${JSON.stringify(id)}`);
     const path = join(folder, file);
-    const saved = await readSavedState(join(folder, STATE_FILE));
-    const upload: Upload = { upload: id, file, bytes: (await stat(path)).size, status: 'uploaded', progress: null, result: null, error: null, ...saved, path, listeners: new Set(), saved: Promise.resolve() };
+    const bytes = onDisk === undefined ? (saved.bytes ?? 0) : (await stat(path)).size;
+    const upload: Upload = { upload: id, status: 'uploaded', progress: null, result: null, error: null, ...saved, file, bytes, path, listeners: new Set(), saved: Promise.resolve() };
     // A load under way when the server stopped was rolled back with it.
     if (upload.status === 'loading') Object.assign(upload, { status: 'failed', error: INTERRUPTED });
     this.uploads.set(id, upload);
     return upload;
   }
 
+  /**
+   * Deletes the uploads left alone for longer than `maxAgeMs`: nothing written in
+   * their folder since (receiving, saving a status), whether never loaded, failed
+   * or loaded. Uploads being received or loaded now are kept. Returns their ids.
+   */
+  async sweep(maxAgeMs: number, now = Date.now()): Promise<string[]> {
+    const swept: string[] = [];
+    for (const id of await readdir(this.dir).catch(() => [])) {
+      if (this.receiving.has(id) || this.uploads.get(id)?.status === 'loading') continue;
+      const folder = join(this.dir, id);
+      if (now - (await lastTouched(folder)) <= maxAgeMs) continue;
+      await rm(folder, { recursive: true, force: true });
+      this.uploads.delete(id);
+      swept.push(id);
+    }
+    return swept;
+  }
+
   private tooLarge(): UploadError {
     return new UploadError(413, `the file is larger than the upload limit of ${this.limitBytes.toLocaleString('en-US')} bytes (WAYBILL_UPLOAD_LIMIT sets it)`);
   }
+
+  private inflatesTooLarge(): UploadError {
+    return new UploadError(
+      413,
+      `the file inflates to more than the limit of ${this.inflatedLimitBytes.toLocaleString('en-US')} bytes once decompressed (WAYBILL_UPLOAD_DECOMPRESSED_LIMIT sets it); send a smaller file`,
+    );
+  }
+}
+
+/**
+ * Passes gzip bytes through unchanged while inflating a copy and counting what it
+ * inflates to, so an upload that would inflate past `limit` is refused while it
+ * streams, not after gigabytes were written. Each chunk is passed on once it has
+ * been inflated, so the count never lags the upload by more than a chunk. Bytes
+ * that are not gzip are left to the content check (415): counting just stops.
+ */
+function inflatedCounter(limit: number, tooLarge: () => UploadError): Transform {
+  const gunzip = createGunzip();
+  let inflated = 0;
+  let broken = false;
+  // The step waiting for gunzip; a gunzip error does not call a write's callback, so it is released here too.
+  let waiting: (() => void) | undefined;
+  const release = () => {
+    const next = waiting;
+    waiting = undefined;
+    next?.();
+  };
+  gunzip.on('data', (chunk: Buffer) => (inflated += chunk.length));
+  gunzip.on('error', () => {
+    broken = true;
+    release();
+  });
+  const over = () => (inflated > limit ? tooLarge() : null);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (broken) return done(null, chunk);
+      waiting = () => done(over(), chunk);
+      gunzip.write(chunk, release);
+    },
+    flush(done) {
+      if (broken) return done();
+      waiting = () => done(over());
+      gunzip.end(release);
+    },
+    destroy(error, done) {
+      gunzip.destroy();
+      done(error);
+    },
+  });
 }
 
 /** A browser form post wraps the file in a multipart body: its boundary line, then a part's headers. */
@@ -253,11 +344,19 @@ async function checkContent(path: string, file: string): Promise<void> {
   if (problem !== undefined) throw new UploadError(415, `${file} ${problem}`);
 }
 
+/** The last time anything in an upload's folder was written (the folder's own time when it is empty or unreadable). */
+async function lastTouched(folder: string): Promise<number> {
+  const names = await readdir(folder).catch(() => []);
+  const times = await Promise.all([folder, ...names.map((name) => join(folder, name))].map((path) => stat(path).then((s) => s.mtimeMs, () => 0)));
+  return Math.max(...times);
+}
+
 /** What `.state.json` says of an upload; nothing when it is missing or unreadable (then the upload counts as not loaded). */
-async function readSavedState(path: string): Promise<Partial<Pick<UploadState, 'status' | 'result' | 'error'>>> {
+async function readSavedState(path: string): Promise<Partial<Pick<UploadState, 'file' | 'bytes' | 'status' | 'result' | 'error'>>> {
   try {
-    const { status, result, error } = JSON.parse(await readFile(path, 'utf8')) as Partial<UploadState>;
-    return status === 'loading' || status === 'loaded' || status === 'failed' ? { status, result: result ?? null, error: error ?? null } : {};
+    const { file, bytes, status, result, error } = JSON.parse(await readFile(path, 'utf8')) as Partial<UploadState>;
+    if (status !== 'loading' && status !== 'loaded' && status !== 'failed') return {};
+    return { status, result: result ?? null, error: error ?? null, ...(typeof file === 'string' && { file }), ...(typeof bytes === 'number' && { bytes }) };
   } catch {
     return {};
   }

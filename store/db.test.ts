@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -35,6 +36,28 @@ describe('openStore', () => {
     await expect(openStore(path)).rejects.toThrow(/schema version 999 is newer than this Waybill/);
   });
 
+  it('limits DuckDB to WAYBILL_MEMORY_LIMIT and spills to WAYBILL_TEMP_DIR', async () => {
+    process.env.WAYBILL_MEMORY_LIMIT = '1GiB';
+    process.env.WAYBILL_TEMP_DIR = join(dir, 'spill');
+    try {
+      const limited = await openStore(join(dir, 'limited.duckdb'));
+      expect(await settingsOf(limited)).toEqual({ memory: '1.0 GiB', temp: join(dir, 'spill') });
+    } finally {
+      delete process.env.WAYBILL_MEMORY_LIMIT;
+      delete process.env.WAYBILL_TEMP_DIR;
+    }
+  });
+
+  it('limits DuckDB by default to half the memory, spilling beside the database file', async () => {
+    const { memory, temp } = await settingsOf(store);
+    expect(temp).toBe(join(dir, '.waybill-tmp'));
+    const [, number, unit] = /^([\d.]+) (MiB|GiB)$/.exec(memory)!;
+    const bytes = Number(number) * 1024 ** (unit === 'GiB' ? 3 : 2);
+    // Half of the machine's memory, or of its container's when that is less, as DuckDB rounds it for display.
+    const usable = Math.min(totalmem(), process.constrainedMemory?.() || Infinity);
+    expect(bytes / (usable / 2)).toBeCloseTo(1, 1);
+  });
+
   it('keeps extension downloads off', async () => {
     const settings = await withConnection(store, (c) =>
       queryRows(c, `SELECT name, value FROM duckdb_settings() WHERE name IN ('autoinstall_known_extensions', 'autoload_known_extensions') ORDER BY name`),
@@ -45,6 +68,11 @@ describe('openStore', () => {
     ]);
   });
 });
+
+async function settingsOf(store: Store): Promise<{ memory: string; temp: string }> {
+  const [row] = await withConnection(store, (c) => queryRows<{ memory: string; temp: string }>(c, `SELECT current_setting('memory_limit') AS memory, current_setting('temp_directory') AS temp`));
+  return row!;
+}
 
 describe('values leaving the store', () => {
   it('are JSON-safe: bigint as number, timestamps as ISO strings', async () => {

@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
@@ -143,9 +144,35 @@ export async function checkpoint(store: Store): Promise<void> {
   }
 }
 
+/**
+ * DuckDB's memory limit unless WAYBILL_MEMORY_LIMIT (a DuckDB size such as `4GB`)
+ * says otherwise: half the memory this process may use (the machine's, or its
+ * container's when that is less). DuckDB's own default, 80%, leaves too little for
+ * the Node process around it (uploads, JSON, the web app) and the rest of the
+ * machine; past its limit DuckDB spills to the temp directory instead of growing.
+ */
+export function memoryLimit(): string {
+  const set = process.env.WAYBILL_MEMORY_LIMIT?.trim();
+  if (set) return set;
+  // Without a container limit Node reports 2^64 (or 0 where it cannot tell).
+  const constrained = process.constrainedMemory?.() || Infinity;
+  const bytes = Math.min(totalmem(), constrained) / 2;
+  return `${Math.max(1, Math.floor(bytes / 1024 ** 2))}MiB`;
+}
+
+/** Where DuckDB spills what does not fit its memory limit: WAYBILL_TEMP_DIR, else `.waybill-tmp` beside the database file. */
+export function tempDirectory(databasePath: string): string {
+  return resolve(process.env.WAYBILL_TEMP_DIR?.trim() || join(dirname(databasePath), '.waybill-tmp'));
+}
+
 async function open(absolute: string): Promise<Store> {
   mkdirSync(dirname(absolute), { recursive: true });
+  // DuckDB makes the folder it spills to, not the folders above it.
+  mkdirSync(dirname(tempDirectory(absolute)), { recursive: true });
   const instance = await DuckDBInstance.fromCache(absolute, {
+    // No load or query may take the machine: DuckDB keeps under this and spills the rest to disk.
+    memory_limit: memoryLimit(),
+    temp_directory: tempDirectory(absolute),
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     // A commit is written straight into the database file by a checkpoint, which is

@@ -1,8 +1,6 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { getKpiSettings, OptionError, saveKpiSettings, type Store } from '../../mining/index.ts';
-
-const SETTINGS_LIMIT = 1024 * 1024;
+import { jsonBodyLimit } from './json-limit.ts';
 
 /**
  * A log's saved settings: `GET /logs/:log/settings/kpis` answers the KPI settings with
@@ -16,8 +14,7 @@ export function settingsRoutes(openStore: () => Promise<Store>) {
     .get('/logs/:log/settings/kpis', async (c) => c.json(await getKpiSettings(await openStore(), c.req.param('log'))))
     .put(
       '/logs/:log/settings/kpis',
-      // Settings are names, a few kilobytes; the server lets uploads through unbounded, so this route bounds its own body.
-      bodyLimit({ maxSize: SETTINGS_LIMIT, onError: (c) => c.json({ error: `the KPI settings may be at most ${SETTINGS_LIMIT / 1024 / 1024} MiB` }, 413) }),
+      jsonBodyLimit('the KPI settings'),
       async (c) => {
         // Read here rather than by a validator, so a body that is not JSON is a 400 in words, never an empty setting.
         const body: unknown = await c.req.json().catch(() => {

@@ -1,5 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Uploads, type UploadState } from '../../ingest/upload.ts';
 import type { Store } from '../../store/db.ts';
@@ -23,6 +24,17 @@ afterAll(() => remove());
 /** A request body that arrives in several chunks, as a browser's upload does. */
 function chunked(text: string, size = 100): ReadableStream<Uint8Array> {
   const bytes = new TextEncoder().encode(text);
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(offset, offset + size));
+      offset += size;
+    },
+  });
+}
+
+function chunkedBytes(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
   let offset = 0;
   return new ReadableStream({
     pull(controller) {
@@ -98,6 +110,48 @@ describe('POST /api/logs (upload) and the confirm call', () => {
     expect(readdirSync(join(dir, 'uploads'))).toEqual(before);
   });
 
+  it('refuses a gzip that inflates past the decompressed limit while it streams, and keeps nothing of it', async () => {
+    const uploads = join(dir, 'bomb-uploads');
+    const small = createApi(async () => store, new Uploads(uploads, 64 * 1024, 1024 * 1024));
+    const header = 'case_id,activity,timestamp\n';
+    // 2 MiB of one repeated row: a few kilobytes of gzip, under the 64 KiB upload limit, twice the inflated limit.
+    const bomb = gzipSync(header + 'A,ship,2026-01-05 10:00\n'.repeat(Math.ceil((2 * 1024 * 1024) / 24)));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const send = (body: Buffer) => small.request('/api/logs?file=bomb.csv.gz', { method: 'POST', body: chunkedBytes(body, 512), duplex: 'half' } as RequestInit);
+    const refused = await send(bomb);
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as { error: string }).error).toBe(
+      'the file inflates to more than the limit of 1,048,576 bytes once decompressed (WAYBILL_UPLOAD_DECOMPRESSED_LIMIT sets it); send a smaller file',
+    );
+    expect(readdirSync(uploads)).toEqual([]);
+    // The same rows, fewer of them: under the limit once inflated, so received.
+    const fits = await send(gzipSync(header + 'A,ship,2026-01-05 10:00\n'.repeat(1000)));
+    expect(fits.status).toBe(201);
+    expect(readdirSync(uploads)).toHaveLength(1);
+  });
+
+  it('refuses a load call with a JSON body over 1 MiB (413) before parsing it, declared or streamed, and keeps the upload', async () => {
+    const id = (await upload('orders.csv', FIXTURE_CSV)).body.upload as string;
+    const huge = JSON.stringify({ name: 'x'.repeat(5 * 1024 * 1024) });
+    const declared = await api.request(`/api/uploads/${id}/load`, { method: 'POST', body: huge, headers: { 'content-type': 'application/json' } });
+    const streamed = await api.request(`/api/uploads/${id}/load`, { method: 'POST', body: chunked(huge, 64 * 1024), headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    for (const answer of [declared, streamed]) {
+      expect(answer.status).toBe(413);
+      expect(await answer.json()).toEqual({ error: 'the load request may be at most 1 MiB' });
+    }
+    expect(await until(id, () => true)).toMatchObject({ status: 'uploaded' });
+  });
+
+  it('takes the JSON cap from WAYBILL_JSON_LIMIT', async () => {
+    const id = (await upload('orders.csv', FIXTURE_CSV)).body.upload as string;
+    process.env.WAYBILL_JSON_LIMIT = '100';
+    const capped = createApi(async () => store, new Uploads(join(dir, 'uploads'), 64 * 1024));
+    delete process.env.WAYBILL_JSON_LIMIT;
+    const answer = await capped.request(`/api/uploads/${id}/load`, { method: 'POST', body: JSON.stringify({ name: 'y'.repeat(101) }), headers: { 'content-type': 'application/json' } });
+    expect(answer.status).toBe(413);
+    expect(await answer.json()).toEqual({ error: 'the load request may be at most 100 bytes' });
+  });
+
   it('reports a failed load with its reason, and validates the confirm body', async () => {
     const sent = await upload('bad.csv', 'case_id,activity,timestamp\nA,x,not a time\n');
     const id = sent.body.upload as string;
@@ -109,6 +163,38 @@ describe('POST /api/logs (upload) and the confirm call', () => {
     expect(failed).toMatchObject({ status: 'failed', result: null });
     expect(failed.error).toMatch(/bad\.csv, line 2, column "timestamp": cannot read the timestamp/);
     expect((await api.request('/api/uploads/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+  });
+});
+
+describe('deleting uploaded files', () => {
+  const load = (id: string, body: object) => api.request(`/api/uploads/${id}/load`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const filesOf = (id: string) => readdirSync(join(dir, 'uploads', id)).sort();
+
+  it('deletes the file after a successful load, keeping its result to show; a failed load keeps the file for another try', async () => {
+    const good = (await upload('kept.csv', FIXTURE_CSV)).body.upload as string;
+    const bad = (await upload('broken.csv', 'case_id,activity,timestamp\nA,x,not a time\n')).body.upload as string;
+    await load(good, { name: 'deleted-after-load' });
+    await load(bad, { name: 'not-loaded' });
+    expect(await until(good, (s) => s.status !== 'loading')).toMatchObject({ status: 'loaded', file: 'kept.csv', result: { name: 'deleted-after-load', events: 7 } });
+    expect(await until(bad, (s) => s.status !== 'loading')).toMatchObject({ status: 'failed' });
+    for (let i = 0; i < 100 && filesOf(good).length > 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(filesOf(good)).toEqual(['.state.json']);
+    expect(filesOf(bad)).toEqual(['.state.json', 'broken.csv']);
+    expect(await until(good, () => true)).toMatchObject({ status: 'loaded', result: { name: 'deleted-after-load' } });
+  });
+
+  it('sweeps uploads left alone longer than the age, whatever their status, and keeps the others', async () => {
+    const uploads = new Uploads(join(dir, 'swept'));
+    const old = (await uploads.receive('old.csv', chunked(FIXTURE_CSV))).state.upload;
+    const recent = (await uploads.receive('recent.csv', chunked(FIXTURE_CSV))).state.upload;
+    const twoDaysAgo = new Date(Date.now() - 48 * 3600 * 1000);
+    for (const path of [join(dir, 'swept', old), join(dir, 'swept', old, 'old.csv')]) utimesSync(path, twoDaysAgo, twoDaysAgo);
+    expect(await uploads.sweep(24 * 3600 * 1000)).toEqual([old]);
+    expect(readdirSync(join(dir, 'swept'))).toEqual([recent]);
+    await expect(uploads.get(old)).rejects.toMatchObject({ status: 404 });
+    expect(await uploads.get(recent)).toMatchObject({ status: 'uploaded' });
+    // A day later, nothing having touched it, the recent one goes too.
+    expect(await uploads.sweep(24 * 3600 * 1000, Date.now() + 25 * 3600 * 1000)).toEqual([recent]);
   });
 });
 
@@ -139,14 +225,16 @@ describe('loading a failed upload again', () => {
     const again = restart();
     expect(await until(id, () => true, again)).toMatchObject({ status: 'loaded', result: { name: 'late', events: 2 } });
     expect((await confirm(id, { name: 'late' }, again)).status).toBe(409);
-    expect(readdirSync(join(dir, 'uploads', id)).filter((name) => !name.startsWith('.'))).toEqual(['late.csv']);
+    // Loaded, its file is deleted; the status it ended with is what stays.
+    expect(readdirSync(join(dir, 'uploads', id))).toEqual(['.state.json']);
   });
 
   it('reports a load cut off by a restart as failed, and loads it again', async () => {
     const uploads = new Uploads(join(dir, 'uploads'));
     const rows = Array.from({ length: 60_000 }, (_, i) => `C${i % 6_000},step ${i % 9},2026-01-0${1 + (i % 9)}T${String(i % 24).padStart(2, '0')}:00:00Z`);
     const { state } = await uploads.receive('big.csv', chunked(['case_id,activity,timestamp', ...rows].join('\n'), 1 << 16));
-    await uploads.load(store, state.upload, { name: 'big' });
+    // (A load that will fail, so the first process leaves the file as a real restart would.)
+    await uploads.load(store, state.upload, { name: 'big', mapping: { timestamp: 'activity' } });
     // Another server process on the same folder, while the first is still loading: the load it finds under way died with its server.
     const restarted = new Uploads(join(dir, 'uploads'));
     expect(await restarted.get(state.upload)).toMatchObject({ status: 'failed', result: null, error: expect.stringMatching(/^the server stopped before this load finished; nothing was stored/) });

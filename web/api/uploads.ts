@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Store } from '../../mining/index.ts';
+import { jsonBodyLimit } from './json-limit.ts';
 import { formPostError, UploadError, type Uploads, type UploadState } from '../../ingest/upload.ts';
 
 /** How a confirmed upload is loaded: every field optional; unknown fields are refused. */
@@ -38,7 +39,7 @@ export function uploadRoutes(openStore: () => Promise<Store>, uploads: Uploads) 
       return c.json({ ...state, preview }, 201);
     })
     .get('/uploads/:id', async (c) => c.json(await uploads.get(c.req.param('id'))))
-    .post('/uploads/:id/load', async (c) => {
+    .post('/uploads/:id/load', jsonBodyLimit('the load request'), async (c) => {
       const body: unknown = await c.req.json().catch(() => {
         throw new UploadError(400, 'the body must be JSON: { name?, mapping?, mode?, onBadRows? }');
       });

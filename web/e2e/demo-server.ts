@@ -26,18 +26,21 @@ export async function startDemoServer(timeoutMs = 170_000): Promise<DemoServer> 
   return startWaybill(['demo', '--db', join(dir, 'waybill.duckdb')], timeoutMs, () => rmSync(dir, { recursive: true, force: true }));
 }
 
-/** Starts `node bin/waybill.js serve` on an existing database file (the caller removes it), like startDemoServer. */
-export async function startServer(dbPath: string, timeoutMs = 170_000): Promise<DemoServer> {
-  return startWaybill(['serve', '--db', dbPath], timeoutMs, () => {});
+/**
+ * Starts `node bin/waybill.js serve` on a database file (the caller removes it), like
+ * startDemoServer; `env` adds to the environment the server is started with.
+ */
+export async function startServer(dbPath: string, timeoutMs = 170_000, env: Record<string, string> = {}): Promise<DemoServer> {
+  return startWaybill(['serve', '--db', dbPath], timeoutMs, () => {}, env);
 }
 
-async function startWaybill(args: string[], timeoutMs: number, cleanUp: () => void): Promise<DemoServer> {
+async function startWaybill(args: string[], timeoutMs: number, cleanUp: () => void, env: Record<string, string> = {}): Promise<DemoServer> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/waybill.js', ...args, '--port', String(port)], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOST: '127.0.0.1' },
+    env: { ...process.env, HOST: '127.0.0.1', ...env },
   });
   const stop = async () => {
     await killGroup(child);
