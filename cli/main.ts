@@ -31,6 +31,8 @@ import {
   exceptionOptionsFromParams,
   getVariants,
   quarantineCsv,
+  auditCsv,
+  listAudit,
   listLogs,
   openStore,
   OptionError,
@@ -42,7 +44,7 @@ import { closeStores, setAsideWal, StoreRecoveryError } from '../store/db.ts';
 import { startProgress } from './progress.ts';
 import { settingsCommand } from './settings.ts';
 import { installShutdown } from './shutdown.ts';
-import { formatMapping, printBottlenecks, printBreakdown, printKpis, printReconciliation, printCaseDistribution, printCaseDurations, printExceptionTrends, printMilestones, printTrend, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
+import { formatMapping, printBottlenecks, printBreakdown, printKpis, printReconciliation, printCaseDistribution, printCaseDurations, printExceptionTrends, printMilestones, printTrend, printAudit, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
 
 const ANALYSES = ['process-map', 'variants', 'case-durations', 'case-distribution', 'milestones', 'duration-breakdown', 'duration-trend', 'queue-aging', 'bottlenecks', 'exceptions', 'kpis', 'touchless-orders', 'reconciliation'];
 
@@ -62,6 +64,8 @@ Usage:
   waybill loads --log NAME [--limit N] [--json | --csv]
       a log's loads, and the rows they quarantined (line, column, why); --csv writes those rows for a spreadsheet
   waybill logs [--json]
+  waybill audit [--log NAME] [--limit N] [--json | --csv]
+      who loaded, appended, replaced, uploaded, changed settings or ran a job, when and from where; newest first
   waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
       ANALYSIS: process-map [--activities PCT] [--paths PCT] [--frequency events|cases] | variants [--limit N] | case-durations [--bins N]
         | case-distribution [--bins N] | milestones --milestone-from A --milestone-to B [--from-occurrence first|last] [--to-occurrence first|last]
@@ -309,6 +313,15 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       if (values.json) console.log(JSON.stringify(history));
       else if (values.csv) process.stdout.write(quarantineCsv(history));
       else printLoadHistory(history);
+      return;
+    }
+    case 'audit': {
+      noArgs(command, args);
+      const limit = integerOption(values.limit, '--limit');
+      const entries = await listAudit(await openStore(dbPath), { limit, log: values.log });
+      if (values.json) console.log(JSON.stringify({ entries }));
+      else if (values.csv) process.stdout.write(auditCsv(entries));
+      else printAudit(entries);
       return;
     }
     case 'recover': {

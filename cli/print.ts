@@ -1,6 +1,6 @@
 import type { MappingDecision, SourcePreview } from '../ingest/index.ts';
 import type { TimestampKind } from '../ingest/infer/index.ts';
-import type { Bottlenecks, Kpis, Reconciliation, CaseDurationDistribution, CaseDurations, DurationBreakdown, DurationTrend, ExceptionTrends, MilestoneDurations, LoadHistory, LogInfo, ProcessMap, QueueAging, Variants } from '../mining/index.ts';
+import type { AuditEntry, Bottlenecks, Kpis, Reconciliation, CaseDurationDistribution, CaseDurations, DurationBreakdown, DurationTrend, ExceptionTrends, MilestoneDurations, LoadHistory, LogInfo, ProcessMap, QueueAging, Variants } from '../mining/index.ts';
 import { humanizeSeconds } from '../mining/format.ts';
 import { formatNumber, formatTable } from './table.ts';
 
@@ -88,6 +88,19 @@ export function printLoadHistory(history: LoadHistory): void {
     formatTable(
       ['load', 'source', 'line', 'column', 'problem', 'value'],
       history.quarantine.map((q) => [q.load, q.source, q.line ?? '', q.column ?? '', q.problem, q.value ?? '']),
+    ),
+  );
+}
+
+export function printAudit(entries: readonly AuditEntry[]): void {
+  if (entries.length === 0) {
+    console.log('Nothing recorded yet: loads, uploads, settings and job runs are recorded as they happen.');
+    return;
+  }
+  console.log(
+    formatTable(
+      ['at', 'who', 'via', 'from', 'action', 'log', 'what'],
+      entries.map((e) => [e.at.slice(0, 19).replace('T', ' '), e.actor, e.via, e.address ?? '', e.action, e.log ?? '', e.detail]),
     ),
   );
 }

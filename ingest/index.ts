@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Actor } from '../store/audit.ts';
 import { inTransaction, queryRow, withConnection, type Store } from '../store/db.ts';
 import { deleteLogRows } from '../store/logs.ts';
 import { mergeIntoLog } from './append.ts';
@@ -50,6 +51,8 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Runs inside the load's transaction after the log is stored (a job records its watermark here, so both commit or neither). */
   inTransaction?: (connection: DuckDBConnection, result: IngestResult) => Promise<void>;
+  /** Who loads, for the audit trail; default the system user at the command line. */
+  actor?: Actor;
 }
 
 export interface IngestProgress {
@@ -159,7 +162,7 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
       logId = (await queryRow<{ id: number }>(connection, `SELECT nextval('log_id_seq')::INTEGER AS id`))!.id;
       summary = await storeLog(connection, logId, name, origin);
     }
-    const load = await recordLoad(connection, logId, source.file, origin.source, sha256, mode, staged.rows, added, staged.rows - staged.quarantined - added, staged.quarantined);
+    const load = await recordLoad(connection, logId, source.file, origin.source, sha256, mode, staged.rows, added, staged.rows - staged.quarantined - added, staged.quarantined, options.actor);
     const result = { ...summary, load };
     await options.inTransaction?.(connection, result);
     options.onProgress?.({ phase: 'storing', fraction: 1 });
@@ -191,7 +194,7 @@ async function ingestObjectFile(store: Store, path: string, file: string, format
         if (existing) await deleteLogRows(connection, existing.log_id);
         const label = options.source ?? path;
         const stored = await storeObjectLog(connection, name, { source: label, format: staged.format, mapping: { case: 'object', activity: 'event type', timestamp: 'time' } });
-        const load = await recordLoad(connection, stored.logId, file, label, sha256, mode, staged.events, staged.events, 0, 0);
+        const load = await recordLoad(connection, stored.logId, file, label, sha256, mode, staged.events, staged.events, 0, 0, options.actor);
         const result: IngestResult = { name, events: stored.events, cases: stored.objects, activities: staged.eventTypes.length, variants: 0, load, objectTypes: stored.objectTypes, caseNotions: stored.caseNotions };
         await options.inTransaction?.(connection, result);
         options.onProgress?.({ phase: 'storing', fraction: 1 });

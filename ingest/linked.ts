@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Actor } from '../store/audit.ts';
 import { inTransaction, queryRow, queryRows, withConnection, type Store } from '../store/db.ts';
 import { deleteLogRows } from '../store/logs.ts';
 import { quoteIdent } from '../store/sql.ts';
@@ -32,6 +33,8 @@ export interface ObjectKey {
 
 export interface LinkedOptions {
   name: string;
+  /** Who loads, for the audit trail; default the system user at the command line. */
+  actor?: Actor;
   objects: readonly ObjectKey[];
   /** Column flags applied to every file (each file's own roles are otherwise recognized by name). */
   mapping?: MappingOverrides;
@@ -100,7 +103,7 @@ export async function ingestLinkedFiles(store: Store, files: readonly string[], 
       return inTransaction(connection, async () => {
         if (existing) await deleteLogRows(connection, existing.log_id);
         const stored = await storeObjectLog(connection, options.name, { source: label, format: 'linked', mapping: { case: 'object', activity: 'activity', timestamp: 'timestamp' } });
-        const load = await recordLoad(connection, stored.logId, files.join(', '), label, digest.digest('hex'), mode, rows, rows, 0, 0);
+        const load = await recordLoad(connection, stored.logId, files.join(', '), label, digest.digest('hex'), mode, rows, rows, 0, 0, options.actor);
         return {
           name: options.name,
           events: stored.events,

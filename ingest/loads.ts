@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRow } from '../store/db.ts';
+import { commandLineActor, recordAudit, type Actor } from '../store/audit.ts';
 import type { LogSummary } from './build-log.ts';
 import { IngestError } from './errors.ts';
 import type { IngestResult, LoadMode, LoadSummary } from './index.ts';
@@ -61,6 +62,8 @@ export async function recordLoad(
   eventsAdded: number,
   duplicatesSkipped: number,
   quarantined: number,
+  /** Who loaded it, for the audit trail (written in the load's transaction). */
+  actor: Actor = commandLineActor(),
 ): Promise<LoadSummary> {
   const loadId = (await queryRow<{ id: number }>(connection, `SELECT nextval('load_id_seq')::INTEGER AS id`))!.id;
   await connection.run(
@@ -75,5 +78,9 @@ export async function recordLoad(
     );
   }
   await connection.run(`DROP TABLE IF EXISTS quarantined`);
+  const { name } = (await queryRow<{ name: string }>(connection, `SELECT name FROM logs WHERE log_id = $log`, { log: logId }))!;
+  const count = (n: number) => n.toLocaleString('en-US');
+  const detail = `${file}: ${count(eventsAdded)} events added from ${count(rowsRead)} rows${duplicatesSkipped > 0 ? `, ${count(duplicatesSkipped)} already held` : ''}${quarantined > 0 ? `, ${count(quarantined)} set aside` : ''}`;
+  await recordAudit(connection, actor, mode === 'create' ? 'load' : mode, name, detail);
   return { loadId, mode, rowsRead, eventsAdded, duplicatesSkipped, quarantined, unchanged: false };
 }

@@ -41,6 +41,7 @@ export { getReconciliation, type Reconciliation, type ReconciliationOptions } fr
 export { filterFromParams, FILTER_PARAMS, logForNotion, parseCondition, parseDuration, type FilterParams } from './filter/params.ts';
 export { compileFilter, parseInstant, FilterError, TIMEFRAME_MODES, type AttributeCondition, type Filter, type FollowsCondition, type Timeframe, type TimeframeMode } from './filter/index.ts';
 export { OptionError, parseWholeNumber, UnknownLogError } from './errors.ts';
+export { auditCsv, listAudit, type AuditEntry } from './audit.ts';
 export { getLoadHistory, quarantineCsv, type Load, type LoadHistory, type QuarantinedRow } from './loads/index.ts';
 export { csvCell, toCsv, type CsvCell } from './export/csv.ts';
 // The store's entry points that every shell needs, so web/ and cli/ depend on mining/ alone.

@@ -20,8 +20,10 @@
  *   duplicates skipped); `quarantine`: rows a load set aside, with line, column and why.
  * - `job_runs`: every run of a pull job (ingest/jobs), written when it starts and
  *   updated when it ends; `job_state`: each job's watermark, saved in its load's transaction.
+ * - `audit`: who did what, when and from where (store/audit.ts); a load's entry is
+ *   written in the load's transaction.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
@@ -215,6 +217,20 @@ CREATE TABLE log_settings (
   key VARCHAR NOT NULL,
   value JSON NOT NULL,
   updated_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
+  {
+    version: 6,
+    sql: `
+CREATE TABLE audit (
+  recorded_at TIMESTAMPTZ NOT NULL,
+  actor VARCHAR NOT NULL,
+  via VARCHAR NOT NULL,
+  address VARCHAR,
+  action VARCHAR NOT NULL,
+  log VARCHAR,
+  detail VARCHAR NOT NULL
 );
 `,
   },

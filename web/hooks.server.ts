@@ -21,6 +21,6 @@ setInterval(sweep, 60 * 60 * 1000).unref();
 const api = createApi(() => openStore(resolveDbPath()), uploads);
 
 export const handle: Handle = async ({ event, resolve }) => {
-  if (event.url.pathname === '/api' || event.url.pathname.startsWith('/api/')) return api.fetch(event.request);
+  if (event.url.pathname === '/api' || event.url.pathname.startsWith('/api/')) return api.fetch(event.request, { clientAddress: event.getClientAddress() });
   return resolve(event);
 };

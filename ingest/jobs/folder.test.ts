@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAudit } from '../../store/audit.ts';
 import { queryRows, withConnection, type Store } from '../../store/db.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { globToRegExp } from './folder.ts';
@@ -60,6 +61,14 @@ describe('a drop-folder job', () => {
       { case: 'SO-1', activity: 'Packed', ts: '2026-01-05T10:30:00.000Z' },
       { case: 'SO-2', activity: 'Picked', ts: '2026-01-05T11:00:00.000Z' },
     ]);
+    // The audit trail names the job as the one who loaded each file, and the run with how it ended.
+    const trail = (await listAudit(store)).reverse().map((e) => [e.actor, e.via, e.action, e.log]);
+    expect(trail).toEqual([
+      ['job scans', 'job', 'append', 'warehouse-scans'],
+      ['job scans', 'job', 'append', 'warehouse-scans'],
+      ['job scans', 'job', 'job run', 'warehouse-scans'],
+    ]);
+    expect((await listAudit(store, { limit: 1 }))[0]!.detail).toBe(`run ${run.runId} (manual) failed: ${run.error}`);
   });
 
   it('picks up nothing again, then a file once it has settled, and never re-reads a name already processed', async () => {

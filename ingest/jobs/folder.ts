@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync
 import { join } from 'node:path';
 import type { Store } from '../../store/db.ts';
 import { ingestFile } from '../index.ts';
+import { jobActor } from '../../store/audit.ts';
 import { displayPath, jobMessage, type FolderJob } from './definition.ts';
 import type { PullResult } from './runs.ts';
 
@@ -37,7 +38,7 @@ export async function pullFolder(store: Store, job: FolderJob, runId: number, no
   for (const name of files) {
     const path = join(job.folder, name);
     try {
-      const { load } = await ingestFile(store, path, { name: job.log, mapping: job.mapping, mode: 'append', onBadRows: job.onBadRows ?? 'reject' });
+      const { load } = await ingestFile(store, path, { name: job.log, mapping: job.mapping, mode: 'append', onBadRows: job.onBadRows ?? 'reject', actor: jobActor(job.name) });
       result.rowsRead += load.rowsRead;
       result.eventsAdded += load.eventsAdded;
       result.duplicatesSkipped += load.duplicatesSkipped;

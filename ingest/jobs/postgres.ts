@@ -6,6 +6,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { withConnection, type Store } from '../../store/db.ts';
 import { ingestFile, IngestError } from '../index.ts';
+import { jobActor } from '../../store/audit.ts';
 import { displayPath, JOB_FILE, WATERMARK_PLACEHOLDER, type PostgresJob } from './definition.ts';
 import { readWatermark, saveWatermark, type PullResult } from './runs.ts';
 
@@ -87,6 +88,7 @@ export async function pullPostgres(store: Store, job: PostgresJob): Promise<Pull
         source: `postgres job ${job.name} (${job.watermark.column} >= ${watermark})`,
         shownAs: "the query's result",
         inTransaction: (connection) => saveWatermark(connection, job.name, next),
+        actor: jobActor(job.name),
       });
       // The same bytes were loaded before (only rows at the last watermark came back): nothing loaded, nothing to commit with.
       if (result.load.unchanged) {

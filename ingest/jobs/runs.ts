@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRow, queryRows, withConnection, type Store } from '../../store/db.ts';
+import { jobActor, recordAudit } from '../../store/audit.ts';
 import type { Job, JobKind } from './definition.ts';
 
 /** How a run ended; `running` while it runs (or if its process died before it ended). */
@@ -97,7 +98,10 @@ export async function finishRun(store: Store, runId: number, outcome: RunOutcome
         error: outcome.error,
       },
     );
-    return (await queryRow<JobRun>(connection, `SELECT ${RUN_COLUMNS} FROM job_runs WHERE run_id = $run`, { run: runId }))!;
+    const run = (await queryRow<JobRun>(connection, `SELECT ${RUN_COLUMNS} FROM job_runs WHERE run_id = $run`, { run: runId }))!;
+    const outcomeText = outcome.error === null ? `${outcome.status}: ${outcome.eventsAdded.toLocaleString('en-US')} events added` : `${outcome.status}: ${outcome.error}`;
+    await recordAudit(connection, jobActor(run.job), 'job run', run.log, `run ${runId} (${run.trigger}) ${outcomeText}`);
+    return run;
   });
 }
 

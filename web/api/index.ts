@@ -41,6 +41,8 @@ import {
   BOTTLENECK_PARAMS,
   bottlenecksOptionsFromParams,
   quarantineCsv,
+  auditCsv,
+  listAudit,
   getVariants,
   listLogs,
   OptionError,
@@ -159,6 +161,18 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
       const history = await getLoadHistory(await openStore(), c.req.param('log'), limit === undefined ? {} : { limit });
       c.header('Content-Disposition', `attachment; filename="${history.log.replace(/[^\w.-]+/g, '_')}-quarantine.csv"`);
       return c.body(quarantineCsv(history), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    })
+    // The audit trail, newest first: who loaded, uploaded, changed settings or ran a job.
+    .get('/audit', async (c) => {
+      allowOnly(c, ['limit', 'log']);
+      const limit = parseWholeNumber(c.req.query('limit'), 'limit');
+      return c.json({ entries: await listAudit(await openStore(), { limit, log: c.req.query('log') }) });
+    })
+    .get('/audit.csv', async (c) => {
+      allowOnly(c, ['limit', 'log']);
+      const limit = parseWholeNumber(c.req.query('limit'), 'limit');
+      c.header('Content-Disposition', 'attachment; filename="waybill-audit.csv"');
+      return c.body(auditCsv(await listAudit(await openStore(), { limit, log: c.req.query('log') })), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     })
     // Pull jobs, from the jobs folder named by WAYBILL_JOBS (default ./jobs), with their run history.
     .get('/jobs', async (c) => {

@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import { getKpiSettings, OptionError, saveKpiSettings, type Store } from '../../mining/index.ts';
+import { audit } from '../../store/audit.ts';
+import { actorOf } from './actor.ts';
 import { jsonBodyLimit } from './json-limit.ts';
 
 /**
@@ -20,7 +22,10 @@ export function settingsRoutes(openStore: () => Promise<Store>) {
         const body: unknown = await c.req.json().catch(() => {
           throw new OptionError('the body must be the KPI settings as a JSON object');
         });
-        return c.json(await saveKpiSettings(await openStore(), c.req.param('log'), body));
+        const store = await openStore();
+        const saved = await saveKpiSettings(store, c.req.param('log'), body);
+        await audit(store, actorOf(c), 'settings', c.req.param('log'), `KPI settings saved: ${JSON.stringify(body)}`);
+        return c.json(saved);
       },
     );
 }

@@ -3,6 +3,8 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Store } from '../../mining/index.ts';
 import { jsonBodyLimit } from './json-limit.ts';
+import { audit } from '../../store/audit.ts';
+import { actorOf } from './actor.ts';
 import { formPostError, UploadError, type Uploads, type UploadState } from '../../ingest/upload.ts';
 
 /** How a confirmed upload is loaded: every field optional; unknown fields are refused. */
@@ -36,6 +38,7 @@ export function uploadRoutes(openStore: () => Promise<Store>, uploads: Uploads) 
       if (/^multipart\//i.test(c.req.header('content-type') ?? '')) throw formPostError();
       const length = c.req.header('content-length');
       const { state, preview } = await uploads.receive(name, c.req.raw.body, length === undefined ? undefined : Number(length));
+      await audit(await openStore(), actorOf(c), 'upload', null, `${state.file}: ${state.bytes.toLocaleString('en-US')} bytes (upload ${state.upload})`);
       return c.json({ ...state, preview }, 201);
     })
     .get('/uploads/:id', async (c) => c.json(await uploads.get(c.req.param('id'))))
@@ -48,7 +51,7 @@ export function uploadRoutes(openStore: () => Promise<Store>, uploads: Uploads) 
         const issue = parsed.error.issues[0]!;
         throw new UploadError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
       }
-      return c.json(await uploads.load(await openStore(), c.req.param('id'), parsed.data), 202);
+      return c.json(await uploads.load(await openStore(), c.req.param('id'), { ...parsed.data, actor: actorOf(c) }), 202);
     })
     .get('/uploads/:id/events', async (c) => {
       const id = c.req.param('id');

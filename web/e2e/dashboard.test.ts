@@ -348,3 +348,26 @@ describe('operations page of a log that is not a distribution log', () => {
     await page.screenshot({ path: 'test-results/operations-non-distribution-mapped.png', fullPage: true });
   });
 });
+
+describe('audit trail in the browser', () => {
+  it('lists who loaded what — the demo from the command line, uploads and settings from the web — and downloads it as CSV', async () => {
+    await page.goto(`${server!.url}/`);
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
+    const rows = page.getByTestId('audit-trail').locator('tbody tr');
+    const texts = await rows.allTextContents();
+    // The demo's logs were loaded at the command line; the uploads above, and the saved settings, from this browser.
+    expect(texts.some((text) => /command line\s*load\s*order-to-cash/.test(text))).toBe(true);
+    expect(texts.some((text) => /anonymous\s*127\.0\.0\.1\s*web\s*load\s*deliveries/.test(text))).toBe(true);
+    expect(texts.some((text) => /web\s*settings\s*requests/.test(text))).toBe(true);
+    // A log's own trail, and the CSV of it.
+    await page.getByTestId('audit-trail').getByRole('link', { name: 'deliveries' }).first().click();
+    await page.getByRole('heading', { name: 'Audit trail of deliveries' }).waitFor();
+    const href = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+    expect(href).toBe('/api/audit.csv?log=deliveries');
+    const csv = await (await fetch(`${server!.url}${href}`)).text();
+    expect(csv.split('\r\n')[0]).toBe('at,actor,via,address,action,log,detail');
+    expect(csv).toMatch(/,anonymous,web,127\.0\.0\.1,load,deliveries,/);
+    await page.screenshot({ path: 'test-results/audit-trail.png', fullPage: true });
+  });
+});

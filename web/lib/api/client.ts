@@ -23,6 +23,8 @@ export function apiClient(fetcher: typeof fetch = fetch) {
   // Route parameters are pasted into the path as given; names may hold spaces, slashes or '?'.
   const log = (name: string) => ({ param: { log: encodeURIComponent(name) } });
   return {
+    /** The audit trail, newest first: who loaded, uploaded, changed settings or ran a job, when and from where. */
+    audit: async (query: { log?: string; limit?: number } = {}) => (await read(await api.audit.$get(withQuery({}, query)))).entries,
     /** Every stored log, by name. */
     logs: async () => (await read(await api.logs.$get())).logs,
     /** The log's process map (directly-follows graph with counts and durations). */
