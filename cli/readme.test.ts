@@ -9,7 +9,7 @@ import { loadDemo } from './serve.ts';
 
 /**
  * The README's examples run as written: every `npx waybill` command in it that
- * reads a log (`logs`, `loads`, `mine`) runs on the demo database and succeeds.
+ * reads a log (`logs`, `loads`, `mine`, `audit`) runs on the demo database and succeeds.
  */
 
 const README = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
@@ -26,7 +26,7 @@ function readmeCommands(): string[] {
   );
 }
 
-const READS_A_LOG = /^npx waybill (logs|loads|mine)\b/;
+const READS_A_LOG = /^npx waybill (logs|loads|mine|audit)\b/;
 
 let db: string;
 let remove: () => void;
