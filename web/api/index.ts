@@ -163,16 +163,11 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
       return c.body(quarantineCsv(history), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     })
     // The audit trail, newest first: who loaded, uploaded, changed settings or ran a job.
-    .get('/audit', async (c) => {
-      allowOnly(c, ['limit', 'log']);
-      const limit = parseWholeNumber(c.req.query('limit'), 'limit');
-      return c.json({ entries: await listAudit(await openStore(), { limit, log: c.req.query('log') }) });
-    })
+    .get('/audit', async (c) => c.json({ entries: await listAudit(await openStore(), auditQuery(c)) }))
     .get('/audit.csv', async (c) => {
-      allowOnly(c, ['limit', 'log']);
-      const limit = parseWholeNumber(c.req.query('limit'), 'limit');
+      const entries = await listAudit(await openStore(), auditQuery(c));
       c.header('Content-Disposition', 'attachment; filename="waybill-audit.csv"');
-      return c.body(auditCsv(await listAudit(await openStore(), { limit, log: c.req.query('log') })), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+      return c.body(auditCsv(entries), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     })
     // Pull jobs, from the jobs folder named by WAYBILL_JOBS (default ./jobs), with their run history.
     .get('/jobs', async (c) => {
@@ -239,6 +234,12 @@ function cycleTimeParams(c: Context): CycleTimeParams {
 /** The log the route names, or with `notion` its child flattened on that object type. */
 function logOf(c: Context): string {
   return logForNotion(c.req.param('log') ?? '', filterParams(c));
+}
+
+/** Which audit entries a request asks for: at most `limit`, of one `log`. */
+function auditQuery(c: Context): { limit?: number; log?: string } {
+  allowOnly(c, ['limit', 'log']);
+  return { limit: parseWholeNumber(c.req.query('limit'), 'limit'), log: c.req.query('log') };
 }
 
 function allowOnly(c: Context, known: readonly string[]): void {
