@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRow } from '../store/db.ts';
 import { commandLineActor, recordAudit, type Actor } from '../store/audit.ts';
@@ -80,7 +81,9 @@ export async function recordLoad(
   await connection.run(`DROP TABLE IF EXISTS quarantined`);
   const { name } = (await queryRow<{ name: string }>(connection, `SELECT name FROM logs WHERE log_id = $log`, { log: logId }))!;
   const count = (n: number) => n.toLocaleString('en-US');
-  const detail = `${file}: ${count(eventsAdded)} events added from ${count(rowsRead)} rows${duplicatesSkipped > 0 ? `, ${count(duplicatesSkipped)} already held` : ''}${quarantined > 0 ? `, ${count(quarantined)} set aside` : ''}`;
+  // File names, not where they lie: the audit trail is shown in the browser.
+  const files = file.split(', ').map((part) => basename(part)).join(', ');
+  const detail = `${files}: ${count(eventsAdded)} events added from ${count(rowsRead)} rows${duplicatesSkipped > 0 ? `, ${count(duplicatesSkipped)} already held` : ''}${quarantined > 0 ? `, ${count(quarantined)} set aside` : ''}`;
   await recordAudit(connection, actor, mode === 'create' ? 'load' : mode, name, detail);
   return { loadId, mode, rowsRead, eventsAdded, duplicatesSkipped, quarantined, unchanged: false };
 }

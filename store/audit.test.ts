@@ -41,6 +41,9 @@ describe('the audit trail', () => {
       { actor: me, via: 'cli', address: null, action: 'append', log: 'orders', detail: 'more.csv: 1 events added from 3 rows, 2 already held' },
       { actor: me, via: 'cli', address: null, action: 'replace', log: 'orders', detail: 'orders.csv: 2 events added from 2 rows' },
     ]);
+    // Given a path, the entry names the file only: the trail is shown in the browser.
+    await ingestFile(store, file, { name: 'by-path' });
+    expect((await listAudit(store, { log: 'by-path' }))[0]!.detail).toBe('orders.csv: 2 events added from 2 rows');
     const [newest] = await listAudit(store, { limit: 1 });
     expect(newest!.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
