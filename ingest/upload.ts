@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -199,18 +199,16 @@ export class Uploads {
         this.tell(upload);
       },
     }).then(
-      (result) => {
-        upload.status = 'loaded';
-        upload.result = result;
+      // The end is written to disk before anyone is told, so a server started again right after shows the same.
+      async (result) => {
+        await this.save(upload, { status: 'loaded', result });
         this.tell(upload);
         // Its events are in the store now; the status stays, so the page (and a restarted server) can still show the result.
-        void this.save(upload).then(() => unlink(upload.path).catch(() => undefined));
+        await unlink(upload.path).catch(() => undefined);
       },
-      (error: unknown) => {
-        upload.status = 'failed';
-        upload.error = browserMessage(error);
+      async (error: unknown) => {
+        await this.save(upload, { status: 'failed', error: browserMessage(error) });
         this.tell(upload);
-        void this.save(upload);
       },
     );
     return snapshot(upload);
@@ -223,11 +221,24 @@ export class Uploads {
     return () => upload.listeners.delete(listener);
   }
 
-  /** Writes the upload's status beside its file. A failed write loses only what a restart would remember; the running server keeps the state. */
-  private save(upload: Upload): Promise<void> {
+  /**
+   * Writes the upload's status beside its file, then takes `change` in memory. The
+   * file is replaced whole (written aside, then renamed), so a reader never sees half
+   * of it. A failed write loses only what a restart would remember; the running
+   * server keeps the state.
+   */
+  private save(upload: Upload, change: Partial<Pick<UploadState, 'status' | 'result' | 'error'>> = {}): Promise<void> {
     // The file's name and size are kept too: a loaded upload's file is gone.
-    const { file, bytes, status, result, error } = upload;
-    upload.saved = upload.saved.then(() => writeFile(join(dirname(upload.path), STATE_FILE), JSON.stringify({ file, bytes, status, result, error }))).catch(() => undefined);
+    const { file, bytes, status, result, error } = { ...upload, ...change };
+    const path = join(dirname(upload.path), STATE_FILE);
+    const write = async () => {
+      await writeFile(`${path}.next`, JSON.stringify({ file, bytes, status, result, error }));
+      await rename(`${path}.next`, path);
+    };
+    upload.saved = upload.saved
+      .then(write)
+      .catch(() => undefined)
+      .then(() => void Object.assign(upload, change));
     return upload.saved;
   }
 
