@@ -64,6 +64,17 @@ Usage:
   waybill loads --log NAME [--limit N] [--json | --csv]
       a log's loads, and the rows they quarantined (line, column, why); --csv writes those rows for a spreadsheet
   waybill logs [--json]
+  waybill logs restrict NAME --groups A,B     only users in group A or B (and admins) see the log and its case
+                                               notions; --groups "" opens it to every signed-in user
+  waybill logs delete NAME                     deletes the log, its case notions and its load history
+  waybill users add NAME [--role viewer|analyst|admin] [--groups A,B] [--password-stdin]
+      the password is asked for (twice, not shown), or read from standard input's first line
+  waybill users list [--json] | remove NAME | set-role NAME ROLE | set-groups NAME A,B | set-password NAME
+        | sign-out NAME (ends the user's sessions)
+  waybill tokens create --role viewer|analyst|admin [--label TEXT] [--groups A,B] [--json]
+      an API token for scripts, printed once: send it as "Authorization: Bearer TOKEN" (WAYBILL_API_TOKEN,
+      set when the server starts, is one more, with the admin role)
+  waybill tokens list [--json] | revoke ID
   waybill audit [--log NAME] [--limit N] [--json | --csv]
       who loaded, appended, replaced, uploaded, changed settings or ran a job, when and from where; newest first
   waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
@@ -177,6 +188,10 @@ const OPTIONS = {
   set: { type: 'string', multiple: true },
   unset: { type: 'string', multiple: true },
   clear: { type: 'boolean' },
+  role: { type: 'string' },
+  groups: { type: 'string' },
+  label: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -339,6 +354,13 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       return;
     }
     case 'logs': {
+      const [action, name, ...rest] = args;
+      if (action === 'restrict' || action === 'delete') {
+        noArgs(`logs ${action}`, rest);
+        const { logAdminCommand } = await import('./accounts.ts');
+        await logAdminCommand(action, name, accountContext(dbPath, values));
+        return;
+      }
       noArgs(command, args);
       const logs = await listLogs(await openStore(dbPath));
       if (values.json) console.log(JSON.stringify({ logs }));
@@ -473,6 +495,12 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       await serve({ dbPath, host: values.host, port: values.port, schedule: values.schedule, jobsDir: values.jobs });
       return;
     }
+    case 'users':
+    case 'tokens': {
+      const { tokensCommand, usersCommand } = await import('./accounts.ts');
+      await (command === 'users' ? usersCommand : tokensCommand)(args, accountContext(dbPath, values));
+      return;
+    }
     case 'jobs':
     case 'schedule': {
       const { jobsCommand, scheduleCommand } = await import('./jobs.ts');
@@ -483,6 +511,18 @@ async function run(command: string, args: string[], values: Values): Promise<voi
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }
+}
+
+function accountContext(dbPath: string, values: Values) {
+  return {
+    dbPath,
+    json: values.json === true,
+    role: values.role,
+    groups: values.groups,
+    label: values.label,
+    passwordStdin: values['password-stdin'] === true,
+    usage: (message: string) => new UsageError(message),
+  };
 }
 
 function noArgs(command: string, args: readonly string[]): void {

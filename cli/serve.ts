@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ingestFile, ingestLinkedFiles, parseObjectKeys } from '../ingest/index.ts';
 import { listLogs, openStore } from '../mining/index.ts';
+import { ensureAdmin, issueSignInLink } from '../store/accounts.ts';
 import { allowedHosts, API_CSP, refusal, SECURITY_HEADERS } from './request-guard.ts';
 import { onShutdown, stopsOnSignal } from './shutdown.ts';
 
@@ -52,6 +53,7 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
   });
   const shown = host.includes(':') ? `[${host}]` : host;
   console.log(`Waybill is serving ${options.dbPath} at http://${shown}:${port}`);
+  await printSignInLink(options.dbPath, `http://${shown}:${port}`);
   // Jobs run in the server's process: DuckDB lets one process hold the file, and so the API shows their runs.
   if (options.jobsDir !== undefined) process.env.WAYBILL_JOBS = options.jobsDir;
   const scheduler = options.schedule ? await (await import('./jobs.ts')).startSchedule(options.dbPath, options.jobsDir) : undefined;
@@ -64,6 +66,18 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
   });
   if (scheduler) onShutdown(() => scheduler.stop());
   await new Promise<void>((resolve) => server.once('close', resolve));
+}
+
+/**
+ * Prints a one-time link that signs the first admin in (made, without a password,
+ * when the store has none), as Jupyter does: whoever can read the server's console
+ * may manage it. WAYBILL_SIGN_IN_LINK=off leaves it out.
+ */
+async function printSignInLink(dbPath: string, url: string): Promise<void> {
+  if (process.env.WAYBILL_SIGN_IN_LINK === 'off') return;
+  const admin = await ensureAdmin(await openStore(dbPath));
+  const token = issueSignInLink(admin);
+  console.log(`Open this link to sign in as ${admin} (it works once, within a day):\n\n    ${url}/api/session/link?token=${token}\n`);
 }
 
 /** WAYBILL_IDLE_TIMEOUT seconds, else 120. */

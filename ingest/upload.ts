@@ -40,7 +40,7 @@ export const DEFAULT_INFLATED_LIMIT = 10 * 1024 ** 3;
 export class UploadError extends Error {
   override name = 'UploadError';
   constructor(
-    readonly status: 400 | 404 | 409 | 413 | 415,
+    readonly status: 400 | 403 | 404 | 409 | 413 | 415,
     message: string,
   ) {
     super(message);
@@ -105,6 +105,8 @@ export interface UploadState {
   progress: IngestProgress | null;
   result: IngestResult | null;
   error: string | null;
+  /** Who sent it (the signed-in user), so no one else can follow or load it; null when the server does not know. */
+  owner: string | null;
 }
 
 interface Upload extends UploadState {
@@ -117,6 +119,11 @@ interface Upload extends UploadState {
 const STATE_FILE = '.state.json';
 /** What a load cut off by a restart (or a crash) of the server leaves: nothing stored, as every load is one transaction. */
 const INTERRUPTED = 'the server stopped before this load finished; nothing was stored. Load it again.';
+
+/** The log an upload loads into when no name is given: its file's name without extensions. */
+export function defaultLogName(file: string): string {
+  return file.replace(/\.gz$/i, '').replace(/\.[^.]+$/, '');
+}
 
 /** The uploads of one server process. */
 export class Uploads {
@@ -134,7 +141,7 @@ export class Uploads {
    * Streams `body` to disk as `name`; refuses past the size limit (declared or
    * actual), leaving nothing behind. Returns the upload with its preview.
    */
-  async receive(name: string, body: ReadableStream<Uint8Array> | null, declaredBytes?: number): Promise<{ state: UploadState; preview: SourcePreview }> {
+  async receive(name: string, body: ReadableStream<Uint8Array> | null, declaredBytes?: number, owner?: string): Promise<{ state: UploadState; preview: SourcePreview }> {
     const file = checkUploadName(name);
     if (body === null) throw new UploadError(400, 'the request has no body: send the file\'s bytes as the body');
     if (declaredBytes !== undefined && declaredBytes > this.limitBytes) throw this.tooLarge();
@@ -156,7 +163,9 @@ export class Uploads {
       await pipeline([Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), ...steps, createWriteStream(path)]);
       await checkContent(path, file);
       const preview = await previewFile(path, file);
-      const upload: Upload = { upload: id, file, bytes, status: 'uploaded', progress: null, result: null, error: null, path, listeners: new Set(), saved: Promise.resolve() };
+      const upload: Upload = { upload: id, file, bytes, status: 'uploaded', progress: null, result: null, error: null, owner: owner ?? null, path, listeners: new Set(), saved: Promise.resolve() };
+      // Saved now, so a restarted server still knows whose it is.
+      await this.save(upload);
       this.uploads.set(id, upload);
       return { state: snapshot(upload), preview };
     } catch (error) {
@@ -177,11 +186,11 @@ export class Uploads {
    * the outcome are in its state (and told to `follow` listeners). An upload
    * that failed may be loaded again, with other options, without sending it again.
    */
-  async load(store: Store, id: string, options: Omit<IngestOptions, 'onProgress' | 'inTransaction'>): Promise<UploadState> {
+  async load(store: Store, id: string, options: Omit<IngestOptions, 'onProgress'>): Promise<UploadState> {
     const upload = await this.find(id);
     if (upload.status === 'loading') throw new UploadError(409, 'this upload is being loaded already');
     if (upload.status === 'loaded') throw new UploadError(409, 'this upload is loaded already');
-    const name = options.name ?? upload.file.replace(/\.gz$/i, '').replace(/\.[^.]+$/, '');
+    const name = options.name ?? defaultLogName(upload.file);
     checkLogName(name, upload.file, options.mode);
     upload.status = 'loading';
     upload.error = null;
@@ -229,10 +238,10 @@ export class Uploads {
    */
   private save(upload: Upload, change: Partial<Pick<UploadState, 'status' | 'result' | 'error'>> = {}): Promise<void> {
     // The file's name and size are kept too: a loaded upload's file is gone.
-    const { file, bytes, status, result, error } = { ...upload, ...change };
+    const { file, bytes, status, result, error, owner } = { ...upload, ...change };
     const path = join(dirname(upload.path), STATE_FILE);
     const write = async () => {
-      await writeFile(`${path}.next`, JSON.stringify({ file, bytes, status, result, error }));
+      await writeFile(`${path}.next`, JSON.stringify({ file, bytes, status, result, error, owner }));
       await rename(`${path}.next`, path);
     };
     upload.saved = upload.saved
@@ -260,7 +269,7 @@ export class Uploads {
     if (file === undefined) throw new UploadError(404, `no upload ${JSON.stringify(id)}`);
     const path = join(folder, file);
     const bytes = onDisk === undefined ? (saved.bytes ?? 0) : (await stat(path)).size;
-    const upload: Upload = { upload: id, status: 'uploaded', progress: null, result: null, error: null, ...saved, file, bytes, path, listeners: new Set(), saved: Promise.resolve() };
+    const upload: Upload = { upload: id, status: 'uploaded', progress: null, result: null, error: null, owner: null, ...saved, file, bytes, path, listeners: new Set(), saved: Promise.resolve() };
     // A load under way when the server stopped was rolled back with it.
     if (upload.status === 'loading') Object.assign(upload, { status: 'failed', error: INTERRUPTED });
     this.uploads.set(id, upload);
@@ -363,16 +372,23 @@ async function lastTouched(folder: string): Promise<number> {
 }
 
 /** What `.state.json` says of an upload; nothing when it is missing or unreadable (then the upload counts as not loaded). */
-async function readSavedState(path: string): Promise<Partial<Pick<UploadState, 'file' | 'bytes' | 'status' | 'result' | 'error'>>> {
+async function readSavedState(path: string): Promise<Partial<Pick<UploadState, 'file' | 'bytes' | 'status' | 'result' | 'error' | 'owner'>>> {
   try {
-    const { file, bytes, status, result, error } = JSON.parse(await readFile(path, 'utf8')) as Partial<UploadState>;
-    if (status !== 'loading' && status !== 'loaded' && status !== 'failed') return {};
-    return { status, result: result ?? null, error: error ?? null, ...(typeof file === 'string' && { file }), ...(typeof bytes === 'number' && { bytes }) };
+    const { file, bytes, status, result, error, owner } = JSON.parse(await readFile(path, 'utf8')) as Partial<UploadState>;
+    if (status !== 'uploaded' && status !== 'loading' && status !== 'loaded' && status !== 'failed') return {};
+    return {
+      status,
+      result: result ?? null,
+      error: error ?? null,
+      owner: typeof owner === 'string' ? owner : null,
+      ...(typeof file === 'string' && { file }),
+      ...(typeof bytes === 'number' && { bytes }),
+    };
   } catch {
     return {};
   }
 }
 
-function snapshot({ upload, file, bytes, status, progress, result, error }: Upload): UploadState {
-  return { upload, file, bytes, status, progress, result, error };
+function snapshot({ upload, file, bytes, status, progress, result, error, owner }: Upload): UploadState {
+  return { upload, file, bytes, status, progress, result, error, owner };
 }

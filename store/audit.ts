@@ -15,7 +15,24 @@ export interface Actor {
   address?: string;
 }
 
-export type AuditAction = 'load' | 'append' | 'replace' | 'upload' | 'settings' | 'job run';
+export type AuditAction =
+  | 'load'
+  | 'append'
+  | 'replace'
+  | 'delete'
+  | 'upload'
+  | 'settings'
+  | 'job run'
+  | 'sign-in'
+  | 'sign-in failed'
+  | 'sign-out'
+  | 'user added'
+  | 'user changed'
+  | 'user removed'
+  | 'sessions ended'
+  | 'token created'
+  | 'token revoked'
+  | 'access changed';
 
 export interface AuditEntry {
   at: string;
@@ -41,11 +58,6 @@ export function commandLineActor(): Actor {
 /** A pull job, acting on its own schedule or when run by hand. */
 export function jobActor(job: string): Actor {
   return { name: `job ${job}`, via: 'job' };
-}
-
-/** Someone at a web client, until sign-in says who: known only by address. */
-export function webActor(address: string | undefined): Actor {
-  return { name: 'anonymous', via: 'web', ...(address && { address }) };
 }
 
 /** Writes one entry on `connection`, inside whatever transaction it has open. */

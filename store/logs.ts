@@ -1,5 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRow, queryRows, withConnection, type Store } from './db.ts';
+import { OptionError, UnknownLogError } from '../mining/errors.ts';
+import { recordAudit, type Actor } from './audit.ts';
+import { inTransaction, queryRow, queryRows, withConnection, type Store } from './db.ts';
 import { attributeTable } from './schema.ts';
 import { quoteIdent } from './sql.ts';
 
@@ -75,4 +77,31 @@ export async function deleteLogContent(connection: DuckDBConnection, logId: numb
 export async function deleteLogRows(connection: DuckDBConnection, logId: number): Promise<void> {
   await deleteLogContent(connection, logId);
   for (const table of ['loads', 'quarantine']) await connection.run(`DELETE FROM ${table} WHERE log_id = $log`, { log: logId });
+}
+
+/**
+ * Deletes a log, its case notions, its load history and its access groups, in one
+ * transaction with its audit entry. A case notion goes with the log it is a view of.
+ */
+export async function deleteLog(store: Store, name: string, actor: Actor): Promise<LogInfo> {
+  return withConnection(store, (connection) =>
+    inTransaction(connection, async () => {
+      const log = await findLog(connection, name);
+      if (!log) throw new UnknownLogError(name);
+      if (log.parent !== null) throw new OptionError(`${JSON.stringify(name)} is a case notion of ${JSON.stringify(log.parent)}; delete that log to delete it`);
+      await deleteLogRows(connection, log.id);
+      await connection.run(`DELETE FROM log_access WHERE log_name = $name`, { name });
+      await recordAudit(connection, actor, 'delete', name, `deleted: ${log.events.toLocaleString('en-US')} events, ${log.cases.toLocaleString('en-US')} cases`);
+      const { id: _id, ...info } = log;
+      return info;
+    }),
+  );
+}
+
+/** The log whose access a log follows: itself, or for a case notion the log it was flattened from; undefined for an unknown log. */
+export async function accessRoot(store: Store, name: string): Promise<string | undefined> {
+  return withConnection(store, async (connection) => {
+    const row = await queryRow<{ root: string }>(connection, `SELECT coalesce(p.name, l.name) AS root FROM logs l LEFT JOIN logs p ON p.log_id = l.parent_log_id WHERE l.name = $name`, { name });
+    return row?.root;
+  });
 }

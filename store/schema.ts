@@ -22,8 +22,12 @@
  *   updated when it ends; `job_state`: each job's watermark, saved in its load's transaction.
  * - `audit`: who did what, when and from where (store/audit.ts); a load's entry is
  *   written in the load's transaction.
+ * - `users`, `sessions`, `api_tokens`: who may sign in, with which role and groups
+ *   (store/accounts.ts); sessions and tokens are kept as SHA-256 digests, never as sent.
+ * - `log_access`: the groups a log is restricted to, by the name of the log its case
+ *   notions hang from; a log with no row is open to every signed-in user.
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
@@ -231,6 +235,40 @@ CREATE TABLE audit (
   action VARCHAR NOT NULL,
   log VARCHAR,
   detail VARCHAR NOT NULL
+);
+`,
+  },
+  {
+    version: 7,
+    sql: `
+CREATE TABLE users (
+  name VARCHAR NOT NULL,
+  role VARCHAR NOT NULL,
+  password_hash VARCHAR,
+  groups VARCHAR[] NOT NULL,
+  source VARCHAR NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash VARCHAR NOT NULL,
+  user_name VARCHAR NOT NULL,
+  address VARCHAR,
+  created_at TIMESTAMPTZ NOT NULL,
+  last_seen TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE api_tokens (
+  id VARCHAR NOT NULL,
+  token_hash VARCHAR NOT NULL,
+  label VARCHAR NOT NULL,
+  role VARCHAR NOT NULL,
+  groups VARCHAR[] NOT NULL,
+  owner VARCHAR,
+  created_by VARCHAR NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE log_access (
+  log_name VARCHAR NOT NULL,
+  group_name VARCHAR NOT NULL
 );
 `,
   },

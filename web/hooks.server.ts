@@ -3,6 +3,9 @@ import { createApi } from './api/index.ts';
 import { dirname, join } from 'node:path';
 import { DEFAULT_INFLATED_LIMIT, DEFAULT_UPLOAD_LIMIT, DEFAULT_UPLOAD_MAX_AGE_MS, Uploads } from '../ingest/upload.ts';
 import { openStore, resolveDbPath } from '../mining/index.ts';
+import { identify } from './api/actor.ts';
+import { OidcSignIn, oidcSettingsFromEnv } from './api/oidc.ts';
+import { allows, type Role } from '../store/accounts.ts';
 
 // Uploads go beside the database; WAYBILL_UPLOAD_LIMIT (bytes) caps their size, and
 // WAYBILL_UPLOAD_DECOMPRESSED_LIMIT (bytes) what a .gz upload inflates to.
@@ -17,10 +20,39 @@ const maxAgeMs = Number(process.env.WAYBILL_UPLOAD_MAX_AGE) * 1000 || DEFAULT_UP
 const sweep = () => void uploads.sweep(maxAgeMs).catch((error: unknown) => console.error('Sweeping old uploads failed:', error));
 sweep();
 setInterval(sweep, 60 * 60 * 1000).unref();
+const store = () => openStore(resolveDbPath());
+const oidcSettings = oidcSettingsFromEnv();
 // One process, one port: the Hono API answers /api, SvelteKit the pages.
-const api = createApi(() => openStore(resolveDbPath()), uploads);
+const api = createApi(store, uploads, { ...(oidcSettings && { oidc: new OidcSignIn(oidcSettings) }) });
+
+/** Pages anyone may open: signing in. */
+const OPEN_PAGES = new Set(['/sign-in']);
+/** Pages that need more than a viewer. */
+const PAGE_ROLES: [RegExp, Role][] = [
+  [/^\/(audit|admin)(\/|$)/, 'admin'],
+  [/^\/upload(\/|$)/, 'analyst'],
+];
 
 export const handle: Handle = async ({ event, resolve }) => {
-  if (event.url.pathname === '/api' || event.url.pathname.startsWith('/api/')) return api.fetch(event.request, { clientAddress: event.getClientAddress() });
+  const { pathname } = event.url;
+  if (pathname === '/api' || pathname.startsWith('/api/')) return api.fetch(event.request, { clientAddress: event.getClientAddress() });
+  if (OPEN_PAGES.has(pathname)) return resolve(event);
+  // Pages take what the API takes: the session cookie, or an API token (so a script or a browser test needs no sign-in).
+  let identity;
+  try {
+    identity = await identify(await store(), event.request.headers, process.env.WAYBILL_API_TOKEN);
+  } catch (error) {
+    console.error(error);
+    return new Response('Waybill cannot read its database now; the server log says why.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+  if (!identity) {
+    const next = pathname + event.url.search;
+    return new Response(null, { status: 303, headers: { location: `/sign-in?${new URLSearchParams({ next })}` } });
+  }
+  const needed = PAGE_ROLES.find(([pattern]) => pattern.test(pathname))?.[1];
+  if (needed !== undefined && !allows(identity.role, needed)) {
+    return new Response(`This page needs the ${needed} role; you are signed in as ${identity.name} (${identity.role}).`, { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+  event.locals.identity = identity;
   return resolve(event);
 };

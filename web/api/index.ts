@@ -1,6 +1,12 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
+import { AccountError, type Identity } from '../../store/accounts.ts';
+import { identify, identityOf, needs, type ApiEnv } from './actor.ts';
+import { checkLogAccess, visibleLogs } from './access.ts';
+import { adminRoutes } from './admin.ts';
+import type { OidcSignIn } from './oidc.ts';
+import { sessionRoutes, signedInRoutes, SignInLimiter } from './session.ts';
 import { IngestError } from '../../ingest/errors.ts';
 import { browserMessage, UploadError, Uploads } from '../../ingest/upload.ts';
 import { uploadRoutes } from './uploads.ts';
@@ -44,7 +50,6 @@ import {
   auditCsv,
   listAudit,
   getVariants,
-  listLogs,
   OptionError,
   parseWholeNumber,
   StoreBusyError,
@@ -56,16 +61,37 @@ import {
 } from '../../mining/index.ts';
 import { getJobHistory, JobFileError, listJobs, resolveJobsDir, UnknownJobError } from '../../ingest/jobs/index.ts';
 
+export interface ApiOptions {
+  /** A token fixed at start that acts as an admin (WAYBILL_API_TOKEN); default that variable. */
+  startupToken?: string;
+  /** Single sign-on, when configured. */
+  oidc?: OidcSignIn;
+  /** Who sent a request; default the session cookie or API token it carries. Tests may fix it. */
+  identify?: (headers: Headers, store: () => Promise<Store>) => Promise<Identity | undefined>;
+  limiter?: SignInLimiter;
+}
+
 /**
  * The HTTP API, mounted at /api. It validates, calls mining/, and returns JSON; the
- * response types are mining's own. Errors are `{ error }`: 400 for a bad or unknown
- * parameter or a file that cannot be read, 404 for an unknown log, 413 for an upload
- * over the limit, 415 for one whose bytes are not what its name says, 503 when
- * another process holds the database. Any other error is the server's: 500, with
- * its message kept to the server's log, since it may hold paths or SQL.
+ * response types are mining's own. Every route but signing in needs a signed-in
+ * user or an API token (401 without); routes that change things need a role (403
+ * below it); a log restricted to groups the caller is not in answers as unknown.
+ * Errors are `{ error }`: 400 for a bad or unknown parameter or a file that cannot
+ * be read, 404 for an unknown log, 413 for an upload over the limit, 415 for one
+ * whose bytes are not what its name says, 503 when another process holds the
+ * database. Any other error is the server's: 500, with its message kept to the
+ * server's log, since it may hold paths or SQL.
  */
-export function createApi(openStore: () => Promise<Store>, uploads: Uploads = new Uploads(join(tmpdir(), 'waybill-uploads'))) {
-  return new Hono()
+export function createApi(openStore: () => Promise<Store>, uploads: Uploads = new Uploads(join(tmpdir(), 'waybill-uploads')), options: ApiOptions = {}) {
+  const startupToken = options.startupToken ?? process.env.WAYBILL_API_TOKEN;
+  const identifyRequest = options.identify ?? (async (headers: Headers) => identify(await openStore(), headers, startupToken));
+  /** The log the route names (with `notion`, its case notion), once the caller may see it. */
+  const logOf = async (c: Context<ApiEnv>, withNotion = true): Promise<string> => {
+    const log = withNotion ? logForNotion(c.req.param('log') ?? '', filterParams(c)) : (c.req.param('log') ?? '');
+    await checkLogAccess(await openStore(), identityOf(c), log);
+    return log;
+  };
+  return new Hono<ApiEnv>()
     .basePath('/api')
     .onError((error, c) => {
       if (error instanceof UnknownLogError) return c.json({ error: `no log named ${JSON.stringify(error.log)}` }, 404);
@@ -78,120 +104,144 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
         return c.json({ error: 'the database needs recovering before it can be read; the server log says how' }, 503);
       }
       if (error instanceof UploadError) return c.json({ error: error.message }, error.status);
+      if (error instanceof AccountError) return c.json({ error: error.message }, error.status);
       // A file that cannot be read, or a log name that cannot be written, in the upload page's words.
       if (error instanceof IngestError) return c.json({ error: browserMessage(error) }, 400);
       console.error(error);
       return c.json({ error: 'internal error; the server log has the details' }, 500);
     })
     .notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404))
+    // Signing in, and the sign-on's redirects: the only routes open without it.
+    .route('/', sessionRoutes(openStore, options.limiter ?? new SignInLimiter(), options.oidc))
+    .route('/', options.oidc?.routes(openStore) ?? new Hono<ApiEnv>())
+    .use('*', async (c, next) => {
+      const identity = await identifyRequest(c.req.raw.headers, openStore);
+      if (!identity) {
+        c.header('WWW-Authenticate', 'Bearer realm="waybill"');
+        return c.json({ error: 'sign in first, or send an API token as "Authorization: Bearer …"' }, 401);
+      }
+      c.set('identity', identity);
+      await next();
+    })
+    .route('/', signedInRoutes(openStore))
+    .route('/', adminRoutes(openStore))
     .route('/', uploadRoutes(openStore, uploads))
-    .route('/', settingsRoutes(openStore))
+    .route('/', settingsRoutes(openStore, logOf))
     .get('/logs', async (c) => {
       allowOnly(c, []);
-      return c.json({ logs: await listLogs(await openStore()) });
+      return c.json({ logs: await visibleLogs(await openStore(), identityOf(c)) });
     })
     .get('/logs/:log/process-map', async (c) => {
       const filter = filterOf(c, [...PROCESS_MAP_PARAMS]);
       const options = processMapOptionsFromParams({ activities: c.req.query('activities'), paths: c.req.query('paths'), frequency: c.req.query('frequency') });
-      return c.json(await discoverProcessMap(await openStore(), logOf(c), filter, options));
+      return c.json(await discoverProcessMap(await openStore(), await logOf(c), filter, options));
     })
     .get('/logs/:log/variants', async (c) => {
       const filter = filterOf(c, ['limit']);
       const limit = parseWholeNumber(c.req.query('limit'), 'limit');
-      return c.json(await getVariants(await openStore(), logOf(c), filter, limit === undefined ? {} : { limit }));
+      return c.json(await getVariants(await openStore(), await logOf(c), filter, limit === undefined ? {} : { limit }));
     })
     .get('/logs/:log/case-durations', async (c) => {
       const filter = filterOf(c, ['bins']);
       const bins = parseWholeNumber(c.req.query('bins'), 'bins');
-      return c.json(await getCaseDurations(await openStore(), logOf(c), filter, bins === undefined ? {} : { bins }));
+      return c.json(await getCaseDurations(await openStore(), await logOf(c), filter, bins === undefined ? {} : { bins }));
     })
     .get('/logs/:log/case-distribution', async (c) => {
       const filter = filterOf(c, ['bins']);
       const bins = parseWholeNumber(c.req.query('bins'), 'bins');
-      return c.json(await getCaseDurationDistribution(await openStore(), logOf(c), filter, bins === undefined ? {} : { bins }));
+      return c.json(await getCaseDurationDistribution(await openStore(), await logOf(c), filter, bins === undefined ? {} : { bins }));
     })
     .get('/logs/:log/milestones', async (c) => {
       const filter = filterOf(c, [...CYCLE_TIME_PARAMS]);
       const measure = measureFromParams(cycleTimeParams(c));
       if (measure === 'case') throw new BadParameter('milestones needs milestone-from and milestone-to (activities)');
       const bins = binsFromParams(cycleTimeParams(c));
-      return c.json(await getMilestoneDurations(await openStore(), logOf(c), filter, { ...measure, ...(bins !== undefined && { bins }) }));
+      return c.json(await getMilestoneDurations(await openStore(), await logOf(c), filter, { ...measure, ...(bins !== undefined && { bins }) }));
     })
     .get('/logs/:log/duration-breakdown', async (c) => {
       const filter = filterOf(c, [...CYCLE_TIME_PARAMS]);
-      return c.json(await getDurationBreakdown(await openStore(), logOf(c), filter, breakdownFromParams(cycleTimeParams(c))));
+      return c.json(await getDurationBreakdown(await openStore(), await logOf(c), filter, breakdownFromParams(cycleTimeParams(c))));
     })
     .get('/logs/:log/duration-trend', async (c) => {
       const filter = filterOf(c, [...CYCLE_TIME_PARAMS]);
-      return c.json(await getDurationTrend(await openStore(), logOf(c), filter, trendFromParams(cycleTimeParams(c))));
+      return c.json(await getDurationTrend(await openStore(), await logOf(c), filter, trendFromParams(cycleTimeParams(c))));
     })
     .get('/logs/:log/queue-aging', async (c) => {
       const filter = filterOf(c, [...QUEUE_AGING_PARAMS]);
-      return c.json(await getQueueAging(await openStore(), logOf(c), filter, queueAgingOptionsFromParams(c.req.queries())));
+      return c.json(await getQueueAging(await openStore(), await logOf(c), filter, queueAgingOptionsFromParams(c.req.queries())));
     })
     .get('/logs/:log/bottlenecks', async (c) => {
       const filter = filterOf(c, [...BOTTLENECK_PARAMS]);
-      return c.json(await getBottlenecks(await openStore(), logOf(c), filter, bottlenecksOptionsFromParams({ 'rank-by': c.req.query('rank-by'), limit: c.req.query('limit') })));
+      return c.json(await getBottlenecks(await openStore(), await logOf(c), filter, bottlenecksOptionsFromParams({ 'rank-by': c.req.query('rank-by'), limit: c.req.query('limit') })));
     })
     .get('/logs/:log/exceptions', async (c) => {
       const filter = filterOf(c, [...EXCEPTION_PARAMS]);
-      return c.json(await getExceptionTrends(await openStore(), logOf(c), filter, exceptionOptionsFromParams(c.req.queries())));
+      return c.json(await getExceptionTrends(await openStore(), await logOf(c), filter, exceptionOptionsFromParams(c.req.queries())));
     })
     .get('/logs/:log/kpis', async (c) => {
       const filter = filterOf(c, [...KPI_PARAMS]);
-      return c.json(await getKpis(await openStore(), logOf(c), filter, kpiOptionsFromParams(c.req.queries())));
+      return c.json(await getKpis(await openStore(), await logOf(c), filter, kpiOptionsFromParams(c.req.queries())));
     })
     .get('/logs/:log/touchless-orders', async (c) => {
       const filter = filterOf(c, [...KPI_PARAMS]);
-      return c.json(await getTouchlessOrders(await openStore(), logOf(c), filter, kpiOptionsFromParams(c.req.queries())));
+      return c.json(await getTouchlessOrders(await openStore(), await logOf(c), filter, kpiOptionsFromParams(c.req.queries())));
     })
     .get('/logs/:log/reconciliation', async (c) => {
       const filter = filterOf(c, ['limit']);
       const limit = parseWholeNumber(c.req.query('limit'), 'limit');
-      return c.json(await getReconciliation(await openStore(), logOf(c), filter, limit === undefined ? {} : { limit }));
+      return c.json(await getReconciliation(await openStore(), await logOf(c), filter, limit === undefined ? {} : { limit }));
     })
     .get('/logs/:log/loads', async (c) => {
       allowOnly(c, ['limit']);
       const limit = parseWholeNumber(c.req.query('limit'), 'limit');
-      return c.json(await getLoadHistory(await openStore(), c.req.param('log'), limit === undefined ? {} : { limit }));
+      return c.json(await getLoadHistory(await openStore(), await logOf(c, false), limit === undefined ? {} : { limit }));
     })
     .get('/logs/:log/quarantine.csv', async (c) => {
       allowOnly(c, ['limit']);
       const limit = parseWholeNumber(c.req.query('limit'), 'limit');
-      const history = await getLoadHistory(await openStore(), c.req.param('log'), limit === undefined ? {} : { limit });
+      const history = await getLoadHistory(await openStore(), await logOf(c, false), limit === undefined ? {} : { limit });
       c.header('Content-Disposition', `attachment; filename="${history.log.replace(/[^\w.-]+/g, '_')}-quarantine.csv"`);
       return c.body(quarantineCsv(history), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     })
     // The audit trail, newest first: who loaded, uploaded, changed settings or ran a job.
-    .get('/audit', async (c) => c.json({ entries: await listAudit(await openStore(), auditQuery(c)) }))
-    .get('/audit.csv', async (c) => {
+    .get('/audit', needs('admin'), async (c) => c.json({ entries: await listAudit(await openStore(), auditQuery(c)) }))
+    .get('/audit.csv', needs('admin'), async (c) => {
       const entries = await listAudit(await openStore(), auditQuery(c));
       c.header('Content-Disposition', 'attachment; filename="waybill-audit.csv"');
       return c.body(auditCsv(entries), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     })
     // Pull jobs, from the jobs folder named by WAYBILL_JOBS (default ./jobs), with their run history.
-    .get('/jobs', async (c) => {
+    .get('/jobs', needs('analyst'), async (c) => {
       allowOnly(c, []);
       try {
-        return c.json(await listJobs(await openStore(), resolveJobsDir()));
+        const store = await openStore();
+        const { jobs } = await listJobs(store, resolveJobsDir());
+        const seen = await visibleNames(store, identityOf(c));
+        return c.json({ jobs: jobs.filter((job) => seen.has(job.log)) });
       } catch (error) {
         return jobError(c, error);
       }
     })
-    .get('/jobs/runs', async (c) => {
+    .get('/jobs/runs', needs('analyst'), async (c) => {
       allowOnly(c, ['limit']);
       const limit = runLimit(c.req.query('limit'));
       try {
-        return c.json(await getJobHistory(await openStore(), resolveJobsDir(), { limit }));
+        const store = await openStore();
+        const history = await getJobHistory(store, resolveJobsDir(), { limit });
+        const seen = await visibleNames(store, identityOf(c));
+        return c.json({ ...history, runs: history.runs.filter((run) => seen.has(run.log)) });
       } catch (error) {
         return jobError(c, error);
       }
     })
-    .get('/jobs/:name/runs', async (c) => {
+    .get('/jobs/:name/runs', needs('analyst'), async (c) => {
       allowOnly(c, ['limit']);
       const limit = runLimit(c.req.query('limit'));
       try {
-        return c.json(await getJobHistory(await openStore(), resolveJobsDir(), { job: c.req.param('name'), limit }));
+        const store = await openStore();
+        const history = await getJobHistory(store, resolveJobsDir(), { job: c.req.param('name'), limit });
+        const seen = await visibleNames(store, identityOf(c));
+        return c.json({ ...history, runs: history.runs.filter((run) => seen.has(run.log)) });
       } catch (error) {
         return jobError(c, error);
       }
@@ -231,9 +281,10 @@ function cycleTimeParams(c: Context): CycleTimeParams {
   return Object.fromEntries(CYCLE_TIME_PARAMS.map((name) => [name, c.req.query(name)]));
 }
 
-/** The log the route names, or with `notion` its child flattened on that object type. */
-function logOf(c: Context): string {
-  return logForNotion(c.req.param('log') ?? '', filterParams(c));
+/** Whether `identity` may see a log, by name; a job or run of another log is left out as if it were not there. */
+async function visibleNames(store: Store, identity: Identity): Promise<{ has: (log: string) => boolean }> {
+  if (identity.role === 'admin') return { has: () => true };
+  return new Set((await visibleLogs(store, identity)).map((log) => log.name));
 }
 
 /** Which audit entries a request asks for: at most `limit`, of one `log`. */

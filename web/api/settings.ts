@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { getKpiSettings, OptionError, saveKpiSettings, type Store } from '../../mining/index.ts';
 import { audit } from '../../store/audit.ts';
-import { actorOf } from './actor.ts';
+import type { Context } from 'hono';
+import { actorOf, needs, type ApiEnv } from './actor.ts';
 import { jsonBodyLimit } from './json-limit.ts';
 
 /**
@@ -10,12 +11,13 @@ import { jsonBodyLimit } from './json-limit.ts';
  * with the JSON body (`{}` clears them), checked by mining against its schema and the
  * log's own names. The KPIs and exception trends read them when no option is given.
  */
-export function settingsRoutes(openStore: () => Promise<Store>) {
+export function settingsRoutes(openStore: () => Promise<Store>, logOf: (c: Context<ApiEnv>, withNotion: boolean) => Promise<string>) {
   // Errors (OptionError 400, UnknownLogError 404) are answered by the API's onError.
-  return new Hono()
-    .get('/logs/:log/settings/kpis', async (c) => c.json(await getKpiSettings(await openStore(), c.req.param('log'))))
+  return new Hono<ApiEnv>()
+    .get('/logs/:log/settings/kpis', async (c) => c.json(await getKpiSettings(await openStore(), await logOf(c, false))))
     .put(
       '/logs/:log/settings/kpis',
+      needs('analyst'),
       jsonBodyLimit('the KPI settings'),
       async (c) => {
         // Read here rather than by a validator, so a body that is not JSON is a 400 in words, never an empty setting.
@@ -23,7 +25,7 @@ export function settingsRoutes(openStore: () => Promise<Store>) {
           throw new OptionError('the body must be the KPI settings as a JSON object');
         });
         const store = await openStore();
-        const saved = await saveKpiSettings(store, c.req.param('log'), body);
+        const saved = await saveKpiSettings(store, await logOf(c, false), body);
         await audit(store, actorOf(c), 'settings', c.req.param('log'), `KPI settings saved: ${JSON.stringify(body)}`);
         return c.json(saved);
       },

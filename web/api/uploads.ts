@@ -1,11 +1,13 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Store } from '../../mining/index.ts';
 import { jsonBodyLimit } from './json-limit.ts';
 import { audit } from '../../store/audit.ts';
-import { actorOf } from './actor.ts';
-import { formPostError, UploadError, type Uploads, type UploadState } from '../../ingest/upload.ts';
+import { writeLogGroups } from '../../store/accounts.ts';
+import { actorOf, identityOf, needs, type ApiEnv } from './actor.ts';
+import { checkLogAccess } from './access.ts';
+import { defaultLogName, formPostError, UploadError, type Uploads, type UploadState } from '../../ingest/upload.ts';
 
 /** How a confirmed upload is loaded: every field optional; unknown fields are refused. */
 const LoadRequest = z
@@ -29,20 +31,27 @@ const LoadRequest = z
  * of `GET /uploads/:id/events` follow its progress.
  */
 export function uploadRoutes(openStore: () => Promise<Store>, uploads: Uploads) {
+  /** An upload is its sender's (and the admins'); to anyone else it does not exist. */
+  const ownUpload = async (c: Context<ApiEnv>): Promise<UploadState> => {
+    const state = await uploads.get(c.req.param('id') ?? '');
+    const identity = identityOf(c);
+    if (identity.role !== 'admin' && state.owner !== identity.name) throw new UploadError(404, `no upload ${JSON.stringify(c.req.param('id'))}`);
+    return state;
+  };
   // Errors (UploadError among them) are answered by the API's onError.
-  return new Hono()
-    .post('/logs', async (c) => {
+  return new Hono<ApiEnv>()
+    .post('/logs', needs('analyst'), async (c) => {
       const name = c.req.query('file');
       if (name === undefined) throw new UploadError(400, 'name the file: POST /api/logs?file=orders.csv with the file as the body');
       // Refused before a byte is stored: the file must be the body itself.
       if (/^multipart\//i.test(c.req.header('content-type') ?? '')) throw formPostError();
       const length = c.req.header('content-length');
-      const { state, preview } = await uploads.receive(name, c.req.raw.body, length === undefined ? undefined : Number(length));
+      const { state, preview } = await uploads.receive(name, c.req.raw.body, length === undefined ? undefined : Number(length), identityOf(c).name);
       await audit(await openStore(), actorOf(c), 'upload', null, `${state.file}: ${state.bytes.toLocaleString('en-US')} bytes (upload ${state.upload})`);
       return c.json({ ...state, preview }, 201);
     })
-    .get('/uploads/:id', async (c) => c.json(await uploads.get(c.req.param('id'))))
-    .post('/uploads/:id/load', jsonBodyLimit('the load request'), async (c) => {
+    .get('/uploads/:id', async (c) => c.json(await ownUpload(c)))
+    .post('/uploads/:id/load', needs('analyst'), jsonBodyLimit('the load request'), async (c) => {
       const body: unknown = await c.req.json().catch(() => {
         throw new UploadError(400, 'the body must be JSON: { name?, mapping?, mode?, onBadRows? }');
       });
@@ -51,11 +60,28 @@ export function uploadRoutes(openStore: () => Promise<Store>, uploads: Uploads) 
         const issue = parsed.error.issues[0]!;
         throw new UploadError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
       }
-      return c.json(await uploads.load(await openStore(), c.req.param('id'), { ...parsed.data, actor: actorOf(c) }), 202);
+      const upload = await ownUpload(c);
+      const identity = identityOf(c);
+      const mode = parsed.data.mode ?? 'create';
+      if (mode === 'replace' && identity.role !== 'admin') throw new UploadError(403, `replacing a log needs the admin role; you are signed in as ${identity.name} (${identity.role}). Load it as a new log, or append to it`);
+      const store = await openStore();
+      const name = parsed.data.name ?? defaultLogName(upload.file);
+      // Appending or replacing needs a log the sender may see; to anyone else it does not exist.
+      if (mode !== 'create') await checkLogAccess(store, identity, name);
+      // A log made by someone in groups is theirs to share: restricted to those groups until an admin opens it.
+      const restrictTo = mode === 'create' && identity.role !== 'admin' ? identity.groups : [];
+      return c.json(
+        await uploads.load(store, upload.upload, {
+          ...parsed.data,
+          actor: actorOf(c),
+          ...(restrictTo.length > 0 && { inTransaction: (connection) => writeLogGroups(connection, name, restrictTo) }),
+        }),
+        202,
+      );
     })
     .get('/uploads/:id/events', async (c) => {
       const id = c.req.param('id');
-      const first = await uploads.get(id);
+      const first = await ownUpload(c);
       return streamSSE(c, async (stream) => {
         let last = first;
         const changes: UploadState[] = [];

@@ -35,7 +35,7 @@ describe('the form filled from the preview', () => {
 
   const reply = async (name: string, content: string): Promise<UploadReply> => {
     const preview = await previewFile(writeFixture(dir, name, content), name);
-    return { upload: 'u', file: name, bytes: content.length, status: 'uploaded', progress: null, result: null, error: null, preview };
+    return { upload: 'u', file: name, bytes: content.length, status: 'uploaded', progress: null, result: null, error: null, owner: null, preview };
   };
 
   it('takes the decided mapping, and says how each role was decided', async () => {
