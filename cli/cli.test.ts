@@ -5,6 +5,7 @@ import { DAY_FIRST_CSV, TIED_TIMES_CSV } from '../test-support/mapping-fixtures.
 import { tempStore } from '../test-support/temp-store.ts';
 import { waybill } from '../test-support/waybill-cli.ts';
 import { createApi } from '../web/api/index.ts';
+import { asAdmin } from '../test-support/identities.ts';
 import { openStore } from '../store/db.ts';
 
 let dir: string;
@@ -103,7 +104,7 @@ describe('waybill CLI', () => {
       expect(cli.code, cli.stderr).toBe(0);
       printed.push(cli.stdout);
     }
-    const api = createApi(() => openStore(db));
+    const api = createApi(() => openStore(db), undefined, asAdmin);
     for (const [i, [, path]] of cases.entries()) {
       const response = await api.request(path);
       expect(response.status).toBe(200);

@@ -6,6 +6,7 @@ import { openStore } from '../store/db.ts';
 import { tempStore } from '../test-support/temp-store.ts';
 import { WAYBILL_BIN, waybill } from '../test-support/waybill-cli.ts';
 import { createApi } from '../web/api/index.ts';
+import { asAdmin } from '../test-support/identities.ts';
 
 let dir: string;
 let db: string;
@@ -116,7 +117,7 @@ describe('waybill jobs and waybill schedule', () => {
       printed.push(cli.stdout);
     }
     process.env.WAYBILL_JOBS = jobsDir;
-    const api = createApi(() => openStore(db));
+    const api = createApi(() => openStore(db), undefined, asAdmin);
     for (const [i, [, path]] of cases.entries()) {
       const response = await api.request(path);
       expect(response.status).toBe(200);

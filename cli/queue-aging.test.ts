@@ -5,6 +5,7 @@ import { writeFixture } from '../test-support/fixture-log.ts';
 import { tempStore } from '../test-support/temp-store.ts';
 import { waybill } from '../test-support/waybill-cli.ts';
 import { createApi } from '../web/api/index.ts';
+import { asAdmin } from '../test-support/identities.ts';
 
 /**
  * The fixture log (test-support/fixture-log.ts): A and B end with Shipped, C is only captured,
@@ -61,7 +62,7 @@ describe('waybill mine queue-aging', () => {
   it('prints with --json exactly the JSON the API returns for the same options', async () => {
     const cli = await mine('--end', 'Shipped', '--end', 'Order Validated', '--silence', '12h', '--json');
     expect(cli.code, cli.stderr).toBe(0);
-    const api = createApi(() => openStore(db));
+    const api = createApi(() => openStore(db), undefined, asAdmin);
     const response = await api.request('/api/logs/orders/queue-aging?end=Shipped&end=Order%20Validated&silence=12h');
     expect(response.status).toBe(200);
     expect(cli.stdout).toBe(`${await response.text()}\n`);

@@ -4,6 +4,7 @@ import { writeFixture } from '../test-support/fixture-log.ts';
 import { tempStore } from '../test-support/temp-store.ts';
 import { waybill } from '../test-support/waybill-cli.ts';
 import { createApi } from '../web/api/index.ts';
+import { asAdmin } from '../test-support/identities.ts';
 import { closeStore, openStore } from '../store/db.ts';
 import { applySettingFlags } from './settings.ts';
 
@@ -65,7 +66,7 @@ describe('waybill settings', () => {
   it('prints with --json exactly the API’s JSON, and --clear goes back to the defaults', async () => {
     const printed = await waybill(['settings', '--log', 'tickets', '--db', db, '--json']);
     const store = await openStore(db);
-    const api = createApi(async () => store);
+    const api = createApi(async () => store, undefined, asAdmin);
     const answer = await (await api.request('/api/logs/tickets/settings/kpis')).json();
     await closeStore(db);
     expect(JSON.parse(printed.stdout)).toEqual(answer);

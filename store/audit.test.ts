@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../ingest/index.ts';
 import { Uploads, type UploadState } from '../ingest/upload.ts';
 import { createApi } from '../web/api/index.ts';
+import { asAdmin } from '../test-support/identities.ts';
 import { writeFixture } from '../test-support/fixture-log.ts';
 import { tempStore } from '../test-support/temp-store.ts';
 import { waybill } from '../test-support/waybill-cli.ts';
@@ -13,7 +14,7 @@ import { closeStore, openStore, type Store } from './db.ts';
 /**
  * The audit trail records who loaded, appended, replaced, uploaded and changed
  * settings, when and from where: at the command line the system user; on the web,
- * until sign-in exists, an anonymous client known by its address.
+ * the signed-in user (or token), with the client's address.
  */
 
 let store: Store;
@@ -49,7 +50,7 @@ describe('the audit trail', () => {
   });
 
   it('records uploads, their loads and settings from the web with the client’s address; the API lists them and exports CSV', async () => {
-    const api = createApi(async () => store, new Uploads(join(dir, 'uploads')));
+    const api = createApi(async () => store, new Uploads(join(dir, 'uploads')), asAdmin);
     const env = { clientAddress: '203.0.113.7' };
     const sent = await api.request('/api/logs?file=web.csv', { method: 'POST', body: CSV }, env);
     const { upload } = (await sent.json()) as { upload: string };
@@ -65,10 +66,10 @@ describe('the audit trail', () => {
 
     const listed = (await (await api.request('/api/audit?log=web')).json()) as { entries: { actor: string; via: string; address: string; action: string }[] };
     expect(listed.entries.map((e) => [e.actor, e.via, e.address, e.action])).toEqual([
-      ['anonymous', 'web', '203.0.113.7', 'settings'],
-      ['anonymous', 'web', '203.0.113.7', 'load'],
+      ['test-admin', 'web', '203.0.113.7', 'settings'],
+      ['test-admin', 'web', '203.0.113.7', 'load'],
     ]);
-    expect((await trail()).find((e) => e.action === 'upload')).toMatchObject({ actor: 'anonymous', via: 'web', address: '203.0.113.7', log: null, detail: expect.stringMatching(/^web\.csv: 84 bytes \(upload [0-9a-f-]{36}\)$/) });
+    expect((await trail()).find((e) => e.action === 'upload')).toMatchObject({ actor: 'test-admin', via: 'web', address: '203.0.113.7', log: null, detail: expect.stringMatching(/^web\.csv: 84 bytes \(upload [0-9a-f-]{36}\)$/) });
     const csv = await api.request('/api/audit.csv?log=web');
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trim().split('\r\n');

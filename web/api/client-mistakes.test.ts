@@ -11,6 +11,7 @@ import { writeFixture } from '../../test-support/fixture-log.ts';
 import { memoryDuckDB } from '../../test-support/memory-duckdb.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { createApi } from './index.ts';
+import { asAdmin } from '../../test-support/identities.ts';
 
 /**
  * Every client mistake the issue lists answers 400, 413 or 415 — never 500 — with a
@@ -37,7 +38,7 @@ beforeAll(async () => {
   await connection.run(`COPY (SELECT 'A' AS case_id, 'x' AS activity, TIMESTAMP '2026-01-01' AS timestamp) TO '${parquetPath}' (FORMAT parquet)`);
   close();
   parquet = readFileSync(parquetPath);
-  api = createApi(async () => store, new Uploads(join(dir, 'uploads'), UPLOAD_LIMIT));
+  api = createApi(async () => store, new Uploads(join(dir, 'uploads'), UPLOAD_LIMIT), asAdmin);
 });
 afterAll(() => remove());
 

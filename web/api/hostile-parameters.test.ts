@@ -15,6 +15,7 @@ import { queryRows, withConnection, type Store } from '../../store/db.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { createApi } from './index.ts';
+import { asAdmin } from '../../test-support/identities.ts';
 
 /**
  * SQL in every query parameter of every analysis, and in the log's name: each
@@ -52,7 +53,7 @@ beforeAll(async () => {
   ({ store, dir, remove } = await tempStore());
   const csv = 'case_id,activity,timestamp,resource,region,amount\nA,Order,2026-01-01T08:00:00Z,ann,north,10\nA,Ship,2026-01-02T08:00:00Z,bob,north,10\nB,Order,2026-01-01T09:00:00Z,ann,south,20\nB,Credit Hold,2026-01-01T10:00:00Z,cat,south,20\n';
   await ingestFile(store, writeFixture(dir, 'orders.csv', csv), { name: 'orders' });
-  api = createApi(async () => store, new Uploads(join(dir, 'uploads')));
+  api = createApi(async () => store, new Uploads(join(dir, 'uploads')), asAdmin);
 });
 afterAll(() => remove());
 

@@ -5,6 +5,7 @@ import { writeFixture } from '../../test-support/fixture-log.ts';
 import { getJson } from '../../test-support/api-request.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { createApi } from './index.ts';
+import { asAdmin } from '../../test-support/identities.ts';
 
 let store: Store;
 let remove: () => void;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   const dirty = writeFixture(dir, 'dirty.csv', 'case_id,activity,timestamp\nA,x,2026-01-01T00:00:00Z\nB,y,"=HYPERLINK(""http://evil"",""click"")"\n');
   await ingestFile(store, dirty, { onBadRows: 'quarantine' });
   dirtyFile = dirty;
-  api = createApi(async () => store);
+  api = createApi(async () => store, undefined, asAdmin);
 });
 afterAll(() => remove());
 
@@ -128,7 +129,7 @@ describe('GET /api/logs/:log/<analysis>', () => {
     const { StoreBusyError } = await import('../../mining/index.ts');
     const busy = createApi(async () => {
       throw new StoreBusyError('the database x is in use by another process (PID 1)');
-    });
+    }, undefined, asAdmin);
     const response = await busy.request('/api/logs');
     expect(response.status).toBe(503);
     // The path and the process are for the server's log; the page learns what to do.
@@ -139,13 +140,13 @@ describe('GET /api/logs/:log/<analysis>', () => {
     const { StoreClosingError, StoreRecoveryError } = await import('../../mining/index.ts');
     const closing = createApi(async () => {
       throw new StoreClosingError();
-    });
+    }, undefined, asAdmin);
     const response = await closing.request('/api/logs');
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ error: 'Waybill is shutting down; try again once it has restarted' });
     const broken = createApi(async () => {
       throw new StoreRecoveryError('/srv/data/waybill.duckdb', '/srv/data/recovery-1', 'INTERNAL Error: Failure while replaying WAL file');
-    });
+    }, undefined, asAdmin);
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const recovering = await broken.request('/api/logs');
     errors.mockRestore();

@@ -6,6 +6,7 @@ import type { Store } from '../../store/db.ts';
 import { getJson } from '../../test-support/api-request.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { createApi } from './index.ts';
+import { asAdmin } from '../../test-support/identities.ts';
 
 let store: Store;
 let dir: string;
@@ -23,7 +24,7 @@ beforeAll(async () => {
   await runJob(store, loadJobs(jobs)[0]!);
   // The API reads the jobs folder from WAYBILL_JOBS, as `waybill serve` does.
   process.env.WAYBILL_JOBS = jobs;
-  api = createApi(async () => store);
+  api = createApi(async () => store, undefined, asAdmin);
 });
 afterAll(() => remove());
 

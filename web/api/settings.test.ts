@@ -5,6 +5,7 @@ import { getJson } from '../../test-support/api-request.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { createApi } from './index.ts';
+import { asAdmin } from '../../test-support/identities.ts';
 
 let store: Store;
 let remove: () => void;
@@ -23,7 +24,7 @@ beforeAll(async () => {
     'T3,Opened,2026-01-07T08:00:00Z,ann',
   ].join('\n');
   await ingestFile(store, writeFixture(dir, 'help desk.csv', `${tickets}\n`), { name: 'help desk' });
-  api = createApi(async () => store);
+  api = createApi(async () => store, undefined, asAdmin);
 });
 afterAll(() => remove());
 

@@ -10,6 +10,7 @@ import { DAY_FIRST_CSV } from '../../test-support/mapping-fixtures.ts';
 import { ingestFile, type MappingDecision } from '../../ingest/index.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { createApi } from './index.ts';
+import { asAdmin } from '../../test-support/identities.ts';
 
 let store: Store;
 let dir: string;
@@ -17,7 +18,7 @@ let remove: () => void;
 let api: ReturnType<typeof createApi>;
 beforeAll(async () => {
   ({ store, dir, remove } = await tempStore());
-  api = createApi(async () => store, new Uploads(join(dir, 'uploads'), 64 * 1024));
+  api = createApi(async () => store, new Uploads(join(dir, 'uploads'), 64 * 1024), asAdmin);
 });
 afterAll(() => remove());
 
@@ -112,7 +113,7 @@ describe('POST /api/logs (upload) and the confirm call', () => {
 
   it('refuses a gzip that inflates past the decompressed limit while it streams, and keeps nothing of it', async () => {
     const uploads = join(dir, 'bomb-uploads');
-    const small = createApi(async () => store, new Uploads(uploads, 64 * 1024, 1024 * 1024));
+    const small = createApi(async () => store, new Uploads(uploads, 64 * 1024, 1024 * 1024), asAdmin);
     const header = 'case_id,activity,timestamp\n';
     // 2 MiB of one repeated row: a few kilobytes of gzip, under the 64 KiB upload limit, twice the inflated limit.
     const bomb = gzipSync(header + 'A,ship,2026-01-05 10:00\n'.repeat(Math.ceil((2 * 1024 * 1024) / 24)));
@@ -145,7 +146,7 @@ describe('POST /api/logs (upload) and the confirm call', () => {
   it('takes the JSON cap from WAYBILL_JSON_LIMIT', async () => {
     const id = (await upload('orders.csv', FIXTURE_CSV)).body.upload as string;
     process.env.WAYBILL_JSON_LIMIT = '100';
-    const capped = createApi(async () => store, new Uploads(join(dir, 'uploads'), 64 * 1024));
+    const capped = createApi(async () => store, new Uploads(join(dir, 'uploads'), 64 * 1024), asAdmin);
     delete process.env.WAYBILL_JSON_LIMIT;
     const answer = await capped.request(`/api/uploads/${id}/load`, { method: 'POST', body: JSON.stringify({ name: 'y'.repeat(101) }), headers: { 'content-type': 'application/json' } });
     expect(answer.status).toBe(413);
@@ -188,7 +189,7 @@ describe('deleting uploaded files', () => {
     const old = (await uploads.receive('old.csv', chunked(FIXTURE_CSV))).state.upload;
     const recent = (await uploads.receive('recent.csv', chunked(FIXTURE_CSV))).state.upload;
     const twoDaysAgo = new Date(Date.now() - 48 * 3600 * 1000);
-    for (const path of [join(dir, 'swept', old), join(dir, 'swept', old, 'old.csv')]) utimesSync(path, twoDaysAgo, twoDaysAgo);
+    for (const path of [join(dir, 'swept', old), join(dir, 'swept', old, 'old.csv'), join(dir, 'swept', old, '.state.json')]) utimesSync(path, twoDaysAgo, twoDaysAgo);
     expect(await uploads.sweep(24 * 3600 * 1000)).toEqual([old]);
     expect(readdirSync(join(dir, 'swept'))).toEqual([recent]);
     await expect(uploads.get(old)).rejects.toMatchObject({ status: 404 });
@@ -202,7 +203,7 @@ describe('loading a failed upload again', () => {
   const confirm = (id: string, body: object, on = api) =>
     on.request(`/api/uploads/${id}/load`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
   /** The API of a server started again on the same uploads folder and database. */
-  const restart = () => createApi(async () => store, new Uploads(join(dir, 'uploads'), 64 * 1024));
+  const restart = () => createApi(async () => store, new Uploads(join(dir, 'uploads'), 64 * 1024), asAdmin);
 
   it('takes other options without the file being sent again, and a restarted server remembers how each load ended', async () => {
     const sent = await upload('late.csv', 'case_id,activity,when\nA,x,not a time\nA,y,2026-01-05 10:00\nB,x,2026-01-05 11:00\n');
@@ -239,9 +240,9 @@ describe('loading a failed upload again', () => {
     const restarted = new Uploads(join(dir, 'uploads'));
     expect(await restarted.get(state.upload)).toMatchObject({ status: 'failed', result: null, error: expect.stringMatching(/^the server stopped before this load finished; nothing was stored/) });
     // (Here the first process finishes; a real restart would have rolled its load back.)
-    await until(state.upload, (s) => s.status !== 'loading', createApi(async () => store, uploads));
+    await until(state.upload, (s) => s.status !== 'loading', createApi(async () => store, uploads, asAdmin));
     await restarted.load(store, state.upload, { name: 'big', mode: 'replace' });
-    const reloaded = await until(state.upload, (s) => s.status !== 'loading', createApi(async () => store, restarted));
+    const reloaded = await until(state.upload, (s) => s.status !== 'loading', createApi(async () => store, restarted, asAdmin));
     expect(reloaded).toMatchObject({ status: 'loaded', result: { name: 'big', events: 60_000, cases: 6_000 } });
   });
 

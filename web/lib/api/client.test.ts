@@ -4,6 +4,7 @@ import type { Store } from '../../../store/db.ts';
 import { writeFixture } from '../../../test-support/fixture-log.ts';
 import { tempStore } from '../../../test-support/temp-store.ts';
 import { createApi } from '../../api/index.ts';
+import { asAdmin } from '../../../test-support/identities.ts';
 import { ApiError, apiClient } from './client.ts';
 
 let store: Store;
@@ -14,7 +15,7 @@ let client: ReturnType<typeof apiClient>;
 beforeEach(async () => {
   ({ store, dir, remove } = await tempStore());
   await ingestFile(store, writeFixture(dir), { name: 'orders / 2026?' });
-  const api = createApi(() => Promise.resolve(store));
+  const api = createApi(() => Promise.resolve(store), undefined, asAdmin);
   // The real routes, without a server: the client's fetch goes straight to app.request.
   client = apiClient((input, init) => Promise.resolve(api.request(input instanceof Request ? input : String(input), init)));
 });
