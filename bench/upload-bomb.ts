@@ -10,6 +10,7 @@
  * The server gets this process's environment: set WAYBILL_MEMORY_LIMIT and the
  * other limits there. A benchmark, not a test: it writes gigabytes and takes minutes.
  */
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     }
     console.log(`bomb.csv.gz: ${(statSync(bomb).size / 1e6).toFixed(1)} MB`);
     const port = await freePort();
-    const server = spawn(process.execPath, ['bin/waybill.js', 'serve', '--db', join(dir, 'waybill.duckdb'), '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const server = spawn(process.execPath, ['bin/waybill.js', 'serve', '--db', join(dir, 'waybill.duckdb'), '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, WAYBILL_API_TOKEN: TOKEN } });
     await new Promise<void>((resolve) => server.stdout!.on('data', (chunk: Buffer) => /Waybill is serving/.test(chunk.toString()) && resolve()));
     const pid = server.pid!;
     const url = `http://127.0.0.1:${port}`;
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
 /** POSTs a file as a chunked body, as a browser streams an upload. */
 function send(url: string, path: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${TOKEN}` } }, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
@@ -93,12 +94,15 @@ function send(url: string, path: string): Promise<{ status: number; text: string
   });
 }
 
+/** The server's start-up token (WAYBILL_API_TOKEN): the bench acts as automation with the admin role. */
+const TOKEN = randomBytes(24).toString('hex');
+
 async function loadAndWait(url: string, upload: string, pid: number): Promise<void> {
   const started = Date.now();
-  await fetch(`${url}/api/uploads/${upload}/load`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+  await fetch(`${url}/api/uploads/${upload}/load`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` } });
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 5000));
-    const state = (await (await fetch(`${url}/api/uploads/${upload}`)).json()) as { status: string; error?: string; result?: { events: number } };
+    const state = (await (await fetch(`${url}/api/uploads/${upload}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { status: string; error?: string; result?: { events: number } };
     const line = `load: ${state.status} after ${((Date.now() - started) / 1000).toFixed(0)} s; server peak RSS ${peakRssMiB(pid)} MiB`;
     if (state.status === 'loading') {
       console.log(line);

@@ -16,6 +16,9 @@ const SOURCES = ['web', 'mining', 'store', 'ingest', 'svelte.config.js', 'vite.c
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
+/** The header the server sets on each request to say whether it came over TLS. */
+const CONNECTION_PROTOCOL = 'x-waybill-connection-protocol';
+
 /** How long a request body may stall before the connection is cut, by default: 120 seconds. */
 export const DEFAULT_IDLE_TIMEOUT_S = 120;
 
@@ -26,6 +29,11 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
   process.env.WAYBILL_DB = options.dbPath;
   // Uploads stream to disk under Waybill's own limit (WAYBILL_UPLOAD_LIMIT), not SvelteKit's 512 kB default.
   process.env.BODY_SIZE_LIMIT ??= 'Infinity';
+  // SvelteKit's node adapter takes every request for HTTPS unless told otherwise, so
+  // it would refuse the sign-in form as cross-site and mark cookies Secure over plain
+  // HTTP. It is told what this connection is; behind a proxy that ends TLS, set
+  // ORIGIN (or PROTOCOL_HEADER=x-forwarded-proto) and it takes that instead.
+  process.env.PROTOCOL_HEADER ??= CONNECTION_PROTOCOL;
   const { handler } = (await import(pathToFileURL(HANDLER).href)) as { handler: Handler };
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   const port = Number(options.port ?? process.env.PORT ?? 3000);
@@ -40,6 +48,8 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
       res.writeHead(refused.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(refused.message);
       return;
     }
+    // Set here whatever the client sent: only this server knows how it was reached.
+    req.headers[CONNECTION_PROTOCOL] = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
     answerBeforeClosing(req, res);
     handler(req, res, () => {
       res.statusCode = 404;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOrderToCashCsv } from '../datasets/order-to-cash/index.ts';
 import { WAYBILL_BIN } from '../test-support/waybill-cli.ts';
+import { authorizedFetch as fetch, E2E_TOKEN } from '../web/e2e/demo-server.ts';
 import { freePort } from '../web/e2e/demo-server.ts';
 import { DEMO_LINKED, DEMO_LOGS, simulateDemo } from './demo.ts';
 
@@ -28,7 +29,7 @@ class Waybill {
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(args: string[]) {
-    this.child = spawn(process.execPath, [WAYBILL_BIN, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOST: '127.0.0.1' } });
+    this.child = spawn(process.execPath, [WAYBILL_BIN, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOST: '127.0.0.1', WAYBILL_API_TOKEN: E2E_TOKEN } });
     const read = (chunk: Buffer) => (this.output += chunk.toString());
     this.child.stdout!.on('data', read);
     this.child.stderr!.on('data', read);

@@ -5,7 +5,7 @@ import { humanizeSeconds } from '../../mining/format.ts';
 import type { ProcessMap } from '../../mining/index.ts';
 import { defaultPathShare, simplifyProcessMap } from '../lib/process-map/layout/path-selection.ts';
 import { realLog } from '../../test-support/real-logs.ts';
-import { launchChromium, startDemoServer, type DemoServer } from './demo-server.ts';
+import { launchChromium, startDemoServer, type DemoServer, AUTHORIZATION, authorizedFetch as fetch } from './demo-server.ts';
 
 // The real thing: `waybill demo` on a fresh database, Debian's Chromium, the demo log.
 let server: DemoServer | undefined;
@@ -16,7 +16,7 @@ let map: ProcessMap;
 beforeAll(async () => {
   server = await startDemoServer();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page = await browser.newPage({ extraHTTPHeaders: AUTHORIZATION, viewport: { width: 1440, height: 1000 } });
   const response = await fetch(`${server.url}/api/logs/order-to-cash/process-map`);
   expect(response.status).toBe(200);
   map = (await response.json()) as ProcessMap;
@@ -358,7 +358,7 @@ describe('audit trail in the browser', () => {
     const texts = await rows.allTextContents();
     // The demo's logs were loaded at the command line; the uploads above, and the saved settings, from this browser.
     expect(texts.some((text) => /command line\s*load\s*order-to-cash/.test(text))).toBe(true);
-    expect(texts.some((text) => /anonymous\s*127\.0\.0\.1\s*web\s*load\s*deliveries/.test(text))).toBe(true);
+    expect(texts.some((text) => /WAYBILL_API_TOKEN\s*127\.0\.0\.1\s*web\s*load\s*deliveries/.test(text))).toBe(true);
     expect(texts.some((text) => /web\s*settings\s*requests/.test(text))).toBe(true);
     // A log's own trail, and the CSV of it.
     await page.getByTestId('audit-trail').getByRole('link', { name: 'deliveries' }).first().click();
@@ -367,7 +367,7 @@ describe('audit trail in the browser', () => {
     expect(href).toBe('/api/audit.csv?log=deliveries');
     const csv = await (await fetch(`${server!.url}${href}`)).text();
     expect(csv.split('\r\n')[0]).toBe('at,actor,via,address,action,log,detail');
-    expect(csv).toMatch(/,anonymous,web,127\.0\.0\.1,load,deliveries,/);
+    expect(csv).toMatch(/,WAYBILL_API_TOKEN,web,127\.0\.0\.1,load,deliveries,/);
     await page.screenshot({ path: 'test-results/audit-trail.png', fullPage: true });
   });
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,10 +10,27 @@ import { chromium, type Browser } from 'playwright-core';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
 
+/**
+ * The token every server these tests start is given as WAYBILL_API_TOKEN (the
+ * admin role), as automation would: requests and browser pages send it instead
+ * of signing in. Random per test process, as a real one would be.
+ */
+export const E2E_TOKEN = `e2e-${randomBytes(24).toString('hex')}`;
+export const AUTHORIZATION = { authorization: `Bearer ${E2E_TOKEN}` };
+
+/** `fetch`, sending the servers' token (a test that needs to be anonymous uses the global one). */
+export function authorizedFetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has('authorization')) headers.set('authorization', AUTHORIZATION.authorization);
+  return fetch(input, { ...init, headers });
+}
+
 /** A running `waybill demo` (or `serve`) in a temporary folder. */
 export interface DemoServer {
   url: string;
   stop(): Promise<void>;
+  /** Everything the server has printed so far (the one-time sign-in link among it). */
+  output(): string;
 }
 
 /**
@@ -40,15 +58,19 @@ async function startWaybill(args: string[], timeoutMs: number, cleanUp: () => vo
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOST: '127.0.0.1', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', WAYBILL_API_TOKEN: E2E_TOKEN, ...env },
   });
   const stop = async () => {
     await killGroup(child);
     cleanUp();
   };
+  let printed = '';
+  const keep = (chunk: Buffer) => (printed += chunk.toString());
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   try {
     const url = await waitForServing(child, timeoutMs);
-    return { url, stop };
+    return { url, stop, output: () => printed };
   } catch (error) {
     await stop();
     throw error;

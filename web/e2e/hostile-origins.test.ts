@@ -8,7 +8,7 @@ import { ingestFile } from '../../ingest/index.ts';
 import { openStore } from '../../mining/index.ts';
 import { closeStore } from '../../store/db.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
-import { launchChromium, startServer, type DemoServer } from './demo-server.ts';
+import { launchChromium, startServer, type DemoServer, AUTHORIZATION } from './demo-server.ts';
 
 // Requests a hostile page can make a browser send, against a real `waybill serve`
 // on 127.0.0.1: DNS rebinding (a foreign Host) and cross-site writes (a foreign
@@ -49,10 +49,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Sends one raw request, with exactly the headers given (Host among them); resolves with status, headers and body. */
+/** Sends one raw request, with exactly the headers given (Host among them) and the servers' token; resolves with status, headers and body. */
 function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { Host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers: { Host: `127.0.0.1:${port}`, ...AUTHORIZATION, ...headers } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
@@ -123,7 +123,7 @@ describe('a request that changes something, sent from another site', () => {
 
 describe('script in user values', () => {
   it('is shown as text on every page, never run', async () => {
-    const page = await browser!.newPage();
+    const page = await browser!.newPage({ extraHTTPHeaders: AUTHORIZATION });
     try {
       for (const path of ['/', '/logs/hostile', '/logs/hostile/operations']) {
         await page.goto(`${server!.url}${path}`);
@@ -166,7 +166,7 @@ describe('security headers', () => {
   });
 
   it('leave every page working in Chromium: no policy violation, the map drawn by its layout worker', async () => {
-    const page = await browser!.newPage();
+    const page = await browser!.newPage({ extraHTTPHeaders: AUTHORIZATION });
     const violations: string[] = [];
     page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type DemoServer } from './demo-server.ts';
+import { startServer, type DemoServer, AUTHORIZATION, authorizedFetch as fetch } from './demo-server.ts';
 
 /**
  * The limits of issue 11 as a real `waybill serve` holds them, with small values
@@ -42,7 +42,7 @@ interface Answer {
  */
 function post(file: string, send: (write: (chunk: string | Buffer) => void) => Promise<void>): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(`${server!.url}/api/logs?file=${file}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
+    const req = request(`${server!.url}/api/logs?file=${file}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...AUTHORIZATION } }, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));

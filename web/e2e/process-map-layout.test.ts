@@ -8,7 +8,7 @@ import { openStore } from '../../mining/index.ts';
 import { closeStore } from '../../store/db.ts';
 import { realLog } from '../../test-support/real-logs.ts';
 import { denseCases } from '../lib/process-map/layout/test-maps.ts';
-import { launchChromium, startServer, type DemoServer } from './demo-server.ts';
+import { launchChromium, startServer, type DemoServer, AUTHORIZATION } from './demo-server.ts';
 
 // Maps of large logs in a real Chromium: a dense 50-activity log made here (seeded, ~330
 // transitions, like the BPIC 2020 permit log) and two real ones, served by `waybill serve`.
@@ -70,7 +70,7 @@ interface LayoutEntry {
  * ever stalled, and notes whether it ever said it was laying out.
  */
 async function newPage(): Promise<Page> {
-  const page = await (browser as Browser).newPage({ viewport: { width: 1440, height: 1000 } });
+  const page = await (browser as Browser).newPage({ extraHTTPHeaders: AUTHORIZATION, viewport: { width: 1440, height: 1000 } });
   await page.addInitScript(() => {
     const probe = window as unknown as { beats: number[]; sawLayingOut: boolean };
     probe.beats = [];

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueAging } from '../../mining/index.ts';
-import { launchChromium, startDemoServer, type DemoServer } from './demo-server.ts';
+import { launchChromium, startDemoServer, type DemoServer, AUTHORIZATION, authorizedFetch as fetch } from './demo-server.ts';
 
 // `waybill demo` on a fresh database and Debian's Chromium: the demo's shipments log,
 // whose end activity (Delivered) is inferred from the log.
@@ -13,7 +13,7 @@ let page: Page;
 beforeAll(async () => {
   server = await startDemoServer();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page = await browser.newPage({ extraHTTPHeaders: AUTHORIZATION, viewport: { width: 1440, height: 1000 } });
   mkdirSync('test-results', { recursive: true });
 }, 200_000);
 

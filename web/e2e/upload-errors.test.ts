@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startDemoServer, type DemoServer } from './demo-server.ts';
+import { launchChromium, startDemoServer, type DemoServer, AUTHORIZATION } from './demo-server.ts';
 
 // What a person uploading a file is told when it cannot be loaded: what to change, in the page's words.
 let server: DemoServer | undefined;
@@ -13,7 +13,7 @@ const statuses: number[] = [];
 beforeAll(async () => {
   server = await startDemoServer();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await browser.newPage({ extraHTTPHeaders: AUTHORIZATION, viewport: { width: 1280, height: 900 } });
   page.on('response', (response) => {
     if (response.url().includes('/api/logs?file=')) statuses.push(response.status());
   });

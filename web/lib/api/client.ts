@@ -49,7 +49,30 @@ export function apiClient(fetcher: typeof fetch = fetch) {
     saveKpiSettings: async (name: string, settings: KpiSettings) =>
       // The route reads its body itself (see web/api/settings.ts), so hc has no `json` to type: the body goes as is.
       read(await api.logs[':log'].settings.kpis.$put(log(name), { init: { body: JSON.stringify(settings), headers: { 'Content-Type': 'application/json' } } })),
+    /** Who is signed in. */
+    session: async () => read(await api.session.$get()),
+    /** Every user, with role, groups and how they sign in (admin). */
+    users: async () => (await read(await api.users.$get())).users,
+    addUser: async (user: { name: string; role: Role; groups?: string[]; password?: string }) => read(await api.users.$post({}, json(user))),
+    changeUser: async (name: string, change: { role?: Role; groups?: string[]; password?: string }) => read(await api.users[':name'].$patch({ param: { name: encodeURIComponent(name) } }, json(change))),
+    removeUser: async (name: string) => read(await api.users[':name'].$delete({ param: { name: encodeURIComponent(name) } })),
+    endSessions: async (name: string) => read(await api.users[':name'].sessions.end.$post({ param: { name: encodeURIComponent(name) } })),
+    /** API tokens: one's own, or every one for an admin. */
+    tokens: async () => (await read(await api.tokens.$get())).tokens,
+    createToken: async (token: { label: string; role?: Role; groups?: string[] }) => read(await api.tokens.$post({}, json(token))),
+    revokeToken: async (id: string) => read(await api.tokens[':id'].$delete({ param: { id } })),
+    /** Each log (not its case notions) with the groups it is restricted to (admin). */
+    access: async () => (await read(await api.access.$get())).logs,
+    setAccess: async (name: string, groups: string[]) => read(await api.logs[':log'].access.$put(log(name), json({ groups }))),
+    deleteLog: async (name: string) => read(await api.logs[':log'].$delete(log(name))),
   };
+}
+
+type Role = 'viewer' | 'analyst' | 'admin';
+
+/** A JSON body for a route that reads its body itself. */
+function json(body: unknown) {
+  return { init: { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } };
 }
 
 export type ApiClient = ReturnType<typeof apiClient>;
