@@ -107,6 +107,8 @@ describe('signing in', () => {
     await vera.getByRole('link', { name: 'orders' }).first().waitFor();
     expect(await vera.getByRole('link', { name: 'returns' }).count()).toBe(0);
     expect(await vera.getByRole('link', { name: 'Audit' }).count()).toBe(0);
+    expect(await vera.getByRole('link', { name: 'Upload a log' }).count()).toBe(0);
+    expect((await vera.goto(`${server!.url}/upload`))!.status()).toBe(403);
     expect((await vera.goto(`${server!.url}/audit`))!.status()).toBe(403);
     expect((await vera.request.get(`${server!.url}/api/audit`)).status()).toBe(403);
 
