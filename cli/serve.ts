@@ -63,7 +63,9 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
   });
   const shown = host.includes(':') ? `[${host}]` : host;
   console.log(`Waybill is serving ${options.dbPath} at http://${shown}:${port}`);
-  await printSignInLink(options.dbPath, `http://${shown}:${port}`);
+  // Listening on every interface, the link names this machine's loopback: it is read on the server's console.
+  const linkHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : shown;
+  await printSignInLink(options.dbPath, `http://${linkHost}:${port}`);
   // Jobs run in the server's process: DuckDB lets one process hold the file, and so the API shows their runs.
   if (options.jobsDir !== undefined) process.env.WAYBILL_JOBS = options.jobsDir;
   const scheduler = options.schedule ? await (await import('./jobs.ts')).startSchedule(options.dbPath, options.jobsDir) : undefined;

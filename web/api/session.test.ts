@@ -130,3 +130,28 @@ describe('signing in', () => {
     expect(unsigned.headers.get('www-authenticate')).toBe('Bearer realm="waybill"');
   });
 });
+
+describe('hostile values in accounts', () => {
+  it('refuses SQL, script and path tricks in user, group and token names with a 400, and stores nothing', async () => {
+    const admin = cookieOf(await signIn('bob', PASSWORD))!;
+    const send = (path: string, method: string, body: unknown) =>
+      api.request(path, { method, body: JSON.stringify(body), headers: { cookie: `waybill_session=${admin}`, 'content-type': 'application/json' } });
+    const before = (await (await api.request('/api/users', { headers: { cookie: `waybill_session=${admin}` } })).json()) as { users: unknown[] };
+    const HOSTILE = [`x' OR '1'='1`, `'; DROP TABLE users; --`, '<script>alert(1)</script>', '../../etc/passwd', 'a\u0000b', 'x'.repeat(200)];
+    for (const value of HOSTILE) {
+      const user = await send('/api/users', 'POST', { name: value, role: 'viewer', password: 'a long enough password' });
+      expect(user.status, value).toBe(400);
+      expect(((await user.json()) as { error: string }).error, value).toMatch(/^(a user name has letters|name: )/);
+      const group = await send('/api/users', 'POST', { name: 'fine', role: 'viewer', groups: [value], password: 'a long enough password' });
+      expect(group.status, value).toBe(400);
+    }
+    expect(((await (await api.request('/api/users', { headers: { cookie: `waybill_session=${admin}` } })).json()) as { users: unknown[] }).users).toEqual(before.users);
+    // A token's label is free text: stored as given, shown as text, never run.
+    const label = '<img src=x onerror=alert(1)>';
+    const made = await send('/api/tokens', 'POST', { label, role: 'viewer' });
+    expect(made.status).toBe(201);
+    expect(((await made.json()) as { info: { label: string } }).info.label).toBe(label);
+    expect((await send('/api/users', 'POST', { name: 'eve', role: 'superuser', password: 'a long enough password' })).status).toBe(400);
+    expect((await send('/api/users', 'POST', { name: 'eve', role: 'viewer', password: 'a long enough password', admin: true })).status).toBe(400);
+  });
+});
