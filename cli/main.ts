@@ -2,34 +2,12 @@ import { statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ingestFile, IngestError, ingestLinkedFiles, type MappingDecision, parseObjectKeys, previewFile, type IngestProgress, type IngestResult } from '../ingest/index.ts';
 import {
-  discoverProcessMap,
+  FILTER_PARAMS,
   FilterError,
   filterFromParams,
   logForNotion,
   type FilterParams,
-  getCaseDurations,
   getLoadHistory,
-  getQueueAging,
-  queueAgingOptionsFromParams,
-  processMapOptionsFromParams,
-  getKpis,
-  getTouchlessOrders,
-  kpiOptionsFromParams,
-  getReconciliation,
-  getCaseDurationDistribution,
-  getMilestoneDurations,
-  getDurationBreakdown,
-  getDurationTrend,
-  measureFromParams,
-  binsFromParams,
-  breakdownFromParams,
-  trendFromParams,
-  type CycleTimeParams,
-  getBottlenecks,
-  bottlenecksOptionsFromParams,
-  getExceptionTrends,
-  exceptionOptionsFromParams,
-  getVariants,
   quarantineCsv,
   auditCsv,
   listAudit,
@@ -40,13 +18,14 @@ import {
   StoreBusyError,
   UnknownLogError,
 } from '../mining/index.ts';
+import { ANALYSES, findAnalysis, type AnalysisName } from '../mining/analyses.ts';
+import { describeAnalysis, isRepeatable, paramHelp, readParams, type Analysis, type Param } from '../mining/registry.ts';
+import { formatTable } from './table.ts';
 import { closeStores, setAsideWal, StoreRecoveryError } from '../store/db.ts';
 import { startProgress } from './progress.ts';
 import { settingsCommand } from './settings.ts';
 import { installShutdown } from './shutdown.ts';
-import { formatMapping, printBottlenecks, printBreakdown, printKpis, printReconciliation, printCaseDistribution, printCaseDurations, printExceptionTrends, printMilestones, printTrend, printAudit, printLoadHistory, printLogs, printPreview, printProcessMap, printQueueAging, printVariants } from './print.ts';
-
-const ANALYSES = ['process-map', 'variants', 'case-durations', 'case-distribution', 'milestones', 'duration-breakdown', 'duration-trend', 'queue-aging', 'bottlenecks', 'exceptions', 'kpis', 'touchless-orders', 'reconciliation'];
+import { formatMapping, printAnalysis, printAudit, printLoadHistory, printLogs, printPreview } from './print.ts';
 
 const USAGE = `waybill — process intelligence for distribution businesses
 
@@ -77,17 +56,10 @@ Usage:
   waybill tokens list [--json] | revoke ID
   waybill audit [--log NAME] [--limit N] [--json | --csv]
       who loaded, appended, replaced, uploaded, changed settings or ran a job, when and from where; newest first
-  waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE]
-      ANALYSIS: process-map [--activities PCT] [--paths PCT] [--frequency events|cases] | variants [--limit N] | case-durations [--bins N]
-        | case-distribution [--bins N] | milestones --milestone-from A --milestone-to B [--from-occurrence first|last] [--to-occurrence first|last]
-        | duration-breakdown --by ATTRIBUTE [--sort median|mean|p90|cases] [--limit N] | duration-trend [--period week|month]
-          (breakdown and trend measure a milestone when --milestone-from/--milestone-to are given)
-        | queue-aging [--as-of TIME] [--end ACTIVITY]… [--silence none|auto|30d] [--sla "ACTIVITY=2d"]… [--buckets 1d,3d,7d] [--oldest N] [--oldest-by case|step] [--case-prefix SO-]
-        | bottlenecks [--rank-by total|median] [--limit N]
-        | kpis [--order-activity A|none] [--exception ACTIVITY]… [--manual PREFIX]…  | touchless-orders (the kpis options: the orders behind the rate)
-          (without these options, kpis and exceptions read the log's saved settings: see waybill settings)
-        | reconciliation [--limit N] (on a linked log or a case notion of it)
-        | exceptions [--exception "TYPE=ACTIVITY|ACTIVITY"]… [--period week|month] [--period-by case-start|event] [--driver ATTRIBUTE]… [--top N]
+  waybill mine ANALYSIS --log NAME [--json] [--from DATE] [--to DATE] [--timeframe MODE] [ANALYSIS'S OPTIONS]
+      ANALYSIS: ${ANALYSES.map((analysis) => analysis.name).join(' | ')}
+      \`waybill mine --list\` says what each answers; \`waybill mine ANALYSIS --help\` lists its options (the same words
+      as the API's query parameters). kpis and exceptions read the log's saved settings (see waybill settings).
       MODE: intersecting (default) | contained | started | completed
       more filters (all must hold; the repeatable ones may be given several times):
         --where "warehouse = ATL" | "tier in (A, B)" | "amount between 10 and 99" | "note is missing"
@@ -146,33 +118,7 @@ const OPTIONS = {
   starts: { type: 'string', multiple: true },
   ends: { type: 'string', multiple: true },
   notion: { type: 'string' },
-  'as-of': { type: 'string' },
-  end: { type: 'string', multiple: true },
-  silence: { type: 'string' },
-  sla: { type: 'string', multiple: true },
-  buckets: { type: 'string' },
-  oldest: { type: 'string' },
-  'oldest-by': { type: 'string' },
-  'case-prefix': { type: 'string' },
-  'rank-by': { type: 'string' },
-  'milestone-from': { type: 'string' },
-  'milestone-to': { type: 'string' },
-  'from-occurrence': { type: 'string' },
-  'to-occurrence': { type: 'string' },
-  by: { type: 'string' },
-  activities: { type: 'string' },
-  paths: { type: 'string' },
-  frequency: { type: 'string' },
-  'order-activity': { type: 'string' },
-  manual: { type: 'string', multiple: true },
-  sort: { type: 'string' },
-  exception: { type: 'string', multiple: true },
-  period: { type: 'string' },
-  'period-by': { type: 'string' },
-  driver: { type: 'string', multiple: true },
-  top: { type: 'string' },
   limit: { type: 'string' },
-  bins: { type: 'string' },
   out: { type: 'string' },
   seed: { type: 'string' },
   orders: { type: 'string' },
@@ -192,7 +138,25 @@ const OPTIONS = {
   groups: { type: 'string' },
   label: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  list: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
+
+/** Every analysis's options, from the registry: one flag per parameter name, repeatable when the parameter is. */
+const ANALYSIS_OPTIONS = analysisFlags();
+
+function analysisFlags(): Record<string, { type: 'string'; multiple: boolean }> {
+  const flags: Record<string, { type: 'string'; multiple: boolean }> = {};
+  for (const analysis of ANALYSES) {
+    for (const [name, schema] of Object.entries(analysis.params.shape) as [string, Param][]) {
+      const multiple = isRepeatable(schema);
+      const known = flags[name] ?? (OPTIONS as Record<string, { type: string; multiple?: boolean }>)[name];
+      // One word, one meaning: a flag shared by analyses (or commands) takes values the same way everywhere.
+      if (known && (known.type !== 'string' || (known.multiple ?? false) !== multiple)) throw new Error(`--${name} of ${analysis.name} clashes with another --${name}`);
+      flags[name] = { type: 'string', multiple };
+    }
+  }
+  return flags;
+}
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
@@ -204,8 +168,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   let command: string | undefined;
   installShutdown();
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: [...argv], options: { ...ANALYSIS_OPTIONS, ...OPTIONS }, allowPositionals: true, strict: true });
     [command] = positionals;
+    if (values.help && command === 'mine' && positionals[1] !== undefined) {
+      console.log(analysisHelp(positionals[1]));
+      return 0;
+    }
     if (values.help || command === undefined || command === 'help') {
       console.log(USAGE);
       return 0;
@@ -368,92 +336,7 @@ async function run(command: string, args: string[], values: Values): Promise<voi
       return;
     }
     case 'mine': {
-      const [analysis, ...rest] = args;
-      if (analysis === undefined) throw new UsageError(`mine needs an ANALYSIS: ${ANALYSES.join(', ')}`);
-      noArgs(command, rest);
-      if (values.log === undefined) throw new UsageError('mine needs --log NAME (`waybill logs` lists them)');
-      const store = await openStore(dbPath);
-      const params: FilterParams = {
-        from: values.from,
-        to: values.to,
-        timeframe: values.timeframe,
-        where: values.where,
-        has: values.has,
-        without: values.without,
-        variant: values.variant,
-        'min-duration': values['min-duration'],
-        'max-duration': values['max-duration'],
-        follows: values.follows,
-        eventually: values.eventually,
-        starts: values.starts,
-        ends: values.ends,
-        notion: values.notion,
-      };
-      const filter = filterFromParams(params);
-      const log = logForNotion(values.log, params);
-      const output = (result: unknown, print: () => void) => (values.json ? console.log(JSON.stringify(result)) : print());
-      if (analysis === 'process-map') {
-        const result = await discoverProcessMap(store, log, filter, processMapOptionsFromParams({ activities: values.activities, paths: values.paths, frequency: values.frequency }));
-        output(result, () => printProcessMap(result));
-      } else if (analysis === 'variants') {
-        const limit = integerOption(values.limit, '--limit');
-        const result = await getVariants(store, log, filter, limit === undefined ? {} : { limit });
-        output(result, () => printVariants(result));
-      } else if (analysis === 'case-durations') {
-        const bins = integerOption(values.bins, '--bins');
-        const result = await getCaseDurations(store, log, filter, bins === undefined ? {} : { bins });
-        output(result, () => printCaseDurations(result));
-      } else if (analysis === 'case-distribution') {
-        const bins = integerOption(values.bins, '--bins');
-        const result = await getCaseDurationDistribution(store, log, filter, bins === undefined ? {} : { bins });
-        output(result, () => printCaseDistribution(result));
-      } else if (analysis === 'milestones' || analysis === 'duration-breakdown' || analysis === 'duration-trend') {
-        const params: CycleTimeParams = {
-          'milestone-from': values['milestone-from'],
-          'milestone-to': values['milestone-to'],
-          'from-occurrence': values['from-occurrence'],
-          'to-occurrence': values['to-occurrence'],
-          by: values.by,
-          limit: values.limit,
-          sort: values.sort,
-          period: values.period,
-          bins: values.bins,
-        };
-        if (analysis === 'milestones') {
-          const measure = measureFromParams(params);
-          if (measure === 'case') throw new UsageError('milestones needs --milestone-from ACTIVITY --milestone-to ACTIVITY');
-          const bins = binsFromParams(params);
-          const result = await getMilestoneDurations(store, log, filter, { ...measure, ...(bins !== undefined && { bins }) });
-          output(result, () => printMilestones(result));
-        } else if (analysis === 'duration-breakdown') {
-          const result = await getDurationBreakdown(store, log, filter, breakdownFromParams(params));
-          output(result, () => printBreakdown(result));
-        } else {
-          const result = await getDurationTrend(store, log, filter, trendFromParams(params));
-          output(result, () => printTrend(result));
-        }
-      } else if (analysis === 'kpis') {
-        const result = await getKpis(store, log, filter, kpiOptionsFromParams({ 'order-activity': values['order-activity'], exception: values.exception, manual: values.manual }));
-        output(result, () => printKpis(result));
-      } else if (analysis === 'touchless-orders') {
-        const result = await getTouchlessOrders(store, log, filter, kpiOptionsFromParams({ 'order-activity': values['order-activity'], exception: values.exception, manual: values.manual }));
-        output(result, () => console.log(result.computable ? `${result.touchless.length} of ${result.completed} completed orders touchless\n${result.touchless.join('\n')}` : result.reason));
-      } else if (analysis === 'reconciliation') {
-        const limit = integerOption(values.limit, '--limit');
-        const result = await getReconciliation(store, log, filter, limit === undefined ? {} : { limit });
-        output(result, () => printReconciliation(result));
-      } else if (analysis === 'queue-aging') {
-        const result = await getQueueAging(store, log, filter, queueAgingOptionsFromParams({ 'as-of': values['as-of'], end: values.end, silence: values.silence, sla: values.sla, buckets: values.buckets, oldest: values.oldest, 'oldest-by': values['oldest-by'], 'case-prefix': values['case-prefix'] }));
-        output(result, () => printQueueAging(result));
-      } else if (analysis === 'bottlenecks') {
-        const result = await getBottlenecks(store, log, filter, bottlenecksOptionsFromParams({ 'rank-by': values['rank-by'], limit: values.limit }));
-        output(result, () => printBottlenecks(result));
-      } else if (analysis === 'exceptions') {
-        const result = await getExceptionTrends(store, log, filter, exceptionOptionsFromParams({ exception: values.exception, period: values.period, 'period-by': values['period-by'], driver: values.driver, top: values.top }));
-        output(result, () => printExceptionTrends(result));
-      } else {
-        throw new UsageError(`unknown analysis ${JSON.stringify(analysis)}: use ${ANALYSES.join(', ')}`);
-      }
+      await mine(args, values, dbPath);
       return;
     }
     case 'settings': {
@@ -511,6 +394,44 @@ async function run(command: string, args: string[], values: Values): Promise<voi
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }
+}
+
+/** `waybill mine NAME`: one analysis of the registry, with its own flags and the filter's. */
+async function mine(args: readonly string[], values: Values, dbPath: string): Promise<void> {
+  const [name, ...rest] = args;
+  const names = ANALYSES.map((analysis) => analysis.name).join(', ');
+  if (values.list) {
+    if (values.json) console.log(JSON.stringify({ analyses: ANALYSES.map(describeAnalysis) }));
+    else console.log(formatTable(['analysis', 'what it answers'], ANALYSES.map((analysis) => [analysis.name, analysis.summary])));
+    return;
+  }
+  if (name === undefined) throw new UsageError(`mine needs an ANALYSIS: ${names}`);
+  const analysis = findAnalysis(name) as Analysis | undefined;
+  if (!analysis) throw new UsageError(`unknown analysis ${JSON.stringify(name)}: use ${names}`);
+  noArgs('mine', rest);
+  if (values.log === undefined) throw new UsageError('mine needs --log NAME (`waybill logs` lists them)');
+  const given = values as Record<string, string | string[] | boolean | undefined>;
+  const foreign = Object.keys(ANALYSIS_OPTIONS).filter((flag) => given[flag] !== undefined && !(flag in analysis.params.shape));
+  if (foreign.length > 0) {
+    const own = Object.keys(analysis.params.shape).map((flag) => `--${flag}`);
+    throw new UsageError(`${analysis.name} does not take ${foreign.map((flag) => `--${flag}`).join(', ')}; it takes ${own.length > 0 ? own.join(', ') : 'no options'} besides the filter`);
+  }
+  const filterParams: FilterParams = Object.fromEntries(FILTER_PARAMS.flatMap((flag) => (given[flag] === undefined ? [] : [[flag, given[flag]]])));
+  const params = readParams(analysis, (flag) => given[flag] as string | string[] | undefined);
+  const result = await analysis.run(await openStore(dbPath), logForNotion(values.log, filterParams), filterFromParams(filterParams), params);
+  if (values.json) console.log(JSON.stringify(result));
+  else printAnalysis(analysis.name as AnalysisName, result);
+}
+
+/** `waybill mine NAME --help`: what it answers and its options, from the registry. */
+function analysisHelp(name: string): string {
+  const analysis = findAnalysis(name) as Analysis | undefined;
+  if (!analysis) return `unknown analysis ${JSON.stringify(name)}: use ${ANALYSES.map((a) => a.name).join(', ')}`;
+  const options = (Object.entries(analysis.params.shape) as [string, Param][]).map(([flag, schema]) => {
+    const help = paramHelp(schema);
+    return `  --${flag} ${help.value}${help.repeatable ? ' (repeatable)' : ''}\n      ${help.help}${help.default === undefined ? '' : `; default ${help.default}`}`;
+  });
+  return [`waybill mine ${analysis.name} --log NAME [--json] [filter options]`, '', analysis.summary, '', ...(options.length > 0 ? ['Options:', ...options] : ['No options besides the filter.']), '', `API: GET /api/logs/:log/${analysis.name}?OPTION=VALUE…`].join('\n');
 }
 
 function accountContext(dbPath: string, values: Values) {

@@ -2,6 +2,7 @@ import type { MappingDecision, SourcePreview } from '../ingest/index.ts';
 import type { TimestampKind } from '../ingest/infer/index.ts';
 import type { AuditEntry, Bottlenecks, Kpis, Reconciliation, CaseDurationDistribution, CaseDurations, DurationBreakdown, DurationTrend, ExceptionTrends, MilestoneDurations, LoadHistory, LogInfo, ProcessMap, QueueAging, Variants } from '../mining/index.ts';
 import { humanizeSeconds } from '../mining/format.ts';
+import type { AnalysisName, AnalysisResults } from '../mining/analyses.ts';
 import { formatNumber, formatTable } from './table.ts';
 
 /** Human-readable renderings of the analyses for the terminal; `--json` bypasses these. */
@@ -247,4 +248,27 @@ export function printReconciliation(result: Reconciliation): void {
   for (const [title, section] of [['Order lines: ordered, shipped, invoiced', result.orderLines], ['Purchase lines: ordered, received, invoiced', result.purchaseLines], ['Stock per warehouse', result.stock]] as const) {
     console.log(`${title}: ${section.computable ? JSON.stringify(section.totals) : section.reason}`);
   }
+}
+
+/** How `waybill mine NAME` prints each analysis for people; one without a printer prints its JSON, indented. */
+const PRINTERS: { [Name in AnalysisName]?: (result: AnalysisResults[Name]) => void } = {
+  'process-map': printProcessMap,
+  variants: printVariants,
+  'case-durations': printCaseDurations,
+  'case-distribution': printCaseDistribution,
+  milestones: printMilestones,
+  'duration-breakdown': printBreakdown,
+  'duration-trend': printTrend,
+  'queue-aging': printQueueAging,
+  bottlenecks: printBottlenecks,
+  exceptions: printExceptionTrends,
+  kpis: printKpis,
+  'touchless-orders': (result) => console.log(result.computable ? `${result.touchless.length} of ${result.completed} completed orders touchless\n${result.touchless.join('\n')}` : result.reason),
+  reconciliation: printReconciliation,
+};
+
+export function printAnalysis(name: AnalysisName, result: unknown): void {
+  const printer = PRINTERS[name] as ((result: unknown) => void) | undefined;
+  if (printer) printer(result);
+  else console.log(JSON.stringify(result, null, 2));
 }

@@ -6,6 +6,10 @@ import { closeStore } from '../store/db.ts';
 import { tempStore } from '../test-support/temp-store.ts';
 import { WAYBILL_BIN } from '../test-support/waybill-cli.ts';
 import { loadDemo } from './serve.ts';
+import { ANALYSES } from '../mining/analyses.ts';
+import { createApi } from '../web/api/index.ts';
+import { asAdmin } from '../test-support/identities.ts';
+import { openStore } from '../store/db.ts';
 
 /**
  * The README's examples run as written: every `npx waybill` command in it that
@@ -67,4 +71,41 @@ describe('the README', () => {
     expect(result.stdout.trim()).not.toBe('');
     if (command.includes('--json')) expect(() => JSON.parse(result.stdout)).not.toThrow();
   }, 60_000);
+});
+
+describe('every analysis, at the command line and through the API', () => {
+  it('lists every analysis of the registry with `waybill mine --list --json`', async () => {
+    const listed = await shell(`"${process.execPath}" "${WAYBILL_BIN}" mine --list --json`);
+    expect(listed.code, listed.stderr).toBe(0);
+    const { analyses } = JSON.parse(listed.stdout) as { analyses: { name: string; route: string }[] };
+    expect(analyses.map((analysis) => analysis.name)).toEqual(ANALYSES.map((analysis) => analysis.name));
+  });
+
+  // Last: it opens the database in this process, and DuckDB lets one process at a time write a file.
+  it('prints with `waybill mine NAME --json` byte for byte what GET /api/logs/:log/NAME returns, with the same words for the same options', async () => {
+    const cases = ANALYSES.map((analysis) => {
+      const pairs = Object.entries(analysis.example.params).flatMap(([name, value]) => (Array.isArray(value) ? value : [value as string]).map((v) => [name, v] as const));
+      // The filter's options travel the same way (a bound every case meets, so the answer stays telling).
+      const filter = [['max-duration', '3650d'] as const];
+      const flags = [...pairs, ...filter].flatMap(([name, value]) => [`--${name}`, value]);
+      const query = new URLSearchParams([...pairs, ...filter]).toString();
+      return { name: analysis.name, args: ['mine', analysis.name, '--log', analysis.example.log, ...flags, '--json', '--db', db], path: `/api/logs/${encodeURIComponent(analysis.example.log)}/${analysis.name}?${query}` };
+    });
+    const printed: string[] = [];
+    for (const { name, args } of cases) {
+      const cli = await shell(args.map((arg) => JSON.stringify(arg)).join(' ').replace(/^/, `"${process.execPath}" "${WAYBILL_BIN}" `));
+      expect(cli.code, `${name}: ${cli.stderr}`).toBe(0);
+      printed.push(cli.stdout);
+    }
+    const api = createApi(() => openStore(db), undefined, asAdmin);
+    try {
+      for (const [i, { name, path }] of cases.entries()) {
+        const response = await api.request(path);
+        expect(response.status, name).toBe(200);
+        expect(printed[i], name).toBe(`${await response.text()}\n`);
+      }
+    } finally {
+      await closeStore(db);
+    }
+  }, 180_000);
 });

@@ -181,7 +181,7 @@ export interface ReconciliationOptions {
   };
 }
 
-const DEFAULT_LIMIT = 100;
+export const DEFAULT_RECONCILIATION_LIMIT = 100;
 
 /** The parameters a statement uses: DuckDB refuses to bind one it does not name. */
 function used(sql: string, params: Params): Params {
@@ -246,7 +246,7 @@ export async function getReconciliation(store: Store, log: string, filter: Filte
         linked: false,
       };
     }
-    const limit = options.limit ?? DEFAULT_LIMIT;
+    const limit = options.limit ?? DEFAULT_RECONCILIATION_LIMIT;
     // The three sections share nothing: each runs on a connection of its own, at the same time, so one
     // section's single-threaded steps overlap another's parallel ones (temp tables are per connection).
     const onItsOwn = <T>(section: (source: Source) => Promise<T>) => withConnection(store, (own) => section({ ...source, connection: own }));

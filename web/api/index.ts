@@ -59,6 +59,9 @@ import {
   type Filter,
   type Store,
 } from '../../mining/index.ts';
+import type { JSONValue } from 'hono/utils/types';
+import { findAnalysis } from '../../mining/analyses.ts';
+import { readParams, type Analysis } from '../../mining/registry.ts';
 import { getJobHistory, JobFileError, listJobs, resolveJobsDir, UnknownJobError } from '../../ingest/jobs/index.ts';
 
 export interface ApiOptions {
@@ -131,66 +134,6 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
       allowOnly(c, []);
       return c.json({ logs: await visibleLogs(await openStore(), identityOf(c)) });
     })
-    .get('/logs/:log/process-map', async (c) => {
-      const filter = filterOf(c, [...PROCESS_MAP_PARAMS]);
-      const options = processMapOptionsFromParams({ activities: c.req.query('activities'), paths: c.req.query('paths'), frequency: c.req.query('frequency') });
-      return c.json(await discoverProcessMap(await openStore(), await logOf(c), filter, options));
-    })
-    .get('/logs/:log/variants', async (c) => {
-      const filter = filterOf(c, ['limit']);
-      const limit = parseWholeNumber(c.req.query('limit'), 'limit');
-      return c.json(await getVariants(await openStore(), await logOf(c), filter, limit === undefined ? {} : { limit }));
-    })
-    .get('/logs/:log/case-durations', async (c) => {
-      const filter = filterOf(c, ['bins']);
-      const bins = parseWholeNumber(c.req.query('bins'), 'bins');
-      return c.json(await getCaseDurations(await openStore(), await logOf(c), filter, bins === undefined ? {} : { bins }));
-    })
-    .get('/logs/:log/case-distribution', async (c) => {
-      const filter = filterOf(c, ['bins']);
-      const bins = parseWholeNumber(c.req.query('bins'), 'bins');
-      return c.json(await getCaseDurationDistribution(await openStore(), await logOf(c), filter, bins === undefined ? {} : { bins }));
-    })
-    .get('/logs/:log/milestones', async (c) => {
-      const filter = filterOf(c, [...CYCLE_TIME_PARAMS]);
-      const measure = measureFromParams(cycleTimeParams(c));
-      if (measure === 'case') throw new BadParameter('milestones needs milestone-from and milestone-to (activities)');
-      const bins = binsFromParams(cycleTimeParams(c));
-      return c.json(await getMilestoneDurations(await openStore(), await logOf(c), filter, { ...measure, ...(bins !== undefined && { bins }) }));
-    })
-    .get('/logs/:log/duration-breakdown', async (c) => {
-      const filter = filterOf(c, [...CYCLE_TIME_PARAMS]);
-      return c.json(await getDurationBreakdown(await openStore(), await logOf(c), filter, breakdownFromParams(cycleTimeParams(c))));
-    })
-    .get('/logs/:log/duration-trend', async (c) => {
-      const filter = filterOf(c, [...CYCLE_TIME_PARAMS]);
-      return c.json(await getDurationTrend(await openStore(), await logOf(c), filter, trendFromParams(cycleTimeParams(c))));
-    })
-    .get('/logs/:log/queue-aging', async (c) => {
-      const filter = filterOf(c, [...QUEUE_AGING_PARAMS]);
-      return c.json(await getQueueAging(await openStore(), await logOf(c), filter, queueAgingOptionsFromParams(c.req.queries())));
-    })
-    .get('/logs/:log/bottlenecks', async (c) => {
-      const filter = filterOf(c, [...BOTTLENECK_PARAMS]);
-      return c.json(await getBottlenecks(await openStore(), await logOf(c), filter, bottlenecksOptionsFromParams({ 'rank-by': c.req.query('rank-by'), limit: c.req.query('limit') })));
-    })
-    .get('/logs/:log/exceptions', async (c) => {
-      const filter = filterOf(c, [...EXCEPTION_PARAMS]);
-      return c.json(await getExceptionTrends(await openStore(), await logOf(c), filter, exceptionOptionsFromParams(c.req.queries())));
-    })
-    .get('/logs/:log/kpis', async (c) => {
-      const filter = filterOf(c, [...KPI_PARAMS]);
-      return c.json(await getKpis(await openStore(), await logOf(c), filter, kpiOptionsFromParams(c.req.queries())));
-    })
-    .get('/logs/:log/touchless-orders', async (c) => {
-      const filter = filterOf(c, [...KPI_PARAMS]);
-      return c.json(await getTouchlessOrders(await openStore(), await logOf(c), filter, kpiOptionsFromParams(c.req.queries())));
-    })
-    .get('/logs/:log/reconciliation', async (c) => {
-      const filter = filterOf(c, ['limit']);
-      const limit = parseWholeNumber(c.req.query('limit'), 'limit');
-      return c.json(await getReconciliation(await openStore(), await logOf(c), filter, limit === undefined ? {} : { limit }));
-    })
     .get('/logs/:log/loads', async (c) => {
       allowOnly(c, ['limit']);
       const limit = parseWholeNumber(c.req.query('limit'), 'limit');
@@ -202,6 +145,14 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
       const history = await getLoadHistory(await openStore(), await logOf(c, false), limit === undefined ? {} : { limit });
       c.header('Content-Disposition', `attachment; filename="${history.log.replace(/[^\w.-]+/g, '_')}-quarantine.csv"`);
       return c.body(quarantineCsv(history), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    })
+    // Every analysis of the registry (mining/analyses.ts), with its own parameters and the filter's, nothing else.
+    .get('/logs/:log/:analysis', async (c) => {
+      const analysis = findAnalysis(c.req.param('analysis')) as Analysis | undefined;
+      if (!analysis) return c.json({ error: `no such endpoint: GET ${c.req.path}` }, 404);
+      const filter = filterOf(c, Object.keys(analysis.params.shape));
+      const params = readParams(analysis, (name, repeatable) => (repeatable ? c.req.queries(name) : c.req.query(name)));
+      return c.json((await analysis.run(await openStore(), await logOf(c), filter, params)) as JSONValue);
     })
     // The audit trail, newest first: who loaded, uploaded, changed settings or ran a job.
     .get('/audit', needs('admin'), async (c) => c.json({ entries: await listAudit(await openStore(), auditQuery(c)) }))

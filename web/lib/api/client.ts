@@ -1,6 +1,7 @@
 import { hc } from 'hono/client';
 import type { KpiSettings } from '../../../mining/kpis/fields.ts';
 import type { Api } from '../../api/index.ts';
+import type { AnalysisName, AnalysisResults } from '../../../mining/analyses.ts';
 
 /** The API answered with `{ error }`: its HTTP status and message. */
 export class ApiError extends Error {
@@ -22,27 +23,34 @@ export function apiClient(fetcher: typeof fetch = fetch) {
   const api = hc<Api>('/', { fetch: fetcher }).api;
   // Route parameters are pasted into the path as given; names may hold spaces, slashes or '?'.
   const log = (name: string) => ({ param: { log: encodeURIComponent(name) } });
+  async function analysis<Name extends AnalysisName>(name: Name, logName: string, query: Record<string, string | number | readonly string[] | undefined> = {}): Promise<AnalysisResults[Name]> {
+    const answer = await api.logs[':log'][':analysis'].$get(withQuery({ param: { log: encodeURIComponent(logName), analysis: name } }, query));
+    return (await read(answer)) as unknown as AnalysisResults[Name];
+  }
   return {
     /** The audit trail, newest first: who loaded, uploaded, changed settings or ran a job, when and from where. */
     audit: async (query: { log?: string; limit?: number } = {}) => (await read(await api.audit.$get(withQuery({}, query)))).entries,
     /** Every stored log, by name. */
     logs: async () => (await read(await api.logs.$get())).logs,
+    /**
+     * Any analysis of the registry (mining/analyses.ts) on a log, with its parameters
+     * and the filter's as the query; typed by what that analysis returns.
+     */
+    analysis,
     /** The log's process map (directly-follows graph with counts and durations). */
-    processMap: async (name: string) => read(await api.logs[':log']['process-map'].$get(log(name))),
+    processMap: (name: string) => analysis('process-map', name),
     /** The log's most frequent variants. */
-    variants: async (name: string) => read(await api.logs[':log'].variants.$get(log(name))),
+    variants: (name: string) => analysis('variants', name),
     /** The log's case-duration statistics and histogram. */
-    caseDurations: async (name: string) => read(await api.logs[':log']['case-durations'].$get(log(name))),
+    caseDurations: (name: string) => analysis('case-durations', name),
     /** The log's distribution KPIs; one that cannot be computed says why in `reason`. */
-    kpis: async (name: string) => read(await api.logs[':log'].kpis.$get(log(name))),
+    kpis: (name: string) => analysis('kpis', name),
     /** The log's slowest handoffs and its rework, ranked by total (default) or median waiting time. */
-    bottlenecks: async (name: string, options: { rankBy?: 'total' | 'median'; limit?: number } = {}) =>
-      read(await api.logs[':log'].bottlenecks.$get(withQuery(log(name), { 'rank-by': options.rankBy, limit: options.limit }))),
+    bottlenecks: (name: string, options: { rankBy?: 'total' | 'median'; limit?: number } = {}) => analysis('bottlenecks', name, { 'rank-by': options.rankBy, limit: options.limit }),
     /** The log's open cases: per current step, their count, ages and aging buckets; the oldest; and the rule that told open from ended. */
-    queueAging: async (name: string, query: { end?: readonly string[]; silence?: string } = {}) =>
-      read(await api.logs[':log']['queue-aging'].$get(withQuery(log(name), { end: query.end, silence: query.silence }))),
+    queueAging: (name: string, query: { end?: readonly string[]; silence?: string } = {}) => analysis('queue-aging', name, { end: query.end, silence: query.silence }),
     /** Weekly exception rates per exception type with trends and flagged changes; a 400 ApiError when the log has no default exception types. */
-    exceptions: async (name: string) => read(await api.logs[':log'].exceptions.$get(log(name))),
+    exceptions: (name: string) => analysis('exceptions', name),
     /** The log's saved KPI settings (which activities and attributes each KPI reads), with its names to choose from. */
     kpiSettings: async (name: string) => read(await api.logs[':log'].settings.kpis.$get(log(name))),
     /** Replaces the log's KPI settings (`{}`: back to the defaults); a 400 ApiError names a setting the log cannot take. */

@@ -1,0 +1,39 @@
+import { bottlenecksAnalysis } from './bottlenecks/definition.ts';
+import { caseDistributionAnalysis, caseDurationsAnalysis, durationBreakdownAnalysis, durationTrendAnalysis, milestonesAnalysis } from './cycle-time/definitions.ts';
+import { exceptionsAnalysis } from './exceptions/definition.ts';
+import { kpisAnalysis, touchlessOrdersAnalysis } from './kpis/definitions.ts';
+import { processMapAnalysis } from './process-map/definition.ts';
+import { queueAgingAnalysis } from './queue-aging/definition.ts';
+import { reconciliationAnalysis } from './reconciliation/definition.ts';
+import { variantsAnalysis } from './variants/definition.ts';
+
+/**
+ * Every analysis Waybill offers, in the order help and docs list them. The API's
+ * `GET /api/logs/:log/NAME`, `waybill mine NAME`, the typed client and
+ * docs/analyses.md are made from this list: adding an analysis is its folder and
+ * one line here.
+ */
+export const ANALYSES = [
+  processMapAnalysis,
+  variantsAnalysis,
+  caseDurationsAnalysis,
+  caseDistributionAnalysis,
+  milestonesAnalysis,
+  durationBreakdownAnalysis,
+  durationTrendAnalysis,
+  queueAgingAnalysis,
+  bottlenecksAnalysis,
+  exceptionsAnalysis,
+  kpisAnalysis,
+  touchlessOrdersAnalysis,
+  reconciliationAnalysis,
+] as const;
+
+export type AnalysisName = (typeof ANALYSES)[number]['name'];
+
+/** What each analysis returns, by name: the typed client reads its answers with this. */
+export type AnalysisResults = { [A in (typeof ANALYSES)[number] as A['name']]: Awaited<ReturnType<A['run']>> };
+
+export function findAnalysis(name: string): (typeof ANALYSES)[number] | undefined {
+  return ANALYSES.find((analysis) => analysis.name === name);
+}
