@@ -88,7 +88,7 @@ describe('every analysis, at the command line and through the API', () => {
       // The filter's options travel the same way (a bound every case meets, so the answer stays telling).
       const filter = [['max-duration', '3650d'] as const];
       const flags = [...pairs, ...filter].flatMap(([name, value]) => [`--${name}`, value]);
-      const query = new URLSearchParams([...pairs, ...filter]).toString();
+      const query = new URLSearchParams([...pairs, ...filter].map(([name, value]) => [name, value])).toString();
       return { name: analysis.name, args: ['mine', analysis.name, '--log', analysis.example.log, ...flags, '--json', '--db', db], path: `/api/logs/${encodeURIComponent(analysis.example.log)}/${analysis.name}?${query}` };
     });
     const printed: string[] = [];

@@ -1,11 +1,11 @@
-import { bottlenecksAnalysis } from './bottlenecks/definition.ts';
-import { caseDistributionAnalysis, caseDurationsAnalysis, durationBreakdownAnalysis, durationTrendAnalysis, milestonesAnalysis } from './cycle-time/definitions.ts';
-import { exceptionsAnalysis } from './exceptions/definition.ts';
-import { kpisAnalysis, touchlessOrdersAnalysis } from './kpis/definitions.ts';
-import { processMapAnalysis } from './process-map/definition.ts';
-import { queueAgingAnalysis } from './queue-aging/definition.ts';
-import { reconciliationAnalysis } from './reconciliation/definition.ts';
-import { variantsAnalysis } from './variants/definition.ts';
+import { bottlenecksAnalysis } from './bottlenecks/entry.ts';
+import { caseDistributionAnalysis, caseDurationsAnalysis, durationBreakdownAnalysis, durationTrendAnalysis, milestonesAnalysis } from './cycle-time/entry.ts';
+import { exceptionsAnalysis } from './exceptions/entry.ts';
+import { kpisAnalysis, touchlessOrdersAnalysis } from './kpis/entry.ts';
+import { processMapAnalysis } from './process-map/entry.ts';
+import { queueAgingAnalysis } from './queue-aging/entry.ts';
+import { reconciliationAnalysis } from './reconciliation/entry.ts';
+import { variantsAnalysis } from './variants/entry.ts';
 
 /**
  * Every analysis Waybill offers, in the order help and docs list them. The API's
