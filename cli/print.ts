@@ -1,7 +1,7 @@
 import type { MappingDecision, SourcePreview } from '../ingest/index.ts';
 import type { TimestampKind } from '../ingest/infer/index.ts';
 import type { AuditEntry, Bottlenecks, Kpis, Reconciliation, CaseDurationDistribution, CaseDurations, DurationBreakdown, DurationTrend, ExceptionTrends, MilestoneDurations, LoadHistory, LogInfo, ProcessMap, QueueAging, Variants } from '../mining/index.ts';
-import { humanizeSeconds } from '../mining/format.ts';
+import { formatKpiValue, formatPercent, humanizeSeconds } from '../mining/format.ts';
 import type { AnalysisName, AnalysisResults } from '../mining/analyses.ts';
 import { formatNumber, formatTable } from './table.ts';
 
@@ -49,7 +49,7 @@ export function printVariants(result: Variants): void {
   console.log(
     formatTable(
       ['#', 'cases', 'share', 'median', 'activities'],
-      result.variants.map((v, i) => [i + 1, v.count, `${(v.share * 100).toFixed(1)}%`, humanizeSeconds(v.duration.median), v.activities.join(' → ')]),
+      result.variants.map((v, i) => [i + 1, v.count, formatPercent(v.share), humanizeSeconds(v.duration.median), v.activities.join(' → ')]),
     ),
   );
 }
@@ -168,7 +168,7 @@ export function printQueueAging(result: QueueAging): void {
     console.log(
       formatTable(
         ['activity', 'end', 'cases', `ended within ${humanizeSeconds(rule.endWithinSeconds)}`, 'share'],
-        shown.map((e) => [e.activity, e.end ? 'yes' : '', e.cases, e.endedWithin, `${(e.share * 100).toFixed(1)} %`]),
+        shown.map((e) => [e.activity, e.end ? 'yes' : '', e.cases, e.endedWithin, formatPercent(e.share, 1, true)]),
       ),
     );
   }
@@ -195,7 +195,7 @@ export function printBottlenecks(result: Bottlenecks): void {
 
 export function printExceptionTrends(result: ExceptionTrends): void {
   console.log(`Exceptions of ${result.log} per ${result.period} (by ${result.periodBy})\n`);
-  const percent = (rate: number | null) => (rate === null ? '' : `${(rate * 100).toFixed(1)} %`);
+  const percent = (rate: number | null) => (rate === null ? '' : formatPercent(rate, 1, true));
   console.log(
     formatTable(
       ['type', 'events', 'cases', 'rate', 'trend per period', 'p', 'changes'],
@@ -238,8 +238,7 @@ export function printTrend(result: DurationTrend): void {
 
 export function printKpis(result: Kpis): void {
   console.log(`KPIs of ${result.log}\n`);
-  const value = (k: Kpis['kpis'][number]) =>
-    k.value === null ? k.reason ?? '' : k.unit === 'ratio' ? `${(k.value * 100).toFixed(1)} %` : humanizeSeconds(k.value);
+  const value = (k: Kpis['kpis'][number]) => (k.value === null ? (k.reason ?? '') : (formatKpiValue(k, true) ?? ''));
   console.log(formatTable(['KPI', 'value'], result.kpis.map((k) => [k.name, value(k)])));
 }
 

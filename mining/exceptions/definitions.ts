@@ -1,3 +1,5 @@
+import { ATTRIBUTES, ORDER_ACTIVITIES as ORDER, ORDER_EXCEPTIONS, PURCHASE_ACTIVITIES as PURCHASE } from '../vocabulary.ts';
+
 /**
  * An exception type: the events that are exceptions of it. An event is one when its
  * activity is among `activities` (if given) and its attribute `attribute.name` holds
@@ -19,16 +21,21 @@ export interface ExceptionDefinition {
  */
 export const DISTRIBUTION_EXCEPTIONS: readonly ExceptionDefinition[] = [
   { type: 'Pricing discrepancy', activities: ['Pricing Discrepancy'] },
-  { type: 'Credit hold', activities: ['Credit Hold'] },
+  { type: 'Credit hold', activities: [ORDER.creditHold] },
   { type: 'Inventory shortage', activities: ['Inventory Shortage'] },
   { type: 'Backorder', activities: ['Backordered'] },
   { type: 'Substitution', activities: ['Substitution'] },
   { type: 'Short pick', activities: ['Short Pick'] },
-  { type: 'Return', activities: ['Return Requested'] },
-  { type: 'Receipt discrepancy', activities: ['Goods Received'], attribute: { name: 'discrepancy', values: ['over', 'short', 'damaged'] } },
-  { type: 'Invoice mismatch', activities: ['Invoice Mismatched'] },
-  { type: 'Delivery failed', activities: ['Delivery Failed'] },
+  { type: 'Return', activities: [ORDER.returnRequested] },
+  { type: 'Receipt discrepancy', activities: [PURCHASE.goodsReceived], attribute: { name: ATTRIBUTES.discrepancy, values: ['over', 'short', 'damaged'] } },
+  { type: 'Invoice mismatch', activities: [PURCHASE.invoiceMismatched] },
+  { type: 'Delivery failed', activities: [ORDER.deliveryFailed] },
 ];
+
+// Every order exception of the vocabulary has its type here.
+for (const activity of ORDER_EXCEPTIONS) {
+  if (!DISTRIBUTION_EXCEPTIONS.some((definition) => definition.activities?.includes(activity))) throw new Error(`the order exception ${activity} has no exception type`);
+}
 
 /** Case or event attributes that, when a log has them, are searched for drivers by default. */
 export const DEFAULT_DRIVERS: readonly string[] = ['warehouse', 'supplier', 'channel', 'customer', 'carrier'];

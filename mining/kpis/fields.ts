@@ -1,4 +1,5 @@
 import type { KpiId, KpiOptions } from './index.ts';
+import { ATTRIBUTES, KEYS, MANUAL_RESOURCE_PREFIXES, ORDER_ACTIVITIES as ORDER, ORDER_EXCEPTIONS, PURCHASE_ACTIVITIES as PURCHASE, QUANTITY_ATTRIBUTES as QUANTITY } from '../vocabulary.ts';
 
 // What each KPI reads from a log, and the distribution defaults. Free of the store and of
 // any library, so the dashboard can import it to offer one control per setting.
@@ -10,33 +11,31 @@ import type { KpiId, KpiOptions } from './index.ts';
  */
 export type KpiSettings = Omit<KpiOptions, 'otif'> & { otif?: Omit<NonNullable<KpiOptions['otif']>, 'judgedPromisedBy' | 'horizonDays'> };
 
-/** The simulated distributor's names (datasets/distributor): what a KPI reads unless a log's settings or the options say otherwise. */
+/** The distribution vocabulary's names (mining/vocabulary.ts): what a KPI reads unless a log's settings or the options say otherwise. */
 export const KPI_DEFAULTS = {
-  orderActivity: 'Order Captured',
-  /** The generator's ORDER_EXCEPTIONS. */
-  exceptionActivities: ['Pricing Discrepancy', 'Credit Hold', 'Backordered', 'Substitution', 'Short Pick'],
-  /** The generator's MANUAL_RESOURCES. */
-  manualResourcePrefixes: ['sales.rep', 'orderdesk.clerk', 'pricing.analyst', 'credit.analyst'],
-  cycleTime: { start: 'Order Captured', end: 'Payment Received' },
-  touchless: { completedActivity: 'Payment Received' },
-  creditTurnaround: { from: 'Credit Hold', to: 'Credit Released' },
-  fillRate: { allocationActivities: ['Line Allocated'], allocatedAttribute: 'quantity_allocated', orderedAttribute: 'quantity_ordered', lineKeys: ['order_line_id', 'order line'] },
+  orderActivity: ORDER.captured,
+  exceptionActivities: [...ORDER_EXCEPTIONS],
+  manualResourcePrefixes: [...MANUAL_RESOURCE_PREFIXES],
+  cycleTime: { start: ORDER.captured, end: ORDER.paymentReceived },
+  touchless: { completedActivity: ORDER.paymentReceived },
+  creditTurnaround: { from: ORDER.creditHold, to: ORDER.creditReleased },
+  fillRate: { allocationActivities: [ORDER.lineAllocated], allocatedAttribute: QUANTITY.allocated, orderedAttribute: QUANTITY.ordered, lineKeys: [...KEYS.orderLine] },
   otif: {
-    deliveredActivity: 'Delivered',
-    promisedAttribute: 'promised_date',
-    orderedAttribute: 'quantity_ordered',
-    shippedAttribute: 'quantity_shipped',
-    lineKeys: ['order_line_id', 'order line'],
-    shipmentKeys: ['shipment_id', 'shipment'],
+    deliveredActivity: ORDER.delivered,
+    promisedAttribute: ATTRIBUTES.promisedDate,
+    orderedAttribute: QUANTITY.ordered,
+    shippedAttribute: QUANTITY.shipped,
+    lineKeys: [...KEYS.orderLine],
+    shipmentKeys: [...KEYS.shipment],
   },
   perfectOrder: {
-    invoiceActivities: ['Invoiced'],
-    invoicedAttribute: 'quantity_invoiced',
-    failureActivities: ['Delivery Failed'],
-    returnActivities: ['Return Requested'],
-    returnOrderAttribute: 'order_id',
+    invoiceActivities: [ORDER.invoiced],
+    invoicedAttribute: QUANTITY.invoiced,
+    failureActivities: [ORDER.deliveryFailed],
+    returnActivities: [ORDER.returnRequested],
+    returnOrderAttribute: ATTRIBUTES.orderId,
   },
-  receiptToAvailable: { from: 'Goods Received', to: 'Put Away', matchKeys: ['po_line_id', 'PO line'] },
+  receiptToAvailable: { from: PURCHASE.goodsReceived, to: PURCHASE.putAway, matchKeys: [...KEYS.purchaseLine] },
 } as const satisfies Required<{ [K in keyof KpiSettings]-?: Required<NonNullable<KpiSettings[K]>> }>;
 
 /**

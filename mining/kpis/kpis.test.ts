@@ -3,8 +3,7 @@ import { ingestFile } from '../../ingest/index.ts';
 import type { Store } from '../../store/db.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
-import { DEFAULT_EXCEPTION_ACTIVITIES, DEFAULT_MANUAL_RESOURCE_PREFIXES, getKpis, type Kpi } from './index.ts';
-import { MANUAL_RESOURCES, ORDER_EXCEPTIONS } from '../../datasets/distributor/sim/simulation.ts';
+import { getKpis, type Kpi } from './index.ts';
 import { distributorFixtureCsv } from './fixture.ts';
 
 /** KPIs on the hand-checked fixture (see fixture.ts): `full` has the carrier's Delivered rows, `plain` does not. */
@@ -23,11 +22,6 @@ afterAll(() => remove());
 const byId = (kpis: Kpi[]) => Object.fromEntries(kpis.map((k) => [k.id, k]));
 
 describe('getKpis', () => {
-  it('uses the distributor generator’s exception activities and manual resources by default', () => {
-    expect([...DEFAULT_EXCEPTION_ACTIVITIES]).toEqual([...ORDER_EXCEPTIONS]);
-    expect([...DEFAULT_MANUAL_RESOURCE_PREFIXES]).toEqual([...MANUAL_RESOURCES]);
-  });
-
   it('computes each KPI on the orders log by hand, and says what OTIF, perfect order and receipt-to-available lack', async () => {
     const result = await getKpis(store, 'plain');
     expect(result.log).toBe('plain');

@@ -8,6 +8,7 @@ import { compileFilter, type Filter } from '../filter/index.ts';
 import { type KeySource, type LogTables, logTables, numericColumn, resolveKeyOrNote } from './keys.ts';
 
 export { type KeySource, type LogTables, logTables, resolveKey } from './keys.ts';
+import { ATTRIBUTES, KEYS, ORDER_ACTIVITIES as ORDER, PURCHASE_ACTIVITIES as PURCHASE, QUANTITY_ATTRIBUTES as QUANTITY } from '../vocabulary.ts';
 
 /**
  * Whether quantities agree along the chains a distributor books them on:
@@ -329,14 +330,14 @@ function notComputable<T>(needs: Needs, extra: T): Section<never, never> & T {
 
 async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['orderLines']>, limit: number): Promise<Reconciliation['orderLines']> {
   const needs = new Needs(source);
-  const line = needs.keySource(o.lineKeys ?? ['order_line_id', 'order line'], 'line_key', 'order lines');
-  const shipment = needs.keySource(o.shipmentKeys ?? ['shipment_id', 'shipment'], 'shipment_key', 'shipments');
-  const shippedActs = needs.activities(o.shippedActivities ?? ['Shipped']);
+  const line = needs.keySource(o.lineKeys ?? [...KEYS.orderLine], 'line_key', 'order lines');
+  const shipment = needs.keySource(o.shipmentKeys ?? [...KEYS.shipment], 'shipment_key', 'shipments');
+  const shippedActs = needs.activities(o.shippedActivities ?? [ORDER.shipped]);
   const invoiceActs = needs.activities(o.invoiceActivities ?? ['Invoiced']);
-  const creditActs = needs.activities(o.creditActivities ?? ['Credit Memo'], true);
-  const ordered = needs.number(o.orderedAttribute ?? 'quantity_ordered');
-  const shipped = needs.number(o.shippedAttribute ?? 'quantity_shipped');
-  const invoiced = needs.number(o.invoicedAttribute ?? 'quantity_invoiced');
+  const creditActs = needs.activities(o.creditActivities ?? [ORDER.creditMemo], true);
+  const ordered = needs.number(o.orderedAttribute ?? QUANTITY.ordered);
+  const shipped = needs.number(o.shippedAttribute ?? QUANTITY.shipped);
+  const invoiced = needs.number(o.invoicedAttribute ?? QUANTITY.invoiced);
   if (needs.missing.length > 0) return notComputable(needs, { shipments: null });
   const params = { ...source.params, ...needs.params, limit };
   const run = (sql: string) => source.connection.run(sql, used(sql, params));
@@ -419,14 +420,14 @@ async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['
 
 async function purchaseLines(source: Source, o: NonNullable<ReconciliationOptions['purchaseLines']>, limit: number): Promise<Reconciliation['purchaseLines']> {
   const needs = new Needs(source);
-  const line = needs.keySource(o.lineKeys ?? ['po_line_id', 'PO line'], 'po_line_key', 'PO lines');
-  const receiptActs = needs.activities(o.receiptActivities ?? ['Goods Received']);
-  const invoiceActs = needs.activities(o.invoiceActivities ?? ['Invoice Matched', 'Invoice Mismatched']);
-  const mismatchActs = needs.activities(o.mismatchActivities ?? ['Invoice Mismatched'], true);
-  const ordered = needs.number(o.orderedAttribute ?? 'quantity_ordered');
-  const received = needs.number(o.receivedAttribute ?? 'quantity_received');
-  const invoiced = needs.number(o.invoicedAttribute ?? 'quantity_invoiced');
-  const sku = needs.optionalText(o.skuAttribute ?? 'sku');
+  const line = needs.keySource(o.lineKeys ?? [...KEYS.purchaseLine], 'po_line_key', 'PO lines');
+  const receiptActs = needs.activities(o.receiptActivities ?? [PURCHASE.goodsReceived]);
+  const invoiceActs = needs.activities(o.invoiceActivities ?? [PURCHASE.invoiceMatched, PURCHASE.invoiceMismatched]);
+  const mismatchActs = needs.activities(o.mismatchActivities ?? [PURCHASE.invoiceMismatched], true);
+  const ordered = needs.number(o.orderedAttribute ?? QUANTITY.ordered);
+  const received = needs.number(o.receivedAttribute ?? QUANTITY.received);
+  const invoiced = needs.number(o.invoicedAttribute ?? QUANTITY.invoiced);
+  const sku = needs.optionalText(o.skuAttribute ?? ATTRIBUTES.sku);
   if (needs.missing.length > 0) return notComputable(needs, { bySku: [], trend: [] });
   const params = { ...source.params, ...needs.params, limit };
   const columns = `${ordered} AS ordered, ${received} AS received, ${invoiced} AS invoiced, ${sku} AS sku`;
@@ -485,16 +486,16 @@ async function purchaseLines(source: Source, o: NonNullable<ReconciliationOption
 
 async function stock(source: Source, o: NonNullable<ReconciliationOptions['stock']>, limit: number): Promise<Reconciliation['stock']> {
   const needs = new Needs(source);
-  const warehouse = needs.text(o.warehouseAttribute ?? 'warehouse');
-  const sku = needs.optionalText(o.skuAttribute ?? 'sku');
-  const putAwayActs = needs.activities(o.putAwayActivities ?? ['Put Away']);
-  const allocationActs = needs.activities(o.allocationActivities ?? ['Line Allocated', 'Backorder Allocated']);
-  const shippedActs = needs.activities(o.shippedActivities ?? ['Shipped'], true);
-  const adjustmentActs = needs.activities(o.adjustmentActivities ?? ['Cycle Count Adjusted']);
-  const putAway = needs.number(o.putAwayAttribute ?? 'quantity_received');
-  const allocated = needs.number(o.allocatedAttribute ?? 'quantity_allocated');
-  const shipped = shippedActs === 'NULL' ? 'NULL' : needs.number(o.shippedAttribute ?? 'quantity_shipped');
-  const adjusted = needs.number(o.adjustedAttribute ?? 'quantity_adjusted');
+  const warehouse = needs.text(o.warehouseAttribute ?? ATTRIBUTES.warehouse);
+  const sku = needs.optionalText(o.skuAttribute ?? ATTRIBUTES.sku);
+  const putAwayActs = needs.activities(o.putAwayActivities ?? [PURCHASE.putAway]);
+  const allocationActs = needs.activities(o.allocationActivities ?? [ORDER.lineAllocated, ORDER.backorderAllocated]);
+  const shippedActs = needs.activities(o.shippedActivities ?? [ORDER.shipped], true);
+  const adjustmentActs = needs.activities(o.adjustmentActivities ?? [PURCHASE.cycleCountAdjusted]);
+  const putAway = needs.number(o.putAwayAttribute ?? QUANTITY.received);
+  const allocated = needs.number(o.allocatedAttribute ?? QUANTITY.allocated);
+  const shipped = shippedActs === 'NULL' ? 'NULL' : needs.number(o.shippedAttribute ?? QUANTITY.shipped);
+  const adjusted = needs.number(o.adjustedAttribute ?? QUANTITY.adjusted);
   if (needs.missing.length > 0) return notComputable(needs, { warehouses: [], trend: [] });
   const params = { ...source.params, ...needs.params, limit };
   const stockEvents = (activities: string) => `

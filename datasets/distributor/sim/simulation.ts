@@ -1,3 +1,4 @@
+import { MANUAL_RESOURCE_PREFIXES, ORDER_EXCEPTIONS } from '../../../mining/vocabulary.ts';
 import { ArrivalSchedule } from '../../order-to-cash/arrivals.ts';
 import { BILLING_RUN, type Calendar, DAY_MS, HOUR_MS, isOpen, MINUTE_MS, nextWorkingTime, OFFICE, WAREHOUSE } from '../../order-to-cash/calendar.ts';
 import { CHANNELS, type Channel, type Customer, pool, TIERS, type Warehouse } from '../../order-to-cash/master-data.ts';
@@ -109,17 +110,16 @@ interface Site {
   readonly partyTexts: Map<Customer, Map<Channel, string>>;
 }
 
-const EXCEPTION_ACTIVITIES: ReadonlySet<string> = new Set(['Pricing Discrepancy', 'Credit Hold', 'Backordered', 'Substitution', 'Short Pick']);
-
-/** Activities that are exceptions in the order stream (they make an order not touchless). */
-export const ORDER_EXCEPTIONS = ['Pricing Discrepancy', 'Credit Hold', 'Backordered', 'Substitution', 'Short Pick'] as const;
+/** Activities that are exceptions in the order stream (they make an order not touchless): the vocabulary's, which the KPIs read. */
+export { ORDER_EXCEPTIONS };
+const EXCEPTION_ACTIVITIES: ReadonlySet<string> = new Set(ORDER_EXCEPTIONS);
 /**
  * Orders promised at least this many days before the period ends are judged
  * on time in full: a late delivery has had a week to show up.
  */
 export const OTIF_HORIZON_DAYS = 7;
 /** Resource prefixes of office people whose touch makes an order manual. */
-export const MANUAL_RESOURCES = ['sales.rep', 'orderdesk.clerk', 'pricing.analyst', 'credit.analyst'] as const;
+export const MANUAL_RESOURCES = MANUAL_RESOURCE_PREFIXES;
 
 const MIN = MINUTE_MS;
 /** Median units per order line relative to the tier's median units per order. */

@@ -10,7 +10,7 @@ import type {
   YAXisComponentOption,
 } from 'echarts';
 import type { ExceptionTrends } from '../../../../mining/index.ts';
-import { formatDay, formatPercent } from '../format.ts';
+import { formatDay, formatPercent } from '../../../../mining/format.ts';
 import { escapeHtml } from '../../escape-html.ts';
 
 export type ExceptionTrendOption = ComposeOption<
