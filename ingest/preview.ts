@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { memoryLimit, queryRows, resolveDbPath, tempDirectory } from '../store/db.ts';
 import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
 import { mapperFor, type MappingDecision, type MappingOverrides } from './mapping.ts';
-import { detectFormat, stageSource } from './stage.ts';
+import { readHead } from './source-file.ts';
+import { contentProblem, detectFormat, stageSource } from './stage.ts';
 
 /**
  * What a file looks like before it is loaded: its columns, first rows, and the
@@ -24,15 +27,45 @@ export interface SourcePreview extends MappingDecision {
 }
 
 const SAMPLE_ROWS = 20;
+/**
+ * How much of a large CSV a preview reads: its first 8 MiB (decompressed), cut at a
+ * line's end. Enough for the mapping's sample and the rows shown, and it keeps a
+ * preview of a 2 GiB upload to a second and a few megabytes.
+ */
+export const PREVIEW_BYTES = 8 * 1024 * 1024;
 
 /**
  * Reads a source the way ingest does, in a throwaway in-memory DuckDB, and
  * shows it: columns, the first rows and the mapping. Nothing is stored. One
  * function serves `waybill ingest FILE --preview` and the upload API.
  */
+/** The first PREVIEW_BYTES of a CSV larger than that, as a file of its own; undefined for a smaller one. */
+async function csvHead(path: string): Promise<{ path: string; remove: () => Promise<void> } | undefined> {
+  const { head, more } = await readHead(path, PREVIEW_BYTES);
+  if (!more) return undefined;
+  const lineEnd = head.lastIndexOf(0x0a);
+  const dir = await mkdtemp(join(tmpdir(), 'waybill-preview-'));
+  const target = join(dir, 'head.csv');
+  await writeFile(target, lineEnd > 0 ? head.subarray(0, lineEnd + 1) : head);
+  return { path: target, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
 export async function previewFile(path: string, file = path, overrides: MappingOverrides = {}): Promise<SourcePreview> {
   const format = detectFormat(path);
   if (!format) throw new IngestError(file, 'unknown format: expected .csv, .tsv, .txt, .xes or .parquet (optionally .gz)');
+  if (format === 'csv') {
+    // The content check reads the file itself: a binary file named .csv is refused as it would be on load.
+    const problem = await contentProblem(path, format);
+    if (problem !== undefined) throw new IngestError(file, problem);
+    const head = await csvHead(path);
+    if (head) {
+      try {
+        return await previewFile(head.path, file, overrides);
+      } finally {
+        await head.remove();
+      }
+    }
+  }
   // Staging reads the whole source into this database: it gets the store's memory limit and spills to a folder of
   // its own beside the store's, or a preview of a large upload would hold it all in memory (DuckDB's default is 80%).
   const spill = join(tempDirectory(resolveDbPath()), `preview-${randomUUID()}`);
