@@ -9,7 +9,8 @@ import { checkLogName, findLog, recordLoad, unchangedLoad } from './loads.ts';
 import { storeObjectLog } from './object-log.ts';
 import { detectOcelFormat, type OcelFormat, stageOcel } from './ocel/index.ts';
 import { type BadRowPolicy, type LogSummary, type StagedSource, stageEvents, storeLog } from './build-log.ts';
-import { detectFormat, defaultLogName, stageSource, type SourceFormat } from './stage.ts';
+import { detectFormat, stageSource, type SourceFormat } from './stage.ts';
+import { defaultLogName } from './log-name.ts';
 import { sha256File } from './source-file.ts';
 import { IngestError } from './errors.ts';
 import { isTimeZone, unknownTimeZone } from './infer/timestamp-sql.ts';
@@ -176,7 +177,7 @@ async function loadStaged(connection: DuckDBConnection, source: StagedSource, { 
  * object type (see `storeObjectLog`). One transaction, like every load.
  */
 async function ingestObjectFile(store: Store, path: string, file: string, format: OcelFormat, options: IngestOptions): Promise<IngestResult> {
-  const name = options.name ?? defaultLogName(path).replace(/\.(jsonocel|xmlocel|json|xml|sqlite|sqlite3|db)$/i, '');
+  const name = options.name ?? defaultLogName(path);
   const mode = options.mode ?? 'create';
   checkLogName(name, file, mode);
   if (mode === 'append') throw new IngestError(file, 'appending to an object-centric log is not supported yet', undefined, undefined, undefined, { remedy: { option: 'mode', modes: ['replace'] } });

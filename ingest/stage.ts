@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { StagedSource } from './build-log.ts';
 import { stageCsv } from './csv.ts';
@@ -22,10 +21,6 @@ export function detectFormat(file: string): SourceFormat | undefined {
   return undefined;
 }
 
-/** The default log name for a file: its base name without format and compression extensions. */
-export function defaultLogName(file: string): string {
-  return basename(file).replace(/\.gz$/i, '').replace(/\.(csv|tsv|tab|txt|xes|parquet)$/i, '');
-}
 
 
 /** Bytes of a file's (unpacked) start that tell text from binary data. */

@@ -12,6 +12,7 @@ import { checkLogName } from './loads.ts';
 import { previewFile, type SourcePreview } from './preview.ts';
 import { readHead } from './source-file.ts';
 import { contentProblem, detectFormat } from './stage.ts';
+import { defaultLogName } from './log-name.ts';
 
 /**
  * Uploaded files: streamed to disk (never held in memory) under a size limit,
@@ -119,11 +120,6 @@ interface Upload extends UploadState {
 const STATE_FILE = '.state.json';
 /** What a load cut off by a restart (or a crash) of the server leaves: nothing stored, as every load is one transaction. */
 const INTERRUPTED = 'the server stopped before this load finished; nothing was stored. Load it again.';
-
-/** The log an upload loads into when no name is given: its file's name without extensions. */
-export function defaultLogName(file: string): string {
-  return file.replace(/\.gz$/i, '').replace(/\.[^.]+$/, '');
-}
 
 /** The uploads of one server process. */
 export class Uploads {

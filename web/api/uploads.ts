@@ -7,7 +7,8 @@ import { audit } from '../../store/audit.ts';
 import { writeLogGroups } from '../../store/accounts.ts';
 import { actorOf, identityOf, needs, type ApiEnv } from './actor.ts';
 import { checkLogAccess } from './access.ts';
-import { defaultLogName, formPostError, UploadError, type Uploads, type UploadState } from '../../ingest/upload.ts';
+import { formPostError, UploadError, type Uploads, type UploadState } from '../../ingest/upload.ts';
+import { defaultLogName } from '../../ingest/log-name.ts';
 
 /** How a confirmed upload is loaded: every field optional; unknown fields are refused. */
 const LoadRequest = z

@@ -1,3 +1,4 @@
+import { defaultLogName } from '../../../ingest/log-name.ts';
 import type { SourcePreview } from '../../../ingest/preview.ts';
 import type { UploadState } from '../../../ingest/upload.ts';
 
@@ -121,10 +122,8 @@ export function followUpload(upload: string, onState: (state: UploadState) => vo
   return () => source.close();
 }
 
-/** The log name a file suggests: its name without extensions. */
-export function suggestedName(file: string): string {
-  return file.replace(/\.gz$/i, '').replace(/\.(csv|tsv|tab|txt|xes|parquet)$/i, '');
-}
+/** The log name a file suggests: ingest's own rule. */
+export const suggestedName = defaultLogName;
 
 /** The share of the whole load done, for one progress bar: reading is the first 70 %, storing the rest. */
 export function loadFraction(state: Pick<UploadState, 'status' | 'progress'>): number {
