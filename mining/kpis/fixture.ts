@@ -1,3 +1,7 @@
+import { ingestFile } from '../../ingest/index.ts';
+import type { Store } from '../../store/db.ts';
+import { writeFixture } from '../../test-support/fixture-log.ts';
+import { tempStore } from '../../test-support/temp-store.ts';
 /**
  * A small distributor log, every KPI and reconciliation number checked by hand
  * (all in warehouse W1, times UTC):
@@ -61,4 +65,12 @@ export function distributorFixtureCsv({ deliveries = true } = {}): string {
     return [caseId, order, activity, `2026-${at}:00Z`, resource, v(f.line), v(f.poLine), v(f.sku), 'W1', v(f.ordered), v(f.allocated), v(f.shipped), v(f.invoiced), v(f.received), v(f.adjusted), v(f.promised), v(f.shipment)].join(',');
   });
   return `${HEADER}\n${lines.join('\n')}\n`;
+}
+
+/** A store holding the fixture as `full` (with the carrier's Delivered rows) and `plain` (without), for the KPI tests. */
+export async function kpiFixtureStore(): Promise<{ store: Store; remove: () => void }> {
+  const made = await tempStore('waybill-kpi-');
+  await ingestFile(made.store, writeFixture(made.dir, 'full.csv', distributorFixtureCsv()), { name: 'full' });
+  await ingestFile(made.store, writeFixture(made.dir, 'plain.csv', distributorFixtureCsv({ deliveries: false })), { name: 'plain' });
+  return { store: made.store, remove: made.remove };
 }

@@ -1,0 +1,35 @@
+import { queryRow, queryRows } from '../../store/db.ts';
+import { type Context, type KpiHead, Needs, activityIn, computed, list, notComputable, ratio } from './context.ts';
+import { DEFAULT_EXCEPTION_ACTIVITIES, type Kpi } from './index.ts';
+
+/**
+ * Exception rate: the share of orders with at least one exception activity; by
+ * type, the share of orders with that activity (an order may count under several).
+ */
+export async function exceptionRate(context: Context): Promise<Kpi> {
+  const exceptions = context.options.exceptionActivities ?? [...DEFAULT_EXCEPTION_ACTIVITIES];
+  const head: KpiHead = { id: 'exception_rate', name: 'Exception rate', unit: 'ratio', definition: `orders with at least one exception activity (${list(exceptions)}), over orders` };
+  const needs = new Needs(context).orders();
+  const exceptionIds = needs.someActivities(exceptions, 'exception activities');
+  if (!needs.ok) return notComputable(head, needs);
+  const vc = `WITH vc AS (SELECT variant_id, count(*)::BIGINT AS n FROM cases c WHERE ${context.orderWhere} GROUP BY variant_id)`;
+  const row = (await queryRow<{ orders: number; exceptional: number }>(
+    context.connection,
+    `${vc} SELECT coalesce(sum(n), 0)::BIGINT AS orders,
+              coalesce(sum(n) FILTER (WHERE variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND ${activityIn('activity_id', exceptionIds)})), 0)::BIGINT AS exceptional
+       FROM vc`,
+    context.scope.params,
+  ))!;
+  const perType = await queryRows<{ activity: number; orders: number }>(
+    context.connection,
+    `${vc} SELECT va.activity_id AS activity, sum(vc.n)::BIGINT AS orders FROM vc JOIN variant_activities va ON va.log_id = $log AND va.variant_id = vc.variant_id
+       WHERE ${activityIn('va.activity_id', exceptionIds)} GROUP BY 1`,
+    context.scope.params,
+  );
+  const byId = new Map(perType.map((r) => [r.activity, r.orders]));
+  const byType = exceptions.map((type) => {
+    const orders = byId.get(context.activityIds.get(type) ?? -1) ?? 0;
+    return { type, orders, rate: ratio(orders, row.orders) };
+  });
+  return { ...computed(head, ratio(row.exceptional, row.orders), row, 'no orders'), byType };
+}
