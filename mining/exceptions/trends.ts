@@ -221,52 +221,55 @@ export async function getExceptionTrends(store: Store, log: string, filter: Filt
     const exc = `exc AS MATERIALIZED (${branches.join('\nUNION ALL\n')})`;
 
     const unit = period === 'week' ? 'week' : 'month';
-    // kind: 0 = population per period, 1 = exceptions per type and period, 2 = exceptions per type overall, 3 = all cases.
+    // One scan, one result per row, named by `part`: 'population' (cases per period), 'type period' (a type's
+    // exceptions and cases per period), 'type' (a type's exceptions and cases overall), 'all' (every case),
+    // 'settle' (for case-start periods, the 95th percentile of the time from a case's start to a type's first
+    // exception, in `settle_ms`), 'unsettled' (cases per period started within that time of the log's end).
     const sql =
       periodBy === 'case-start'
         ? `WITH pop AS MATERIALIZED (SELECT c.case_id, epoch_ms(date_trunc('${unit}', c.start_ts)) AS period, epoch_ms(c.start_ts) AS start_ms FROM cases c WHERE ${caseWhere}),
            ${exc},
            settle AS (SELECT t, quantile_disc(first_ms - p.start_ms, 0.95)::BIGINT AS ms
                       FROM (SELECT t, case_id, min(epoch_ms(ts)) AS first_ms FROM exc GROUP BY ALL) x JOIN pop p USING (case_id) GROUP BY t)
-           SELECT 0 AS kind, -1 AS t, period, count(*)::BIGINT AS count, count(*)::BIGINT AS cases FROM pop GROUP BY period
+           SELECT 'population' AS part, -1 AS t, period, count(*)::BIGINT AS count, count(*)::BIGINT AS cases, NULL::BIGINT AS settle_ms FROM pop GROUP BY period
            UNION ALL
-           SELECT 1, x.t, p.period, count(*)::BIGINT, count(DISTINCT x.case_id)::BIGINT FROM exc x JOIN pop p USING (case_id) GROUP BY x.t, p.period
+           SELECT 'type period', x.t, p.period, count(*)::BIGINT, count(DISTINCT x.case_id)::BIGINT, NULL FROM exc x JOIN pop p USING (case_id) GROUP BY x.t, p.period
            UNION ALL
-           SELECT 2, t, NULL, count(*)::BIGINT, count(DISTINCT case_id)::BIGINT FROM exc GROUP BY t
+           SELECT 'type', t, NULL, count(*)::BIGINT, count(DISTINCT case_id)::BIGINT, NULL FROM exc GROUP BY t
            UNION ALL
-           SELECT 3, -1, NULL, count(*)::BIGINT, count(*)::BIGINT FROM pop
+           SELECT 'all', -1, NULL, count(*)::BIGINT, count(*)::BIGINT, NULL FROM pop
            UNION ALL
-           SELECT 4, t, NULL, ms, 0 FROM settle
+           SELECT 'settle', t, NULL, NULL, NULL, ms FROM settle
            UNION ALL
-           SELECT 5, s.t, p.period, count(*)::BIGINT, count(*)::BIGINT FROM pop p JOIN settle s ON p.start_ms > $log_end_ms - s.ms GROUP BY ALL`
+           SELECT 'unsettled', s.t, p.period, count(*)::BIGINT, count(*)::BIGINT, NULL FROM pop p JOIN settle s ON p.start_ms > $log_end_ms - s.ms GROUP BY ALL`
         : `WITH pop AS MATERIALIZED (SELECT c.case_id, c.start_ts, c.end_ts FROM cases c WHERE ${caseWhere}),
            ${exc}
-           SELECT 0 AS kind, -1 AS t, epoch_ms(period) AS period, count(*)::BIGINT AS count, count(*)::BIGINT AS cases
+           SELECT 'population' AS part, -1 AS t, epoch_ms(period) AS period, count(*)::BIGINT AS count, count(*)::BIGINT AS cases, NULL::BIGINT AS settle_ms
            FROM (SELECT unnest(generate_series(date_trunc('${unit}', start_ts), date_trunc('${unit}', end_ts), INTERVAL 1 ${unit})) AS period FROM pop)
            GROUP BY period
            UNION ALL
-           SELECT 1, t, epoch_ms(date_trunc('${unit}', ts)), count(*)::BIGINT, count(DISTINCT case_id)::BIGINT FROM exc GROUP BY ALL
+           SELECT 'type period', t, epoch_ms(date_trunc('${unit}', ts)), count(*)::BIGINT, count(DISTINCT case_id)::BIGINT, NULL FROM exc GROUP BY ALL
            UNION ALL
-           SELECT 2, t, NULL, count(*)::BIGINT, count(DISTINCT case_id)::BIGINT FROM exc GROUP BY t
+           SELECT 'type', t, NULL, count(*)::BIGINT, count(DISTINCT case_id)::BIGINT, NULL FROM exc GROUP BY t
            UNION ALL
-           SELECT 3, -1, NULL, count(*)::BIGINT, count(*)::BIGINT FROM pop`;
+           SELECT 'all', -1, NULL, count(*)::BIGINT, count(*)::BIGINT, NULL FROM pop`;
     const logEnd = ref.lastTimestamp === null ? 0 : Date.parse(ref.lastTimestamp);
-    const rows = await queryRows<{ kind: number; t: number; period: number | null; count: number; cases: number }>(
+    const rows = await queryRows<{ part: 'population' | 'type period' | 'type' | 'all' | 'settle' | 'unsettled'; t: number; period: number | null; count: number; cases: number; settle_ms: number | null }>(
       connection,
       sql,
       periodBy === 'case-start' ? { ...bound, log_end_ms: logEnd } : bound,
     );
 
-    const totalCases = rows.find((r) => r.kind === 3)?.cases ?? 0;
-    const population = new Map(rows.filter((r) => r.kind === 0).map((r) => [r.period!, r.count]));
+    const totalCases = rows.find((r) => r.part === 'all')?.cases ?? 0;
+    const population = new Map(rows.filter((r) => r.part === 'population').map((r) => [r.period!, r.count]));
     const periods = periodStarts([...population.keys()], period);
     const driverRows = drivers.length === 0 || exceptions.length === 0 ? [] : await queryDrivers();
 
     const types = exceptions.map((definition, t): ExceptionTypeTrend => {
-      const perPeriod = new Map(rows.filter((r) => r.kind === 1 && r.t === t).map((r) => [r.period!, r]));
-      const overall = rows.find((r) => r.kind === 2 && r.t === t);
-      const settleMs = periodBy === 'event' ? 0 : (rows.find((r) => r.kind === 4 && r.t === t)?.count ?? null);
-      const unsettled = new Map(rows.filter((r) => r.kind === 5 && r.t === t).map((r) => [r.period!, r.count]));
+      const perPeriod = new Map(rows.filter((r) => r.part === 'type period' && r.t === t).map((r) => [r.period!, r]));
+      const overall = rows.find((r) => r.part === 'type' && r.t === t);
+      const settleMs = periodBy === 'event' ? 0 : (rows.find((r) => r.part === 'settle' && r.t === t)?.settle_ms ?? null);
+      const unsettled = new Map(rows.filter((r) => r.part === 'unsettled' && r.t === t).map((r) => [r.period!, r.count]));
       const series: (ExceptionPeriodPoint & { ordinal: number })[] = periods.flatMap(({ ms, end, ordinal }) => {
         const size = population.get(ms) ?? 0;
         if (size === 0) return [];
