@@ -1,3 +1,4 @@
+import { isNumericType } from '../column-types.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Params, type Store } from '../../store/db.ts';
 import type { LogRef } from '../../store/logs.ts';
@@ -163,7 +164,6 @@ const DEFAULT_TOP = 5;
 const MIN_SEGMENT = 2;
 /** By case start, the share of a period's cases that may be too young to have shown the exception before the period counts as incomplete. */
 const MAX_UNSETTLED = 0.05;
-const NUMERIC_TYPE = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|DOUBLE|FLOAT|REAL|DECIMAL.*)$/;
 
 /** Computes exception trends over the filtered cases of a log. */
 export async function getExceptionTrends(store: Store, log: string, filter: Filter = {}, options: ExceptionTrendsOptions = {}): Promise<ExceptionTrends> {
@@ -203,7 +203,7 @@ export async function getExceptionTrends(store: Store, log: string, filter: Filt
       let join = '';
       if (definition.attribute !== undefined) {
         const attribute = attributeOf(ref, definition.attribute.name, `exception ${JSON.stringify(definition.type)}`);
-        const numeric = NUMERIC_TYPE.test(attribute.type);
+        const numeric = isNumericType(attribute.type);
         const column = `x.${quoteIdent(attribute.name)}`;
         const values = definition.attribute.values.map((value) => {
           if (!numeric) return bind(String(value));

@@ -1,3 +1,4 @@
+import { isNumericType } from '../column-types.ts';
 import type { Params } from '../../store/db.ts';
 import { attributeTable } from '../../store/schema.ts';
 import { quoteIdent } from '../../store/sql.ts';
@@ -199,7 +200,7 @@ function attributeClause(condition: AttributeCondition, target: FilterTarget | u
     const known = target?.attributes.map((a) => JSON.stringify(a.name)).join(', ') || 'none';
     throw new FilterError(`the log has no attribute ${JSON.stringify(condition.name)}; its attributes are ${known}`);
   }
-  const numeric = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|UHUGEINT|DOUBLE|FLOAT|DECIMAL.*)$/.test(attribute.type);
+  const numeric = isNumericType(attribute.type);
   const temporal = attribute.type.startsWith('TIMESTAMP') || attribute.type === 'DATE';
   const plain = numeric || temporal || attribute.type === 'BOOLEAN' || attribute.type === 'VARCHAR';
   // Other types (TIME, UUID, a list …) are compared as their text, which any value can be held against.

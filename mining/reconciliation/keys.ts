@@ -1,3 +1,4 @@
+import { isNumericType } from '../column-types.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRow, queryRows } from '../../store/db.ts';
 import { attributeTable } from '../../store/schema.ts';
@@ -140,5 +141,5 @@ export function numericColumn(tables: LogTables, name: string, alias = 'a'): str
   const type = tables.attributes.get(name);
   if (type === undefined) return undefined;
   const column = `${alias}.${quoteIdent(name)}`;
-  return /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|DOUBLE|FLOAT|REAL|DECIMAL.*|UBIGINT|UINTEGER)$/.test(type) ? column : `TRY_CAST(${column} AS DOUBLE)`;
+  return isNumericType(type) ? column : `TRY_CAST(${column} AS DOUBLE)`;
 }
