@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type Params, queryRow, type Store } from '../../store/db.ts';
+import { type Params, queryRow, queryRows, type Row, type Store } from '../../store/db.ts';
 import { attributeTable } from '../../store/schema.ts';
 import { quoteIdent } from '../../store/sql.ts';
-import { type AnalysisScope, runAnalysis } from '../analysis.ts';
+import { type AnalysisScope, idList, runAnalysis, usedParams } from '../analysis.ts';
 import type { Filter } from '../filter/index.ts';
 import { computeOutcomes } from './outcomes.ts';
 import { type KeySource, type LogTables, logTables, numericColumn, resolveKeyOrNote } from '../reconciliation/keys.ts';
@@ -15,6 +15,8 @@ export const DEFAULT_HORIZON_DAYS = 7;
 export const DAY_MS = 86_400_000;
 
 export interface Context {
+  /** Activity ids the KPIs' SQL names as parameters, by parameter name (activityIn, activityIs). */
+  bound: Params;
   scope: AnalysisScope;
   connection: DuckDBConnection;
   options: KpiOptions;
@@ -41,15 +43,20 @@ export async function kpiContext(scope: AnalysisScope, given: KpiOptions): Promi
   const tables = await logTables(scope.connection, scope.log.id);
   const resources = await queryRow<{ n: number }>(scope.connection, `SELECT count(*)::BIGINT AS n FROM (SELECT 1 FROM events WHERE log_id = $log AND resource IS NOT NULL LIMIT 1)`, { log: scope.log.id });
   const orderActivity = options.orderActivity === undefined ? KPI_DEFAULTS.orderActivity : options.orderActivity;
+  const bound: Params = {};
   let orderWhere = scope.caseWhere;
   let orderMissing: string | undefined;
   if (orderActivity !== null) {
     const id = activityIds.get(orderActivity);
     if (id === undefined) orderMissing = `activity ${JSON.stringify(orderActivity)}`;
-    else orderWhere = `${scope.caseWhere} AND c.variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND activity_id = ${id})`;
+    else {
+      bound.order_activity = id;
+      orderWhere = `${scope.caseWhere} AND c.variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND activity_id = $order_activity)`;
+    }
   }
   return {
     scope,
+    bound,
     connection: scope.connection,
     options,
     activityIds,
@@ -57,7 +64,7 @@ export async function kpiContext(scope: AnalysisScope, given: KpiOptions): Promi
     hasResources: resources!.n > 0,
     allOrders:
       orderMissing === undefined &&
-      (await queryRow<{ all: boolean }>(scope.connection, `SELECT (SELECT count(*) FROM cases c WHERE ${orderWhere}) = (SELECT count(*) FROM cases WHERE log_id = $log) AS "all"`, scope.params))!.all,
+      (await queryRow<{ all: boolean }>(scope.connection, `SELECT (SELECT count(*) FROM cases c WHERE ${orderWhere}) = (SELECT count(*) FROM cases WHERE log_id = $log) AS "all"`, usedParams(orderWhere, { ...scope.params, ...bound })))!.all,
     orderWhere,
     orderMissing,
     attributes: quoteIdent(attributeTable(scope.log.id)),
@@ -124,7 +131,27 @@ export function computed(head: KpiHead, value: number | null, counts: Record<str
 export const list = (names: readonly string[]): string => names.map((n) => JSON.stringify(n)).join(', ');
 
 /** `column IN (ids)`, or false for no ids (never NULL, which would poison bool_or and NOT). */
-export const activityIn = (column: string, values: readonly number[]): string => (values.length === 0 ? 'false' : `${column} IN (${values.join(', ')})`);
+export function activityIn(context: Context, column: string, ids: readonly number[]): string {
+  if (ids.length === 0) return 'false';
+  const name = `acts_${ids.join('_')}`;
+  context.bound[name] = idList(ids);
+  return `list_contains($${name}, ${column})`;
+}
+
+/** `column = id`, the id bound as a parameter. */
+export function activityIs(context: Context, column: string, id: number): string {
+  context.bound[`act_${id}`] = id;
+  return `${column} = $act_${id}`;
+}
+
+/** A KPI query's rows, with the parameters its SQL names: the log's and the filter's, the activity ids bound, and `extra`. */
+export function kpiRows<T extends Row>(context: Context, sql: string, extra: Params = {}): Promise<T[]> {
+  return queryRows<T>(context.connection, sql, usedParams(sql, { ...context.scope.params, ...context.bound, ...extra }));
+}
+
+export async function kpiRow<T extends Row>(context: Context, sql: string, extra: Params = {}): Promise<T | undefined> {
+  return (await kpiRows<T>(context, sql, extra))[0];
+}
 
 export const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 
@@ -158,14 +185,14 @@ export async function pairDurations(context: Context, from: number, to: number, 
   const keyJoin = match === undefined ? '' : `JOIN ${match.relation} k ON k.event_no = e.event_no`;
   const keyColumn = match === undefined ? '' : ', k.key';
   const side = (activity: number) =>
-    `SELECT e.case_id, e.position, e.ts${keyColumn} FROM (SELECT * FROM events e WHERE e.log_id = $log AND e.activity_id = ${activity} ${context.scope.eventCases('e')}) e ${keyJoin}`;
-  return (await queryRow<{ pairs: number; median: number | null; mean: number | null; p90: number | null }>(
-    context.connection,
+    `SELECT e.case_id, e.position, e.ts${keyColumn} FROM (SELECT * FROM events e WHERE e.log_id = $log AND ${activityIs(context, 'e.activity_id', activity)} ${context.scope.eventCases('e')}) e ${keyJoin}`;
+  return (await kpiRow<{ pairs: number; median: number | null; mean: number | null; p90: number | null }>(
+    context,
     `WITH f AS (${side(from)}), t AS (${side(to)})
      SELECT count(*)::BIGINT AS pairs, median(seconds) AS median, avg(seconds) AS mean, quantile_cont(seconds, 0.9) AS p90 FROM (
        SELECT (epoch_ms(t.ts) - epoch_ms(f.ts)) / 1000 AS seconds
        FROM f ASOF JOIN t ON f.case_id = t.case_id ${match === undefined ? '' : 'AND f.key = t.key'} AND t.position > f.position)`,
-    { ...context.scope.params, ...(match?.params ?? {}) },
+    match?.params ?? {},
   ))!;
 }
 

@@ -1,5 +1,4 @@
-import { queryRow, queryRows } from '../../store/db.ts';
-import { type Context, type KpiHead, Needs, activityIn, computed, list, notComputable, ratio } from './context.ts';
+import { type Context, type KpiHead, Needs, activityIn, computed, kpiRow, kpiRows, list, notComputable, ratio } from './context.ts';
 import { DEFAULT_EXCEPTION_ACTIVITIES, type Kpi } from './index.ts';
 
 /**
@@ -13,18 +12,16 @@ export async function exceptionRate(context: Context): Promise<Kpi> {
   const exceptionIds = needs.someActivities(exceptions, 'exception activities');
   if (!needs.ok) return notComputable(head, needs);
   const vc = `WITH vc AS (SELECT variant_id, count(*)::BIGINT AS n FROM cases c WHERE ${context.orderWhere} GROUP BY variant_id)`;
-  const row = (await queryRow<{ orders: number; exceptional: number }>(
-    context.connection,
+  const row = (await kpiRow<{ orders: number; exceptional: number }>(
+    context,
     `${vc} SELECT coalesce(sum(n), 0)::BIGINT AS orders,
-              coalesce(sum(n) FILTER (WHERE variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND ${activityIn('activity_id', exceptionIds)})), 0)::BIGINT AS exceptional
+              coalesce(sum(n) FILTER (WHERE variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND ${activityIn(context, 'activity_id', exceptionIds)})), 0)::BIGINT AS exceptional
        FROM vc`,
-    context.scope.params,
   ))!;
-  const perType = await queryRows<{ activity: number; orders: number }>(
-    context.connection,
+  const perType = await kpiRows<{ activity: number; orders: number }>(
+    context,
     `${vc} SELECT va.activity_id AS activity, sum(vc.n)::BIGINT AS orders FROM vc JOIN variant_activities va ON va.log_id = $log AND va.variant_id = vc.variant_id
-       WHERE ${activityIn('va.activity_id', exceptionIds)} GROUP BY 1`,
-    context.scope.params,
+       WHERE ${activityIn(context, 'va.activity_id', exceptionIds)} GROUP BY 1`,
   );
   const byId = new Map(perType.map((r) => [r.activity, r.orders]));
   const byType = exceptions.map((type) => {

@@ -1,5 +1,4 @@
-import { queryRow } from '../../store/db.ts';
-import { type Context, type KpiHead, Needs, activityIn, computed, keyed, list, notComputable, quantityCtes, ratio } from './context.ts';
+import { type Context, type KpiHead, Needs, activityIn, computed, keyed, list, notComputable, quantityCtes, ratio, kpiRow } from './context.ts';
 import { KPI_DEFAULTS } from './fields.ts';
 import type { Kpi } from './index.ts';
 
@@ -27,14 +26,14 @@ export async function fillRate(context: Context): Promise<Kpi> {
   };
   if (!needs.ok) return notComputable(head, needs);
   const lineKey = keyed(line, 'j');
-  const row = (await queryRow<{ unitsOrdered: number | null; unitsAllocated: number | null }>(
-    context.connection,
+  const row = (await kpiRow<{ unitsOrdered: number | null; unitsAllocated: number | null }>(
+    context,
     `WITH ${quantityCtes(context, { ordered, allocated }, line)},
           j AS (SELECT ev.case_id, ev.event_no, ev.activity_id, qa.* EXCLUDE (event_no) FROM ev JOIN qa USING (event_no)),
           lines AS (SELECT j.case_id, ${lineKey.key} AS key, max(j.ordered) AS ordered FROM ${lineKey.from} WHERE j.ordered IS NOT NULL AND ${lineKey.key} IS NOT NULL GROUP BY ALL)
      SELECT (SELECT sum(ordered) FROM lines)::DOUBLE AS "unitsOrdered",
-            (SELECT sum(allocated) FROM j WHERE ${activityIn('activity_id', allocationIds)})::DOUBLE AS "unitsAllocated"`,
-    { ...context.scope.params, ...line.params },
+            (SELECT sum(allocated) FROM j WHERE ${activityIn(context, 'activity_id', allocationIds)})::DOUBLE AS "unitsAllocated"`,
+    line.params,
   ))!;
   const counts = { unitsOrdered: row.unitsOrdered ?? 0, unitsAllocated: row.unitsAllocated ?? 0 };
   return computed(head, ratio(counts.unitsAllocated, counts.unitsOrdered), counts, 'no units ordered');

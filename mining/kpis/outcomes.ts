@@ -1,6 +1,5 @@
-import { queryRow } from '../../store/db.ts';
 import { quoteIdent } from '../../store/sql.ts';
-import { type Context, DAY_MS, DEFAULT_HORIZON_DAYS, Needs, type Outcomes, activityIn, keyed, list, quantityCtes } from './context.ts';
+import { type Context, DAY_MS, DEFAULT_HORIZON_DAYS, Needs, type Outcomes, activityIn, keyed, list, quantityCtes, kpiRow, activityIs } from './context.ts';
 import { KPI_DEFAULTS } from './fields.ts';
 import { DEFAULT_EXCEPTION_ACTIVITIES } from './index.ts';
 
@@ -71,18 +70,18 @@ export async function computeOutcomes(context: Context): Promise<Outcomes> {
   const returnsElsewhere =
     returnColumn === undefined || returnIds.length === 0
       ? 'SELECT NULL::VARCHAR AS name WHERE false'
-      : `SELECT DISTINCT CAST(a.${returnColumn} AS VARCHAR) AS name FROM (SELECT event_no FROM events WHERE log_id = $log AND ${activityIn('activity_id', returnIds)}) e
+      : `SELECT DISTINCT CAST(a.${returnColumn} AS VARCHAR) AS name FROM (SELECT event_no FROM events WHERE log_id = $log AND ${activityIn(context, 'activity_id', returnIds)}) e
          JOIN ${context.attributes} a ON a.waybill_event_no = e.event_no`;
-  const variantsWith = (ids: number[]) => `c.variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND ${activityIn('activity_id', ids)})`;
+  const variantsWith = (ids: number[]) => `c.variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND ${activityIn(context, 'activity_id', ids)})`;
   const lineKey = keyed(line, 'j');
   // Lines and shipments are aggregated for every order, not only the judged ones: the joins to the judged
   // orders below drop the rest, and restricting before aggregating cost more than it saved.
-  const facts = (await queryRow<{ judged: number; otif: number; perfect: number }>(
-    context.connection,
+  const facts = (await kpiRow<{ judged: number; otif: number; perfect: number }>(
+    context,
     `WITH ${quantityCtes(context, { promised, ordered, shipped, invoiced }, line)},
           j AS (SELECT ev.case_id, ev.event_no, ev.activity_id, qa.* EXCLUDE (event_no) FROM ev JOIN qa USING (event_no)),
           judged AS (SELECT case_id, ${latestPromisedDay} AS promised_day, coalesce(sum(shipped), 0) AS shipped,
-                            coalesce(sum(invoiced) FILTER (WHERE ${activityIn('activity_id', invoiceIds)}), 0) AS invoiced
+                            coalesce(sum(invoiced) FILTER (WHERE ${activityIn(context, 'activity_id', invoiceIds)}), 0) AS invoiced
                      FROM j GROUP BY case_id HAVING promised_day <= $judged_by::DATE - DATE '1970-01-01'),
           judged_cases AS (SELECT j.*, c.name, ${variantsWith(exceptionIds)} AS exception, ${variantsWith(returnIds)} AS returned
                            FROM judged j JOIN (SELECT case_id, name, variant_id FROM cases WHERE log_id = $log) c USING (case_id)),
@@ -90,7 +89,7 @@ export async function computeOutcomes(context: Context): Promise<Outcomes> {
                     FROM ${lineKey.from}
                     WHERE (j.ordered IS NOT NULL OR j.shipped IS NOT NULL) AND ${lineKey.key} IS NOT NULL GROUP BY ALL HAVING max(j.ordered) IS NOT NULL),
           in_full AS (SELECT case_id, bool_and(shipped = ordered) AS in_full FROM lines GROUP BY case_id),
-          ships AS (SELECT ev.case_id, k.key, min(ev.ts) FILTER (WHERE ev.activity_id = ${deliveredId}) AS delivered, bool_or(${activityIn('ev.activity_id', failureIds)}) AS failed
+          ships AS (SELECT ev.case_id, k.key, min(ev.ts) FILTER (WHERE ${activityIs(context, 'ev.activity_id', deliveredId)}) AS delivered, bool_or(${activityIn(context, 'ev.activity_id', failureIds)}) AS failed
                     FROM ev JOIN ${shipment.idRelation} k ON k.event_no = ev.event_no GROUP BY ALL),
           ship_facts AS (SELECT s.case_id, bool_or(s.delivered IS NULL OR epoch_ms(s.delivered) >= (j.promised_day + 1) * ${DAY_MS}) AS late, bool_or(s.failed) AS failed
                          FROM ships s JOIN judged j USING (case_id) GROUP BY s.case_id),
@@ -102,7 +101,7 @@ export async function computeOutcomes(context: Context): Promise<Outcomes> {
      SELECT count(*)::BIGINT AS judged, count(*) FILTER (WHERE otif)::BIGINT AS otif,
             ${perfectMissing.length > 0 ? '0' : 'count(*) FILTER (WHERE otif AND NOT exception AND NOT failed AND invoiced_in_full AND NOT returned)'}::BIGINT AS perfect
      FROM outcome`,
-    { ...context.scope.params, ...line.params, ...shipment.params, judged_by: judgedBy },
+    { ...line.params, ...shipment.params, judged_by: judgedBy },
   ))!;
   return { missing: [], perfectMissing, definitions, facts: { ...facts, judgedPromisedBy: judgedBy } };
 }

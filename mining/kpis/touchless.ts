@@ -1,7 +1,7 @@
 import { type Params, type Store, queryRow, queryRows } from '../../store/db.ts';
-import { runAnalysis } from '../analysis.ts';
+import { runAnalysis, usedParams } from '../analysis.ts';
 import type { Filter } from '../filter/index.ts';
-import { type Context, type KpiHead, Needs, activityIn, computed, kpiContext, list, notComputable, ratio } from './context.ts';
+import { type Context, type KpiHead, Needs, activityIn, computed, kpiContext, list, notComputable, ratio, activityIs } from './context.ts';
 import { KPI_DEFAULTS } from './fields.ts';
 import { DEFAULT_EXCEPTION_ACTIVITIES, DEFAULT_MANUAL_RESOURCE_PREFIXES, type Kpi, type KpiOptions } from './index.ts';
 
@@ -37,14 +37,14 @@ export function touchlessCases(context: Context): { head: KpiHead; needs: Needs;
   const exceptionIds = needs.optionalActivities(exceptions);
   if (prefixes.length > 0) needs.resources();
   if (!needs.ok) return { head, needs };
-  const params: Params = { ...context.scope.params };
+  const params: Params = {};
   prefixes.forEach((prefix, i) => (params[`manual_${i}`] = prefix));
   const manual = prefixes.length === 0 ? 'false' : prefixes.map((_, i) => `starts_with(e.resource, $manual_${i})`).join(' OR ');
-  const sql = `SELECT e.case_id, bool_or(${activityIn('e.activity_id', exceptionIds)} OR coalesce(${manual}, false)) AS touched
+  const sql = `SELECT e.case_id, bool_or(${activityIn(context, 'e.activity_id', exceptionIds)} OR coalesce(${manual}, false)) AS touched
        FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
-       WHERE ${context.orderWhere} AND c.variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND activity_id = ${done})
+       WHERE ${context.orderWhere} AND c.variant_id IN (SELECT variant_id FROM variant_activities WHERE log_id = $log AND ${activityIs(context, 'activity_id', done)})
        GROUP BY e.case_id`;
-  return { head, needs, cases: { sql, params } };
+  return { head, needs, cases: { sql, params: usedParams(sql, { ...context.scope.params, ...context.bound, ...params }) } };
 }
 
 /** The touchless orders themselves, by case name (sorted), behind the touchless order rate. */

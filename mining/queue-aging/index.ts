@@ -1,6 +1,6 @@
 import { listValue } from '@duckdb/node-api';
 import { queryRow, queryRows, type Params, type Store } from '../../store/db.ts';
-import { runAnalysis } from '../analysis.ts';
+import { idList, runAnalysis } from '../analysis.ts';
 import { checkWholeNumber, OptionError } from '../errors.ts';
 import { FilterError, parseInstant, type Filter } from '../filter/index.ts';
 import {
@@ -310,6 +310,5 @@ export function bucketLabels(bounds: readonly number[]): Omit<AgeBucket, 'count'
 }
 
 /** A bound list of activity ids; an empty one holds -1 (no activity), as the driver cannot type an empty list. */
-const idList = (ids: number[]) => listValue(ids.length === 0 ? [-1] : ids);
 const iso = (us: number): string => new Date(Math.floor(us / 1000)).toISOString();
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,3 +1,4 @@
+import { usedParams } from '../analysis.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Params, queryRow, queryRows } from '../../store/db.ts';
 import { attributeTable } from '../../store/schema.ts';
@@ -6,9 +7,7 @@ import type { Section } from './index.ts';
 import { type KeySource, type LogTables, numericColumn, resolveKeyOrNote } from './keys.ts';
 
 /** The parameters a statement uses: DuckDB refuses to bind one it does not name. */
-export function used(sql: string, params: Params): Params {
-  return Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
-}
+export const used = usedParams;
 
 /** Typed rows of a query (the result interfaces are plain JSON-safe values). */
 export async function rows<T>(connection: DuckDBConnection, sql: string, params: Params): Promise<T[]> {
