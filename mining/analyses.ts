@@ -5,6 +5,7 @@ import { kpisAnalysis, touchlessOrdersAnalysis } from './kpis/entry.ts';
 import { processMapAnalysis } from './process-map/entry.ts';
 import { queueAgingAnalysis } from './queue-aging/entry.ts';
 import { reconciliationAnalysis } from './reconciliation/entry.ts';
+import { resourceWorkloadAnalysis } from './resource-workload/entry.ts';
 import { variantsAnalysis } from './variants/entry.ts';
 
 /**
@@ -27,6 +28,7 @@ export const ANALYSES = [
   kpisAnalysis,
   touchlessOrdersAnalysis,
   reconciliationAnalysis,
+  resourceWorkloadAnalysis,
 ] as const;
 
 export type AnalysisName = (typeof ANALYSES)[number]['name'];
