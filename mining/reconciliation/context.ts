@@ -1,10 +1,13 @@
-import { usedParams } from '../analysis.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type Params, queryRow, queryRows } from '../../store/db.ts';
+import { type Params, queryRow, queryRows, type Store, withConnection } from '../../store/db.ts';
+import { findLog } from '../../store/logs.ts';
 import { attributeTable } from '../../store/schema.ts';
 import { quoteIdent } from '../../store/sql.ts';
+import { usedParams } from '../analysis.ts';
+import { OptionError, UnknownLogError } from '../errors.ts';
+import { compileFilter, type Filter } from '../filter/index.ts';
 import type { Section } from './index.ts';
-import { type KeySource, type LogTables, numericColumn, resolveKeyOrNote } from './keys.ts';
+import { type KeySource, type LogTables, logTables, numericColumn, resolveKeyOrNote } from './keys.ts';
 
 /** The parameters a statement uses: DuckDB refuses to bind one it does not name. */
 export const used = usedParams;
@@ -95,4 +98,49 @@ export class Needs {
 
 export function notComputable<T>(needs: Needs, extra: T): Section<never, never> & T {
   return { computable: false, reason: needs.reason, totals: null, variances: [], ...extra };
+}
+
+/**
+ * What the sections read: the linked log's events when `log` is a linked log or an
+ * unfiltered case notion of one (a notion stands for its parent), else the
+ * filtered cases' events, with the attribute tables of the log the events came from.
+ */
+export async function reconciliationSource(connection: DuckDBConnection, log: string, filter: Filter): Promise<Source> {
+  const found = await findLog(connection, log);
+  if (!found) throw new UnknownLogError(log);
+  const compiled = compileFilter(filter, { logId: found.id, attributes: found.attributes });
+  if (found.objectTypes !== null && compiled.restricts) {
+    const notions = found.objectTypes.map((type) => JSON.stringify(`${found.name}@${type}`)).join(', ');
+    throw new OptionError(`a filter keeps cases, and the linked log ${JSON.stringify(found.name)} has none: filter one of its case notions ${notions}`);
+  }
+  const parent = found.parent === null ? null : (await findLog(connection, found.parent))!;
+  if ((found.objectTypes !== null || parent !== null) && !compiled.restricts) {
+    // All the linked log's events (a case notion, unfiltered, stands for its parent).
+    const base = parent ?? found;
+    const params: Params = { rlog: base.id };
+    return {
+      connection,
+      tables: await logTables(connection, base.id),
+      params,
+      events: `(SELECT event_no, activity, ts FROM object_events WHERE log_id = $rlog)`,
+      activities: new Set((await queryRows<{ name: string }>(connection, `SELECT DISTINCT activity AS name FROM object_events WHERE log_id = $rlog`, params)).map((r) => r.name)),
+      linked: true,
+    };
+  }
+  // The filtered cases' events; of a case notion once each (an event may name several of its objects), read with the linked log's attributes.
+  const params: Params = { log: found.id, ...compiled.params };
+  return {
+    connection,
+    tables: await logTables(connection, (parent ?? found).id),
+    params,
+    events: `(SELECT ${parent === null ? '' : 'DISTINCT '}e.event_no, act.name AS activity, e.ts FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
+              JOIN activities act ON act.log_id = $log AND act.activity_id = e.activity_id WHERE c.log_id = $log AND ${compiled.caseWhere})`,
+    activities: new Set((await queryRows<{ name: string }>(connection, `SELECT name FROM activities WHERE log_id = $log`, { log: found.id })).map((r) => r.name)),
+    linked: false,
+  };
+}
+
+/** Runs one section on a log on its own, as getReconciliation runs it among the others: for its tests. */
+export async function reconcileSection<T>(store: Store, log: string, section: (source: Source) => Promise<T>, filter: Filter = {}): Promise<T> {
+  return withConnection(store, async (connection) => section(await reconciliationSource(connection, log, filter)));
 }

@@ -1,9 +1,7 @@
-import { type Params, type Store, queryRows, withConnection } from '../../store/db.ts';
-import { findLog } from '../../store/logs.ts';
-import { OptionError, UnknownLogError, checkWholeNumber } from '../errors.ts';
-import { type Filter, compileFilter } from '../filter/index.ts';
-import type { Source } from './context.ts';
-import { logTables } from './keys.ts';
+import { type Store, withConnection } from '../../store/db.ts';
+import { checkWholeNumber } from '../errors.ts';
+import type { Filter } from '../filter/index.ts';
+import { reconciliationSource, type Source } from './context.ts';
 import { orderLines } from './order-lines.ts';
 import { purchaseLines } from './purchase-lines.ts';
 import { stock } from './stock.ts';
@@ -188,40 +186,7 @@ export const DEFAULT_RECONCILIATION_LIMIT = 100;
 export async function getReconciliation(store: Store, log: string, filter: Filter = {}, options: ReconciliationOptions = {}): Promise<Reconciliation> {
   checkWholeNumber(options.limit, 'limit', 1, 100_000);
   return withConnection(store, async (connection) => {
-    const found = await findLog(connection, log);
-    if (!found) throw new UnknownLogError(log);
-    const compiled = compileFilter(filter, { logId: found.id, attributes: found.attributes });
-    let source: Source;
-    if (found.objectTypes !== null && compiled.restricts) {
-      const notions = found.objectTypes.map((type) => JSON.stringify(`${found.name}@${type}`)).join(', ');
-      throw new OptionError(`a filter keeps cases, and the linked log ${JSON.stringify(found.name)} has none: filter one of its case notions ${notions}`);
-    }
-    const parent = found.parent === null ? null : (await findLog(connection, found.parent))!;
-    if ((found.objectTypes !== null || parent !== null) && !compiled.restricts) {
-      // All the linked log's events (a case notion, unfiltered, stands for its parent).
-      const base = parent ?? found;
-      const params: Params = { rlog: base.id };
-      source = {
-        connection,
-        tables: await logTables(connection, base.id),
-        params,
-        events: `(SELECT event_no, activity, ts FROM object_events WHERE log_id = $rlog)`,
-        activities: new Set((await queryRows<{ name: string }>(connection, `SELECT DISTINCT activity AS name FROM object_events WHERE log_id = $rlog`, params)).map((r) => r.name)),
-        linked: true,
-      };
-    } else {
-      // The filtered cases' events; of a case notion once each (an event may name several of its objects), read with the linked log's attributes.
-      const params: Params = { log: found.id, ...compiled.params };
-      source = {
-        connection,
-        tables: await logTables(connection, (parent ?? found).id),
-        params,
-        events: `(SELECT ${parent === null ? '' : 'DISTINCT '}e.event_no, act.name AS activity, e.ts FROM cases c JOIN events e ON e.log_id = $log AND e.case_id = c.case_id
-                  JOIN activities act ON act.log_id = $log AND act.activity_id = e.activity_id WHERE c.log_id = $log AND ${compiled.caseWhere})`,
-        activities: new Set((await queryRows<{ name: string }>(connection, `SELECT name FROM activities WHERE log_id = $log`, { log: found.id })).map((r) => r.name)),
-        linked: false,
-      };
-    }
+    const source = await reconciliationSource(connection, log, filter);
     const limit = options.limit ?? DEFAULT_RECONCILIATION_LIMIT;
     // The three sections share nothing: each runs on a connection of its own, at the same time, so one
     // section's single-threaded steps overlap another's parallel ones (temp tables are per connection).
