@@ -1,3 +1,4 @@
+import { Needs as BaseNeeds } from '../needs.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Params, queryRow, queryRows, type Row, type Store } from '../../store/db.ts';
 import { attributeTable } from '../../store/schema.ts';
@@ -5,7 +6,7 @@ import { quoteIdent } from '../../store/sql.ts';
 import { type AnalysisScope, idList, runAnalysis, usedParams } from '../analysis.ts';
 import type { Filter } from '../filter/index.ts';
 import { computeOutcomes } from './outcomes.ts';
-import { type KeySource, type LogTables, logTables, numericColumn, resolveKeyOrNote } from '../reconciliation/keys.ts';
+import { type KeySource, type LogTables, logTables } from '../reconciliation/keys.ts';
 import { KPI_DEFAULTS, mergeKpiOptions } from './fields.ts';
 import type { Kpi, KpiOptions } from './index.ts';
 import { savedKpiSettings } from './settings.ts';
@@ -72,9 +73,10 @@ export async function kpiContext(scope: AnalysisScope, given: KpiOptions): Promi
 }
 
 /** Collects what a KPI lacks, then answers either "not computable" or runs it. */
-export class Needs {
-  readonly missing: string[] = [];
-  constructor(private readonly context: Context) {}
+export class Needs extends BaseNeeds {
+  constructor(private readonly context: Context) {
+    super(context.tables);
+  }
   orders(): this {
     if (this.context.orderMissing !== undefined) this.missing.push(this.context.orderMissing);
     return this;
@@ -98,30 +100,15 @@ export class Needs {
   optionalActivities(names: readonly string[]): number[] {
     return names.flatMap((name) => (this.context.activityIds.has(name) ? [this.context.activityIds.get(name)!] : []));
   }
-  column(name: string): string {
-    const column = numericColumn(this.context.tables, name);
-    if (column === undefined) this.missing.push(`attribute ${JSON.stringify(name)}`);
-    return column ?? 'NULL';
-  }
-  key(candidates: readonly string[], param: string, what: string): KeySource & { params: Params } {
-    const { key, params } = resolveKeyOrNote(this.context.tables, candidates, param, what, this.missing);
-    return { ...key, params };
-  }
   resources(): void {
     if (!this.context.hasResources) this.missing.push('resources (no event names one)');
-  }
-  get ok(): boolean {
-    return this.missing.length === 0;
-  }
-  reason(): string {
-    return `not computable: missing ${[...new Set(this.missing)].join('; ')}`;
   }
 }
 
 export type KpiHead = Pick<Kpi, 'id' | 'name' | 'unit' | 'definition'>;
 
 export function notComputable(head: KpiHead, needs: Needs): Kpi {
-  return { ...head, value: null, computable: false, reason: needs.reason(), counts: {} };
+  return { ...head, value: null, computable: false, reason: needs.reason, counts: {} };
 }
 
 export function computed(head: KpiHead, value: number | null, counts: Record<string, number | null>, emptyReason: string): Kpi {

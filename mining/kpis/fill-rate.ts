@@ -15,8 +15,8 @@ export async function fillRate(context: Context): Promise<Kpi> {
   const lineKeys = o.lineKeys ?? KPI_DEFAULTS.fillRate.lineKeys;
   const needs = new Needs(context).orders();
   const allocationIds = needs.someActivities(activities, 'allocation activities');
-  const allocated = needs.column(allocatedName);
-  const ordered = needs.column(orderedName);
+  const allocated = needs.number(allocatedName);
+  const ordered = needs.number(orderedName);
   const line = needs.key(lineKeys, 'line_key', 'order lines');
   const head: KpiHead = {
     id: 'fill_rate',

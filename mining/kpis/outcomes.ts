@@ -36,14 +36,14 @@ export async function computeOutcomes(context: Context): Promise<Outcomes> {
   const deliveredId = needs.activity(delivered);
   const promisedType = context.tables.attributes.get(promisedName);
   if (promisedType === undefined) needs.missing.push(`attribute ${JSON.stringify(promisedName)}`);
-  const ordered = needs.column(orderedName);
-  const shipped = needs.column(shippedName);
+  const ordered = needs.number(orderedName);
+  const shipped = needs.number(shippedName);
   const line = needs.key(o.lineKeys ?? KPI_DEFAULTS.otif.lineKeys, 'line_key', 'order lines');
   const shipment = needs.key(o.shipmentKeys ?? KPI_DEFAULTS.otif.shipmentKeys, 'shipment_key', 'shipments');
   // The perfect order's needs are checked apart: OTIF does not need invoices.
   const perfectNeeds = new Needs(context);
   const invoiceIds = perfectNeeds.someActivities(invoiceNames, 'invoice activities');
-  const invoiced = perfectNeeds.column(invoicedName);
+  const invoiced = perfectNeeds.number(invoicedName);
   const failureIds = needs.optionalActivities(failureNames);
   const returnIds = needs.optionalActivities(returnNames);
   const exceptionIds = needs.optionalActivities(exceptions);

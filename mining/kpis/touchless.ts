@@ -61,7 +61,7 @@ export interface TouchlessOrders {
 export async function getTouchlessOrders(store: Store, log: string, filter: Filter = {}, options: KpiOptions = {}): Promise<TouchlessOrders> {
   return runAnalysis(store, log, filter, async (scope) => {
     const { head, needs, cases } = touchlessCases(await kpiContext(scope, options));
-    if (cases === undefined) return { log, computable: false, reason: needs.reason(), definition: head.definition, completed: 0, touchless: [] };
+    if (cases === undefined) return { log, computable: false, reason: needs.reason, definition: head.definition, completed: 0, touchless: [] };
     const rows = await queryRows<{ name: string; touched: boolean }>(
       scope.connection,
       `SELECT c.name, t.touched FROM (${cases.sql}) t JOIN cases c ON c.log_id = $log AND c.case_id = t.case_id ORDER BY c.name`,

@@ -1,3 +1,4 @@
+import { Needs as BaseNeeds } from '../needs.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Params, queryRow, queryRows, type Store, withConnection } from '../../store/db.ts';
 import { findLog } from '../../store/logs.ts';
@@ -7,7 +8,7 @@ import { usedParams } from '../analysis.ts';
 import { OptionError, UnknownLogError } from '../errors.ts';
 import { compileFilter, type Filter } from '../filter/index.ts';
 import type { Section } from './index.ts';
-import { type KeySource, type LogTables, logTables, numericColumn, resolveKeyOrNote } from './keys.ts';
+import { type KeySource, type LogTables, logTables } from './keys.ts';
 
 /** The parameters a statement uses: DuckDB refuses to bind one it does not name. */
 export const used = usedParams;
@@ -33,11 +34,12 @@ export interface Source {
 }
 
 /** Collects what a section lacks; binds activity-name lists. */
-export class Needs {
-  readonly missing: string[] = [];
+export class Needs extends BaseNeeds {
   readonly params: Params = {};
   private count = 0;
-  constructor(private readonly source: Source) {}
+  constructor(private readonly source: Source) {
+    super(source.tables);
+  }
   /** `IN (...)` list of the names that occur; none occurring is noted as missing. */
   activities(names: readonly string[], optional = false): string {
     const present = names.filter((n) => this.source.activities.has(n));
@@ -53,11 +55,6 @@ export class Needs {
       })
       .join(', ');
   }
-  number(name: string): string {
-    const column = numericColumn(this.source.tables, name);
-    if (column === undefined) this.missing.push(`attribute ${JSON.stringify(name)}`);
-    return column ?? 'NULL';
-  }
   text(name: string): string {
     if (!this.source.tables.attributes.has(name)) {
       this.missing.push(`attribute ${JSON.stringify(name)}`);
@@ -70,16 +67,13 @@ export class Needs {
   }
   /** How events name an object of the first of `candidates` the log has (see `resolveKey`); binds its parameters. */
   keySource(candidates: readonly string[], param: string, what: string): KeySource {
-    const { key, params } = resolveKeyOrNote(this.source.tables, candidates, param, what, this.missing);
+    const { params, ...key } = this.key(candidates, param, what);
     Object.assign(this.params, params);
     return key;
   }
   /** The attribute table, aliased `a`. */
   get attributes(): string {
     return `${quoteIdent(attributeTable(this.source.tables.attributeLogId))} a`;
-  }
-  get reason(): string {
-    return `not computable: missing ${[...new Set(this.missing)].join('; ')}`;
   }
   /**
    * The events with their attributes (`a`), selecting `columns`; with `key`, only
