@@ -16,7 +16,7 @@ import {
 } from '../store/accounts.ts';
 import { audit, commandLineActor } from '../store/audit.ts';
 import { openStore, type Store } from '../store/db.ts';
-import { accessRoot, deleteLog } from '../store/logs.ts';
+import { deleteLog, logAccess } from '../store/logs.ts';
 import { UnknownLogError } from '../mining/errors.ts';
 import { formatTable as table } from './table.ts';
 
@@ -170,7 +170,7 @@ export async function logAdminCommand(action: 'restrict' | 'delete', name: strin
     return;
   }
   if (context.groups === undefined) throw context.usage('logs restrict needs --groups A,B (or --groups "" to open the log to everyone)');
-  const root = await accessRoot(store, name);
+  const root = (await logAccess(store, name))?.root;
   if (root === undefined) throw new UnknownLogError(name);
   if (root !== name) throw context.usage(`${JSON.stringify(name)} is a case notion of ${JSON.stringify(root)} and follows its access; restrict ${JSON.stringify(root)}`);
   const groups = parseGroups(context.groups);

@@ -158,14 +158,7 @@ function forget(store: Store): void {
 
 // --- Users -----------------------------------------------------------------
 
-interface UserRow extends Row {
-  name: string;
-  role: Role;
-  groups: string[];
-  source: 'local' | 'oidc';
-  hasPassword: boolean;
-  createdAt: string;
-}
+type UserRow = UserInfo & Row;
 
 const USER_COLUMNS = `name, role, groups, source, password_hash IS NOT NULL AS "hasPassword", strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS "createdAt"`;
 

@@ -98,10 +98,18 @@ export async function deleteLog(store: Store, name: string, actor: Actor): Promi
   );
 }
 
-/** The log whose access a log follows: itself, or for a case notion the log it was flattened from; undefined for an unknown log. */
-export async function accessRoot(store: Store, name: string): Promise<string | undefined> {
-  return withConnection(store, async (connection) => {
-    const row = await queryRow<{ root: string }>(connection, `SELECT coalesce(p.name, l.name) AS root FROM logs l LEFT JOIN logs p ON p.log_id = l.parent_log_id WHERE l.name = $name`, { name });
-    return row?.root;
-  });
+/**
+ * Whose access a log follows (`root`: itself, or for a case notion the log it was
+ * flattened from) and the groups that log is restricted to (none: open to all);
+ * undefined for an unknown log. One query: every analysis request asks it.
+ */
+export async function logAccess(store: Store, name: string): Promise<{ root: string; groups: string[] } | undefined> {
+  return withConnection(store, (connection) =>
+    queryRow<{ root: string; groups: string[] }>(
+      connection,
+      `SELECT r.root, coalesce((SELECT list(group_name ORDER BY group_name) FROM log_access WHERE log_name = r.root), []) AS groups
+       FROM (SELECT coalesce(p.name, l.name) AS root FROM logs l LEFT JOIN logs p ON p.log_id = l.parent_log_id WHERE l.name = $name) r`,
+      { name },
+    ),
+  );
 }

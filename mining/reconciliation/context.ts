@@ -10,16 +10,13 @@ import { compileFilter, type Filter } from '../filter/index.ts';
 import type { Section } from './index.ts';
 import { type KeySource, type LogTables, logTables } from './keys.ts';
 
-/** The parameters a statement uses: DuckDB refuses to bind one it does not name. */
-export const used = usedParams;
-
 /** Typed rows of a query (the result interfaces are plain JSON-safe values). */
 export async function rows<T>(connection: DuckDBConnection, sql: string, params: Params): Promise<T[]> {
-  return (await queryRows(connection, sql, used(sql, params))) as unknown as T[];
+  return (await queryRows(connection, sql, usedParams(sql, params))) as unknown as T[];
 }
 
 export async function one<T>(connection: DuckDBConnection, sql: string, params: Params): Promise<T | undefined> {
-  return (await queryRow(connection, sql, used(sql, params))) as unknown as T | undefined;
+  return (await queryRow(connection, sql, usedParams(sql, params))) as unknown as T | undefined;
 }
 
 export interface Source {

@@ -1,5 +1,6 @@
+import { usedParams } from '../analysis.ts';
 import { KEYS, ORDER_ACTIVITIES as ORDER, QUANTITY_ATTRIBUTES as QUANTITY } from '../vocabulary.ts';
-import { Needs, type Source, notComputable, one, rows, used } from './context.ts';
+import { Needs, type Source, notComputable, one, rows } from './context.ts';
 import type { OrderLineTotals, OrderLineVariance, Reconciliation, ReconciliationOptions, ShipmentTotals } from './index.ts';
 
 export async function orderLines(source: Source, o: NonNullable<ReconciliationOptions['orderLines']>, limit: number): Promise<Reconciliation['orderLines']> {
@@ -14,7 +15,7 @@ export async function orderLines(source: Source, o: NonNullable<ReconciliationOp
   const invoiced = needs.number(o.invoicedAttribute ?? QUANTITY.invoiced);
   if (needs.missing.length > 0) return notComputable(needs, { shipments: null });
   const params = { ...source.params, ...needs.params, limit };
-  const run = (sql: string) => source.connection.run(sql, used(sql, params));
+  const run = (sql: string) => source.connection.run(sql, usedParams(sql, params));
   // Each step once, into temp tables of this connection (closed with it): the totals and the list then read small tables.
   // Events, attribute rows and object links are each read filtered on their own, then joined; objects are
   // matched by their id (a case notion's integer case id), named only for the lines listed.

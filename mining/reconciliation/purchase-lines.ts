@@ -1,5 +1,6 @@
+import { usedParams } from '../analysis.ts';
 import { ATTRIBUTES, KEYS, PURCHASE_ACTIVITIES as PURCHASE, QUANTITY_ATTRIBUTES as QUANTITY } from '../vocabulary.ts';
-import { Needs, type Source, notComputable, one, rows, used } from './context.ts';
+import { Needs, type Source, notComputable, one, rows } from './context.ts';
 import type { PurchaseLineTotals, PurchaseLineVariance, Reconciliation, ReconciliationOptions } from './index.ts';
 
 export async function purchaseLines(source: Source, o: NonNullable<ReconciliationOptions['purchaseLines']>, limit: number): Promise<Reconciliation['purchaseLines']> {
@@ -34,7 +35,7 @@ export async function purchaseLines(source: Source, o: NonNullable<Reconciliatio
          facts AS (SELECT *, is_invoiced AND invoiced <> received AS mismatched,
                           CASE WHEN is_received THEN received - ordered END AS receipt_variance, invoiced - received AS invoice_variance FROM lines)`;
   const materialize = `CREATE OR REPLACE TEMP TABLE rec_po_facts AS ${base} SELECT * FROM facts`;
-  await source.connection.run(materialize, used(materialize, params));
+  await source.connection.run(materialize, usedParams(materialize, params));
   const totals = (await one<PurchaseLineTotals>(
     source.connection,
     `SELECT count(*)::BIGINT AS lines, coalesce(sum(ordered), 0)::DOUBLE AS ordered, coalesce(sum(received), 0)::DOUBLE AS received,

@@ -1,5 +1,6 @@
+import { usedParams } from '../analysis.ts';
 import { ATTRIBUTES, ORDER_ACTIVITIES as ORDER, PURCHASE_ACTIVITIES as PURCHASE, QUANTITY_ATTRIBUTES as QUANTITY } from '../vocabulary.ts';
-import { Needs, type Source, notComputable, rows, used } from './context.ts';
+import { Needs, type Source, notComputable, rows } from './context.ts';
 import type { Reconciliation, ReconciliationOptions, StockPosition, StockTotals, StockVariance } from './index.ts';
 
 export async function stock(source: Source, o: NonNullable<ReconciliationOptions['stock']>, limit: number): Promise<Reconciliation['stock']> {
@@ -32,7 +33,7 @@ export async function stock(source: Source, o: NonNullable<ReconciliationOptions
              FROM ev WHERE warehouse IS NOT NULL GROUP BY warehouse ORDER BY warehouse`;
   const warehouses = await rows<StockPosition>(source.connection, positions, params);
   const materialize = `CREATE OR REPLACE TEMP TABLE rec_stock_adjustments AS ${stockEvents(adjustmentActs)} SELECT ts, warehouse, sku, adjusted FROM ev WHERE adjusted IS NOT NULL AND adjusted <> 0`;
-  await source.connection.run(materialize, used(materialize, params));
+  await source.connection.run(materialize, usedParams(materialize, params));
   const adjustments = 'rec_stock_adjustments';
   const totals: StockTotals = {
     warehouses: warehouses.length,

@@ -1,6 +1,6 @@
 import { logGroups, maySee, type Identity } from '../../store/accounts.ts';
 import type { Store } from '../../store/db.ts';
-import { accessRoot, listLogs, type LogInfo } from '../../store/logs.ts';
+import { listLogs, logAccess, type LogInfo } from '../../store/logs.ts';
 import { UnknownLogError } from '../../mining/errors.ts';
 
 /**
@@ -10,10 +10,9 @@ import { UnknownLogError } from '../../mining/errors.ts';
  */
 export async function checkLogAccess(store: Store, identity: Identity, log: string): Promise<void> {
   if (identity.role === 'admin') return;
-  const root = await accessRoot(store, log);
+  const access = await logAccess(store, log);
   // An unknown log is the analysis's own 404.
-  if (root === undefined) return;
-  if (!maySee(identity, (await logGroups(store)).get(root))) throw new UnknownLogError(log);
+  if (access !== undefined && !maySee(identity, access.groups)) throw new UnknownLogError(log);
 }
 
 /** The logs `identity` may see. */

@@ -17,7 +17,7 @@ import {
 } from '../../store/accounts.ts';
 import { audit } from '../../store/audit.ts';
 import type { Store } from '../../store/db.ts';
-import { accessRoot, deleteLog, listLogs } from '../../store/logs.ts';
+import { deleteLog, listLogs, logAccess } from '../../store/logs.ts';
 import { UnknownLogError } from '../../mining/errors.ts';
 import { actorOf, identityOf, needs, type ApiEnv } from './actor.ts';
 import { jsonBodyLimit } from './json-limit.ts';
@@ -113,7 +113,7 @@ export function adminRoutes(openStore: () => Promise<Store>) {
       const { groups } = await bodyOf(c, AccessChange);
       const store = await openStore();
       const log = c.req.param('log');
-      const root = await accessRoot(store, log);
+      const root = (await logAccess(store, log))?.root;
       if (root === undefined) throw new UnknownLogError(log);
       if (root !== log) throw new AccountError(`${JSON.stringify(log)} is a case notion of ${JSON.stringify(root)} and follows its access; set it there`);
       await setLogGroups(store, log, groups);

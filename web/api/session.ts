@@ -54,6 +54,11 @@ export function safeNext(next: string | undefined): string {
   return next !== undefined && /^\/(?![/\\])/.test(next) ? next : '/';
 }
 
+/** Sent by the sign-in page's form (answered with a redirect), not by a script (answered with JSON). */
+function isFormPost(c: Context): boolean {
+  return /^application\/x-www-form-urlencoded/i.test(c.req.header('content-type') ?? '');
+}
+
 /** Sets the session cookie on the answer. */
 export function startSessionCookie(c: Context, secret: string): void {
   setCookie(c, SESSION_COOKIE, secret, {
@@ -75,7 +80,7 @@ export function sessionRoutes(openStore: () => Promise<Store>, limiter: SignInLi
   return new Hono<ApiEnv>()
     .get('/auth/methods', (c) => c.json({ password: true, oidc: oidc ? { name: oidc.displayName } : null }))
     .post('/session', jsonBodyLimit('the sign-in request'), async (c) => {
-      const isForm = /^application\/x-www-form-urlencoded/i.test(c.req.header('content-type') ?? '');
+      const isForm = isFormPost(c);
       const body = isForm ? await c.req.parseBody() : await c.req.json<unknown>().catch(() => ({}));
       const field = (key: string) => {
         const value = (body as Record<string, unknown>)[key];
@@ -131,7 +136,7 @@ export function signedInRoutes(openStore: () => Promise<Store>) {
         await audit(store, { name: identityOf(c).name, via: 'web', ...(address && { address }) }, 'sign-out', null, 'signed out');
       }
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
-      const isForm = /^application\/x-www-form-urlencoded/i.test(c.req.header('content-type') ?? '');
+      const isForm = isFormPost(c);
       return isForm ? c.redirect('/sign-in', 303) : c.json({ signedOut: true });
     });
 }

@@ -69,7 +69,7 @@ async function startWaybill(args: string[], timeoutMs: number, cleanUp: () => vo
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   try {
-    const url = await waitForServing(child, timeoutMs);
+    const url = await waitForServing(child, timeoutMs, () => printed);
     return { url, stop, output: () => printed };
   } catch (error) {
     await stop();
@@ -86,17 +86,16 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-function waitForServing(child: ChildProcess, timeoutMs: number): Promise<string> {
+function waitForServing(child: ChildProcess, timeoutMs: number, printed: () => string): Promise<string> {
   return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => fail(new Error(`waybill demo did not start within ${timeoutMs / 1000}s; it printed:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => fail(new Error(`waybill demo did not start within ${timeoutMs / 1000}s; it printed:\n${printed()}`)), timeoutMs);
     const fail = (error: Error) => {
       clearTimeout(timer);
       reject(error);
     };
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Waybill is serving .* at (http:\/\/\S+)/.exec(output);
+    // Read after the caller's own listener has kept the chunk.
+    const read = () => {
+      const match = /Waybill is serving .* at (http:\/\/\S+)/.exec(printed());
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -104,7 +103,7 @@ function waitForServing(child: ChildProcess, timeoutMs: number): Promise<string>
     };
     child.stdout?.on('data', read);
     child.stderr?.on('data', read);
-    child.once('exit', (code) => fail(new Error(`waybill demo exited with code ${code} before serving; it printed:\n${output}`)));
+    child.once('exit', (code) => fail(new Error(`waybill demo exited with code ${code} before serving; it printed:\n${printed()}`)));
   });
 }
 

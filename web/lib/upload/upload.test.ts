@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewFile } from '../../../ingest/preview.ts';
 import { writeFixture } from '../../../test-support/fixture-log.ts';
 import { DAY_FIRST_CSV, TIED_TIMES_CSV } from '../../../test-support/mapping-fixtures.ts';
-import { choiceFromPreview, fileSize, howDecided, loadFraction, roleOptions, suggestedName, type UploadReply } from './upload.ts';
+import { defaultLogName as suggestedName } from '../../../ingest/log-name.ts';
+import { choiceFromPreview, fileSize, howDecided, loadFraction, roleOptions, type UploadReply } from './upload.ts';
 
 describe('upload helpers', () => {
   it('suggests a log name from the file name', () => {

@@ -32,7 +32,7 @@ export function choiceFromPreview(reply: UploadReply): LoadChoice {
   const { preview } = reply;
   const resource = decidedColumns(preview, 'resource');
   return {
-    name: suggestedName(reply.file),
+    name: defaultLogName(reply.file),
     mapping: { case: decidedColumns(preview, 'case'), activity: decidedColumns(preview, 'activity'), timestamp: decidedColumns(preview, 'timestamp'), ...(resource === '' ? {} : { resource }) },
     mode: 'create',
     onBadRows: 'reject',
@@ -122,8 +122,7 @@ export function followUpload(upload: string, onState: (state: UploadState) => vo
   return () => source.close();
 }
 
-/** The log name a file suggests: ingest's own rule. */
-export const suggestedName = defaultLogName;
+
 
 /** The share of the whole load done, for one progress bar: reading is the first 70 %, storing the rest. */
 export function loadFraction(state: Pick<UploadState, 'status' | 'progress'>): number {
