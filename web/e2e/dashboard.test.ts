@@ -252,6 +252,12 @@ describe('operations page in the browser', () => {
 
     await page.getByTestId('exception-chart').locator('svg').first().waitFor();
     await expect(page.getByTestId('exception-types').locator('tbody tr').count()).resolves.toBeGreaterThan(0);
+
+    // The busiest resource, as the API's resource workload ranks it.
+    const workload = (await (await fetch(`${server!.url}/api/logs/order-to-cash/resource-workload?limit=10`)).json()) as { resources: { resource: string; events: number }[] };
+    const busiest = page.getByTestId('resource-workload').locator('tbody tr').first();
+    await expect(busiest.locator('th').textContent()).resolves.toBe(workload.resources[0]?.resource);
+    await expect(busiest.locator('td').first().textContent()).resolves.toBe(workload.resources[0]?.events.toLocaleString('en-US'));
     await page.screenshot({ path: 'test-results/operations.png', fullPage: true });
 
     // The tabs lead back to the process map.

@@ -9,20 +9,21 @@ export type ExceptionsOrNone = { trends: Awaited<ReturnType<ReturnType<typeof ap
  * Everything the operations page shows for one log, fetched in parallel: KPIs, the ten
  * slowest handoffs by total waiting time with the rework, queue aging (with the URL's
  * end activities and silence), exception trends, and the log's KPI settings with its
- * names to choose from. A log without exception types (the API answers 400) gets
+ * names to choose from, and the ten busiest resources. A log without exception types (the API answers 400) gets
  * none; any other failure is the page's error.
  */
 export async function loadOperations(fetcher: typeof fetch, log: string, queueAgingSettings: QueueAgingQuery = {}) {
   const client = apiClient(fetcher);
   const notFound = `There is no log named “${log}”. Pick one from the list of logs.`;
-  const [kpis, bottlenecks, queueAging, exceptions, settings] = await Promise.all([
+  const [kpis, bottlenecks, queueAging, exceptions, settings, workload] = await Promise.all([
     loadOrFail(client.kpis(log), notFound),
     loadOrFail(client.bottlenecks(log, { rankBy: 'total', limit: 10 }), notFound),
     loadOrFail(queueAgingOrDefault(client, log, queueAgingSettings), notFound),
     loadOrFail(exceptionsOrNone(client.exceptions(log)), notFound),
     loadOrFail(client.kpiSettings(log), notFound),
+    loadOrFail(client.analysis('resource-workload', log, { limit: 10 }), notFound),
   ]);
-  return { kpis, bottlenecks, queueAging, exceptions, settings };
+  return { kpis, bottlenecks, queueAging, exceptions, settings, workload };
 }
 
 export type Operations = Awaited<ReturnType<typeof loadOperations>>;
