@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type Store, withConnection } from '../store/db.ts';
 import { listLogs } from '../store/logs.ts';

@@ -1,4 +1,4 @@
-import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, withConnection, type Params, type Store } from '../store/db.ts';
 import { findLog, type LogRef } from '../store/logs.ts';
 import { OptionError, UnknownLogError } from './errors.ts';
@@ -49,14 +49,4 @@ export async function runAnalysis<T>(store: Store, logName: string, filter: Filt
         }).then((rows) => rows.map((r) => r.name))),
     });
   });
-}
-
-/** The parameters `sql` names, of those given: DuckDB refuses a parameter a statement does not use. */
-export function usedParams(sql: string, params: Params): Params {
-  return Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
-}
-
-/** Activity ids as a bound list (never empty: -1 matches no activity). */
-export function idList(ids: readonly number[]): DuckDBValue {
-  return listValue(ids.length === 0 ? [-1] : [...ids]);
 }

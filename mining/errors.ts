@@ -6,6 +6,11 @@ export class UnknownLogError extends Error {
   }
 }
 
+/** A filter value that cannot be applied, with what was wrong in words a user can act on. */
+export class FilterError extends Error {
+  override name = 'FilterError';
+}
+
 /** An analysis option out of its range, in words a user can act on. */
 export class OptionError extends Error {
   override name = 'OptionError';

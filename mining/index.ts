@@ -1,6 +1,6 @@
 /** Waybill's analyses: each is (store, log, filter, options) → a plain, JSON-safe result. */
 export { discoverProcessMap, type ProcessMap, type ProcessMapOptions } from './process-map/index.ts';
-export { PROCESS_MAP_PARAMS, processMapOptionsFromParams } from './process-map/params.ts';
+export { processMapOptionsFromParams } from './process-map/params.ts';
 export { simplifyPaths, type SimplifiedMap } from './process-map/simplify.ts';
 export { getVariants, type Variants, type VariantsOptions } from './variants/index.ts';
 export { getCaseDurations, DEFAULT_HISTOGRAM_BINS, type CaseDurations, type CaseDurationsOptions } from './cycle-time/case-durations.ts';
@@ -14,15 +14,15 @@ export {
   type DurationTrend,
   type MilestoneDurations,
 } from './cycle-time/index.ts';
-export { binsFromParams, breakdownFromParams, CYCLE_TIME_PARAMS, measureFromParams, trendFromParams, type CycleTimeParams } from './cycle-time/params.ts';
+export { binsFromParams, breakdownFromParams, measureFromParams, trendFromParams, type CycleTimeParams } from './cycle-time/params.ts';
 export { getQueueAging, type EndEvidence, type QueueAging, type QueueAgingOptions, type QueueAgingRule, type QueueStep, type OpenCase, type Silence } from './queue-aging/index.ts';
-export { QUEUE_AGING_PARAMS, queueAgingOptionsFromParams } from './queue-aging/params.ts';
+export { queueAgingOptionsFromParams } from './queue-aging/params.ts';
 export { getBottlenecks, type Bottlenecks, type BottlenecksOptions, type Handoff, type Rework } from './bottlenecks/index.ts';
-export { BOTTLENECK_PARAMS, bottlenecksOptionsFromParams } from './bottlenecks/params.ts';
+export { bottlenecksOptionsFromParams } from './bottlenecks/params.ts';
 export { getExceptionTrends, type ExceptionTrends, type ExceptionTrendsOptions } from './exceptions/index.ts';
-export { EXCEPTION_PARAMS, exceptionOptionsFromParams } from './exceptions/params.ts';
+export { exceptionOptionsFromParams } from './exceptions/params.ts';
 export { getKpis, getTouchlessOrders, type Kpi, type KpiOptions, type Kpis, type TouchlessOrders } from './kpis/index.ts';
-export { KPI_PARAMS, kpiOptionsFromParams } from './kpis/params.ts';
+export { kpiOptionsFromParams } from './kpis/params.ts';
 export { getKpiSettings, saveKpiSettings, type LogKpiSettings } from './kpis/settings.ts';
 export {
   effectiveSetting,
@@ -39,8 +39,9 @@ export {
 } from './kpis/fields.ts';
 export { getReconciliation, type Reconciliation, type ReconciliationOptions } from './reconciliation/index.ts';
 export { filterFromParams, FILTER_PARAMS, logForNotion, parseCondition, parseDuration, type FilterParams } from './filter/params.ts';
-export { compileFilter, parseInstant, FilterError, TIMEFRAME_MODES, type AttributeCondition, type Filter, type FollowsCondition, type Timeframe, type TimeframeMode } from './filter/index.ts';
-export { OptionError, parseWholeNumber, UnknownLogError } from './errors.ts';
+export { parseInstant } from './columns.ts';
+export { compileFilter, TIMEFRAME_MODES, type AttributeCondition, type Filter, type FollowsCondition, type Timeframe, type TimeframeMode } from './filter/index.ts';
+export { FilterError, OptionError, parseWholeNumber, UnknownLogError } from './errors.ts';
 export { auditCsv, listAudit, type AuditEntry } from './audit.ts';
 export { getLoadHistory, quarantineCsv, type Load, type LoadHistory, type QuarantinedRow } from './loads/index.ts';
 export { csvCell, toCsv, type CsvCell } from './export/csv.ts';

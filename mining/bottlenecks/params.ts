@@ -1,10 +1,8 @@
 import { OptionError, parseWholeNumber } from '../errors.ts';
 import type { BottlenecksOptions } from './index.ts';
 
-/** Query parameters and CLI flags of bottlenecks (besides the filter): `rank-by` (total | median) and `limit`. */
-export const BOTTLENECK_PARAMS = ['rank-by', 'limit'] as const;
-
-export function bottlenecksOptionsFromParams(params: Partial<Record<(typeof BOTTLENECK_PARAMS)[number], string | undefined>>): BottlenecksOptions {
+/** Reads bottlenecks' parameters (besides the filter): `rank-by` (total | median) and `limit`. */
+export function bottlenecksOptionsFromParams(params: { 'rank-by'?: string; limit?: string }): BottlenecksOptions {
   const options: BottlenecksOptions = {};
   const rankBy = params['rank-by'];
   if (rankBy !== undefined) {

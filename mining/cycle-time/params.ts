@@ -11,8 +11,7 @@ import type { TrendPeriod } from './trend.ts';
  * cases) break durations down by an attribute; `period` (week | month) makes a
  * trend; `bins` sizes a histogram.
  */
-export const CYCLE_TIME_PARAMS = ['milestone-from', 'milestone-to', 'from-occurrence', 'to-occurrence', 'by', 'limit', 'sort', 'period', 'bins'] as const;
-export type CycleTimeParams = Partial<Record<(typeof CYCLE_TIME_PARAMS)[number], string | undefined>>;
+export type CycleTimeParams = Partial<Record<'milestone-from' | 'milestone-to' | 'from-occurrence' | 'to-occurrence' | 'by' | 'limit' | 'sort' | 'period' | 'bins', string>>;
 
 const occurrence = (text: string | undefined, name: string): Occurrence | undefined => {
   if (text === undefined) return undefined;

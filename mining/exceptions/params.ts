@@ -2,9 +2,7 @@ import { OptionError, parseWholeNumber } from '../errors.ts';
 import type { ExceptionDefinition } from './definitions.ts';
 import type { ExceptionTrendsOptions } from './trends.ts';
 
-/** Query parameters and CLI flags of exception trends (besides the filter). */
-export const EXCEPTION_PARAMS = ['exception', 'period', 'period-by', 'driver', 'top'] as const;
-type Params = Partial<Record<(typeof EXCEPTION_PARAMS)[number], string | readonly string[] | undefined>>;
+type Params = Partial<Record<'exception' | 'period' | 'period-by' | 'driver' | 'top', string | readonly string[]>>;
 
 const all = (value: string | readonly string[] | undefined): string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : [...value]);
 

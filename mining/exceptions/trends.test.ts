@@ -63,6 +63,8 @@ Y,Order Captured,2026-01-12T10:00:00Z
 Y,Shipped,2026-01-12T11:00:00Z
 `;
   await ingestFile(store, writeFixture(temp.dir, 'span.csv', span), { name: 'span' });
+  const weighed = 'case_id,activity,timestamp,weight\n1,a,2026-01-05T00:00:00Z,2.5\n1,b,2026-01-05T01:00:00Z,\n2,a,2026-01-05T02:00:00Z,40\n';
+  await ingestFile(store, writeFixture(temp.dir, 'weighed.csv', weighed), { name: 'weighed' });
   await ingestFile(store, writeFixture(temp.dir, 'plain.csv', 'case_id,activity,timestamp\n1,a,2026-01-05T00:00:00Z\n1,b,2026-01-05T01:00:00Z\n'), { name: 'plain' });
 });
 
@@ -186,6 +188,14 @@ describe('exception trends on hand-checked fixtures', () => {
     await expect(getExceptionTrends(store, 'trend', {}, { exceptions: [{ type: 'X' }] })).rejects.toThrow(/give its activities, an attribute condition, or both/);
     await expect(getExceptionTrends(store, 'trend', {}, { period: 'day' as 'week' })).rejects.toThrow(/period must be week or month/);
     await expect(getExceptionTrends(store, 'trend', {}, { top: 0 })).rejects.toThrow(/top must be a whole number/);
+  });
+
+  it('types attribute values to the column as the filter does (one shared rule): numbers compare as numbers, a non-number is refused', async () => {
+    const heavy = (values: (string | number)[]) => getExceptionTrends(store, 'weighed', {}, { exceptions: [{ type: 'Heavy', attribute: { name: 'weight', values } }] });
+    expect((await heavy(['2.50', 40])).types[0]).toMatchObject({ total: 2, cases: 2 });
+    // A whole number beyond BIGINT's range matches nothing rather than failing in the driver.
+    expect((await heavy([1e23])).types[0]).toMatchObject({ total: 0, cases: 0 });
+    await expect(heavy(['heavy'])).rejects.toThrow(new OptionError('exception "Heavy": weight holds numbers; value "heavy" is not one'));
   });
 
   it('defaults to the distribution exceptions the log has, and binds hostile values', async () => {

@@ -1,11 +1,11 @@
-import { isNumericType } from '../column-types.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Params, type Store } from '../../store/db.ts';
 import type { LogRef } from '../../store/logs.ts';
 import { attributeTable } from '../../store/schema.ts';
 import { quoteIdent } from '../../store/sql.ts';
 import { runAnalysis } from '../analysis.ts';
-import { checkWholeNumber, OptionError } from '../errors.ts';
+import { Bindings, comparableColumn } from '../columns.ts';
+import { checkWholeNumber, FilterError, OptionError } from '../errors.ts';
 import { savedKpiSettings } from '../kpis/settings.ts';
 import type { Filter } from '../filter/index.ts';
 import { DEFAULT_DRIVERS, DISTRIBUTION_EXCEPTIONS, type ExceptionDefinition } from './definitions.ts';
@@ -183,12 +183,7 @@ export async function getExceptionTrends(store: Store, log: string, filter: Filt
     for (const name of drivers) attributeOf(ref, name, 'driver');
 
     const bound: Params = { ...params };
-    let n = 0;
-    const bind = (value: string | number | boolean) => {
-      const name = `x_${n++}`;
-      bound[name] = value;
-      return `$${name}`;
-    };
+    const bindings = new Bindings(bound, 'x_');
     const attributes = quoteIdent(attributeTable(ref.id));
     const branches = exceptions.map((definition, t) => {
       const conditions = [`e.log_id = $log`];
@@ -198,23 +193,20 @@ export async function getExceptionTrends(store: Store, log: string, filter: Filt
         if (unknown.length > 0) {
           throw new OptionError(`exception ${JSON.stringify(definition.type)}: the log ${JSON.stringify(ref.name)} has no activity ${unknown.map((a) => JSON.stringify(a)).join(', ')}; its activities are ${names.map((a) => JSON.stringify(a)).join(', ')}`);
         }
-        conditions.push(`e.activity_id IN (${known.map((a) => bind(ids.get(a)!)).join(', ')})`);
+        conditions.push(`e.activity_id IN (${known.map((a) => bindings.bind(ids.get(a)!)).join(', ')})`);
       }
       let join = '';
       if (definition.attribute !== undefined) {
         const attribute = attributeOf(ref, definition.attribute.name, `exception ${JSON.stringify(definition.type)}`);
-        const numeric = isNumericType(attribute.type);
-        const column = `x.${quoteIdent(attribute.name)}`;
         const values = definition.attribute.values.map((value) => {
-          if (!numeric) return bind(String(value));
-          const number = typeof value === 'number' ? value : Number(value);
-          if (typeof value === 'boolean' || !Number.isFinite(number) || String(value).trim() === '') {
-            throw new OptionError(`exception ${JSON.stringify(definition.type)}: ${attribute.name} holds numbers; ${JSON.stringify(value)} is not one`);
+          try {
+            return bindings.typed(attribute, value, 'value');
+          } catch (error) {
+            throw error instanceof FilterError ? new OptionError(`exception ${JSON.stringify(definition.type)}: ${error.message}`) : error;
           }
-          return bind(number);
         });
         join = `JOIN ${attributes} x ON x.waybill_event_no = e.event_no`;
-        conditions.push(`${numeric ? column : `${column}::VARCHAR`} IN (${values.join(', ')})`);
+        conditions.push(`${comparableColumn(attribute, 'x')} IN (${values.join(', ')})`);
       }
       return `SELECT ${t}::INTEGER AS t, e.case_id, e.ts FROM events e ${join} WHERE ${conditions.join(' AND ')} ${eventCases('e')}`;
     });

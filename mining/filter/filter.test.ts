@@ -4,7 +4,9 @@ import type { Store } from '../../store/db.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { discoverProcessMap, getCaseDurations, getVariants } from '../index.ts';
-import { compileFilter, FilterError, parseInstant } from './index.ts';
+import { parseInstant } from '../columns.ts';
+import { FilterError } from '../errors.ts';
+import { compileFilter } from './index.ts';
 import { filterFromParams, parseDuration, type FilterParams } from './params.ts';
 
 // Fixture cases: A 2026-01-05T07:00Z → 2026-01-06T07:00Z; B 08:00Z → 10:00Z on the 5th; C at 12:00Z on the 5th.

@@ -1,4 +1,5 @@
-import { isNumericType } from '../column-types.ts';
+import { Bindings, comparableColumn, isNumericType, isTemporalType, parseInstant } from '../columns.ts';
+import { FilterError } from '../errors.ts';
 import type { Params } from '../../store/db.ts';
 import { attributeTable } from '../../store/schema.ts';
 import { quoteIdent } from '../../store/sql.ts';
@@ -67,11 +68,6 @@ export interface Timeframe {
   mode?: TimeframeMode;
 }
 
-/** A filter value that cannot be applied, with what was wrong in words a user can act on. */
-export class FilterError extends Error {
-  override name = 'FilterError';
-}
-
 /** SQL predicate over the `cases` table (aliased `c`) and the parameters it binds; it expects `$log` bound to the log's id. */
 export interface CompiledFilter {
   /** `TRUE` when the filter keeps every case. */
@@ -79,33 +75,6 @@ export interface CompiledFilter {
   params: Params;
   /** Whether any case can be excluded; analyses skip the case join when not. */
   restricts: boolean;
-}
-
-// A zone only after a time: "2026-01-05+02:00" is not a date JavaScript can read.
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const MICROS_PER_DAY = 86_400_000_000;
-
-/**
- * Parses an ISO-8601 date or instant (UTC when no zone is given) to epoch
- * microseconds, at millisecond precision. `endOfDay` reads a date alone as the
- * last microsecond of that day, so `to=2026-02-01` includes 1 February.
- */
-export function parseInstant(text: string, what: string, endOfDay = false): number {
-  const trimmed = text.trim();
-  if (!ISO_INSTANT.test(trimmed)) {
-    throw new FilterError(`${what}: ${JSON.stringify(text)} is not an ISO-8601 date or time (e.g. 2024-03-01 or 2024-03-01T08:00:00Z)`);
-  }
-  // Date.parse rolls 30 February over into March; a calendar date must exist as written.
-  const [year, month, day] = trimmed.slice(0, 10).split('-').map(Number) as [number, number, number];
-  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day || month < 1 || month > 12) throw new FilterError(`${what}: ${JSON.stringify(text)} is not a valid date`);
-  const dateOnly = ISO_DATE.test(trimmed);
-  const normalized = trimmed.replace(' ', 'T');
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(normalized);
-  const ms = Date.parse(dateOnly ? `${normalized}T00:00:00Z` : hasZone ? normalized : `${normalized}Z`);
-  if (Number.isNaN(ms)) throw new FilterError(`${what}: ${JSON.stringify(text)} is not a valid date`);
-  return dateOnly && endOfDay ? ms * 1000 + MICROS_PER_DAY - 1 : ms * 1000;
 }
 
 /** Compiles a filter to a predicate over `cases c` with bound parameters. Throws FilterError on a bad value. */
@@ -151,12 +120,8 @@ export function compileFilter(filter: Filter, target?: FilterTarget): CompiledFi
  * the log's own attributes and goes through quoteIdent.
  */
 function compileConditions(filter: Filter, target: FilterTarget | undefined, clauses: string[], params: Params): void {
-  let n = 0;
-  const bind = (value: string | number | boolean): string => {
-    const name = `f${n++}`;
-    params[name] = value;
-    return `$${name}`;
-  };
+  const bindings = new Bindings(params, 'f');
+  const bind = (value: string | number | boolean): string => bindings.bind(value);
   // An activity's id in this log (NULL when the log has no such activity, which then matches nothing).
   const activity = (name: string): string => `(SELECT a.activity_id FROM activities a WHERE a.log_id = $log AND a.name = ${bind(name)})`;
   const variantWith = (condition: string) => `c.variant_id IN (SELECT v.variant_id FROM variants v WHERE v.log_id = $log AND ${condition})`;
@@ -190,49 +155,18 @@ function compileConditions(filter: Filter, target: FilterTarget | undefined, cla
   }
   if (filter.startActivities !== undefined) clauses.push(`c.start_activity_id IN (${filter.startActivities.map(activity).join(', ')})`);
   if (filter.endActivities !== undefined) clauses.push(`c.end_activity_id IN (${filter.endActivities.map(activity).join(', ')})`);
-  for (const condition of filter.attributes ?? []) clauses.push(attributeClause(condition, target, bind));
+  for (const condition of filter.attributes ?? []) clauses.push(attributeClause(condition, target, bindings));
 }
 
 /** Cases with an event meeting the attribute condition (or, for `missing`, with none holding a value). */
-function attributeClause(condition: AttributeCondition, target: FilterTarget | undefined, bind: (value: string | number | boolean) => string): string {
+function attributeClause(condition: AttributeCondition, target: FilterTarget | undefined, bindings: Bindings): string {
   const attribute = target?.attributes.find((a) => a.name === condition.name);
   if (target === undefined || attribute === undefined) {
     const known = target?.attributes.map((a) => JSON.stringify(a.name)).join(', ') || 'none';
     throw new FilterError(`the log has no attribute ${JSON.stringify(condition.name)}; its attributes are ${known}`);
   }
-  const numeric = isNumericType(attribute.type);
-  const temporal = attribute.type.startsWith('TIMESTAMP') || attribute.type === 'DATE';
-  const plain = numeric || temporal || attribute.type === 'BOOLEAN' || attribute.type === 'VARCHAR';
-  // Other types (TIME, UUID, a list …) are compared as their text, which any value can be held against.
-  const column = plain ? `x.${quoteIdent(attribute.name)}` : `CAST(x.${quoteIdent(attribute.name)} AS VARCHAR)`;
-  // Values arrive as text from the CLI and API: each is checked here against the column's type, so that
-  // DuckDB is never left to fail on converting it.
-  const typed = (value: string | number | boolean, what: string): string => {
-    const text = String(value).trim();
-    if (numeric) {
-      const number = typeof value === 'number' ? value : Number(value);
-      if (typeof value === 'boolean' || !Number.isFinite(number) || text === '') throw new FilterError(`${condition.name} holds numbers; ${what} ${JSON.stringify(value)} is not one`);
-      // Bound as text and compared as DOUBLE, whatever the column's type: the driver would bind a whole number
-      // as BIGINT, and one beyond its range (1e23) would fail there instead of simply matching nothing.
-      return `${bind(String(number))}::DOUBLE`;
-    }
-    if (temporal) {
-      const kind = attribute.type === 'DATE' ? 'dates' : 'times';
-      if (typeof value !== 'string') throw new FilterError(`${condition.name} holds ${kind}; ${what} ${JSON.stringify(value)} is not one`);
-      try {
-        parseInstant(value, condition.name);
-      } catch {
-        throw new FilterError(`${condition.name} holds ${kind}; ${what} ${JSON.stringify(value)} is not one: write an ISO-8601 date such as 2026-01-31, or a time such as 2026-01-31T08:00:00Z`);
-      }
-      return `${bind(text)}::TIMESTAMPTZ`;
-    }
-    if (attribute.type === 'BOOLEAN') {
-      const truth = typeof value === 'boolean' ? value : /^(true|t|yes|y|1)$/i.test(text) ? true : /^(false|f|no|n|0)$/i.test(text) ? false : undefined;
-      if (truth === undefined) throw new FilterError(`${condition.name} holds true or false; ${what} ${JSON.stringify(value)} is neither`);
-      return bind(truth);
-    }
-    return bind(String(value));
-  };
+  const column = comparableColumn(attribute, 'x');
+  const typed = (value: string | number | boolean, what: string) => bindings.typed(attribute, value, what);
   const events = (predicate: string) =>
     `c.case_id IN (SELECT e.case_id FROM events e JOIN ${quoteIdent(attributeTable(target.logId))} x ON x.waybill_event_no = e.event_no WHERE e.log_id = $log AND ${predicate})`;
   switch (condition.op) {
@@ -243,7 +177,7 @@ function attributeClause(condition: AttributeCondition, target: FilterTarget | u
       return events(`${column} IN (${condition.values.map((v) => typed(v, 'value')).join(', ')})`);
     case 'range': {
       if (condition.min === undefined && condition.max === undefined) throw new FilterError(`${condition.name} between: give a lower or an upper bound`);
-      if (!numeric && !temporal) throw new FilterError(`${condition.name} holds ${attribute.type.toLowerCase()} values; a range needs numbers or times`);
+      if (!isNumericType(attribute.type) && !isTemporalType(attribute.type)) throw new FilterError(`${condition.name} holds ${attribute.type.toLowerCase()} values; a range needs numbers or times`);
       const parts = [condition.min !== undefined ? `${column} >= ${typed(condition.min, 'bound')}` : '', condition.max !== undefined ? `${column} <= ${typed(condition.max, 'bound')}` : ''];
       return events(parts.filter(Boolean).join(' AND '));
     }

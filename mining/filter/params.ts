@@ -1,5 +1,6 @@
 import { wholeNumber } from '../errors.ts';
-import { type AttributeCondition, FilterError, type Filter, type FollowsCondition, type TimeframeMode } from './index.ts';
+import { FilterError } from '../errors.ts';
+import type { AttributeCondition, Filter, FollowsCondition, TimeframeMode } from './index.ts';
 
 /**
  * The one text syntax for filters, shared by the CLI (`--where "warehouse = ATL"`)

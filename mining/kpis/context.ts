@@ -1,12 +1,11 @@
-import { Needs as BaseNeeds } from '../needs.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Params, queryRow, queryRows, type Row, type Store } from '../../store/db.ts';
 import { attributeTable } from '../../store/schema.ts';
 import { quoteIdent } from '../../store/sql.ts';
-import { type AnalysisScope, idList, runAnalysis, usedParams } from '../analysis.ts';
+import { type AnalysisScope, runAnalysis } from '../analysis.ts';
 import type { Filter } from '../filter/index.ts';
 import { computeOutcomes } from './outcomes.ts';
-import { type KeySource, type LogTables, logTables } from '../reconciliation/keys.ts';
+import { Needs as BaseNeeds, idList, type KeySource, type LogTables, logTables, usedParams } from '../columns.ts';
 import { KPI_DEFAULTS, mergeKpiOptions } from './fields.ts';
 import type { Kpi, KpiOptions } from './index.ts';
 import { savedKpiSettings } from './settings.ts';

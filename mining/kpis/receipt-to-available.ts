@@ -1,4 +1,4 @@
-import { resolveKey } from '../reconciliation/keys.ts';
+import { resolveKey } from '../columns.ts';
 import { type Context, type KpiHead, Needs, computed, notComputable, pairDurations } from './context.ts';
 import { KPI_DEFAULTS } from './fields.ts';
 import type { Kpi } from './index.ts';

@@ -4,7 +4,7 @@ import type { Store } from '../../store/db.ts';
 import { getLogSetting, setLogSetting } from '../../store/settings.ts';
 import { runAnalysis } from '../analysis.ts';
 import { OptionError } from '../errors.ts';
-import { logTables } from '../reconciliation/keys.ts';
+import { logTables } from '../columns.ts';
 import { KPI_SETTING_PATHS, kpiField, type KpiSettings, settingAt } from './fields.ts';
 
 /** The `log_settings` key under which a log's KPI settings are saved. */

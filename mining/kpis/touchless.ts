@@ -1,5 +1,6 @@
 import { type Params, type Store, queryRow, queryRows } from '../../store/db.ts';
-import { runAnalysis, usedParams } from '../analysis.ts';
+import { runAnalysis } from '../analysis.ts';
+import { usedParams } from '../columns.ts';
 import type { Filter } from '../filter/index.ts';
 import { type Context, type KpiHead, Needs, activityIn, computed, kpiContext, list, notComputable, ratio, activityIs } from './context.ts';
 import { KPI_DEFAULTS } from './fields.ts';

@@ -1,10 +1,8 @@
 import { OptionError } from '../errors.ts';
 import type { ProcessMapOptions } from './index.ts';
 
-/** Query parameters and CLI flags of the process map: `activities` and `paths` in percent (0–100), `frequency` (events | cases). */
-export const PROCESS_MAP_PARAMS = ['activities', 'paths', 'frequency'] as const;
-
-export function processMapOptionsFromParams(params: Partial<Record<(typeof PROCESS_MAP_PARAMS)[number], string | undefined>>): ProcessMapOptions {
+/** Reads the process map's parameters: `activities` and `paths` in percent (0–100), `frequency` (events | cases). */
+export function processMapOptionsFromParams(params: { activities?: string; paths?: string; frequency?: string }): ProcessMapOptions {
   const options: ProcessMapOptions = {};
   for (const name of ['activities', 'paths'] as const) {
     const text = params[name];

@@ -1,8 +1,9 @@
 import { listValue } from '@duckdb/node-api';
 import { queryRow, queryRows, type Params, type Store } from '../../store/db.ts';
-import { idList, runAnalysis } from '../analysis.ts';
-import { checkWholeNumber, OptionError } from '../errors.ts';
-import { FilterError, parseInstant, type Filter } from '../filter/index.ts';
+import { runAnalysis } from '../analysis.ts';
+import { idList, parseInstant } from '../columns.ts';
+import { checkWholeNumber, FilterError, OptionError } from '../errors.ts';
+import type { Filter } from '../filter/index.ts';
 import {
   chooseEndActivities,
   chooseSilence,

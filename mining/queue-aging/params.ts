@@ -2,9 +2,7 @@ import { OptionError } from '../errors.ts';
 import { parseDuration } from '../filter/params.ts';
 import type { QueueAgingOptions } from './index.ts';
 
-/** Query parameters and CLI flags of queue aging (besides the filter). */
-export const QUEUE_AGING_PARAMS = ['as-of', 'end', 'silence', 'sla', 'buckets', 'oldest', 'oldest-by', 'case-prefix'] as const;
-type Params = Partial<Record<(typeof QUEUE_AGING_PARAMS)[number], string | readonly string[] | undefined>>;
+type Params = Partial<Record<'as-of' | 'end' | 'silence' | 'sla' | 'buckets' | 'oldest' | 'oldest-by' | 'case-prefix', string | readonly string[]>>;
 
 const all = (value: string | readonly string[] | undefined): string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : [...value]);
 

@@ -1,14 +1,12 @@
-import { Needs as BaseNeeds } from '../needs.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Params, queryRow, queryRows, type Store, withConnection } from '../../store/db.ts';
 import { findLog } from '../../store/logs.ts';
 import { attributeTable } from '../../store/schema.ts';
 import { quoteIdent } from '../../store/sql.ts';
-import { usedParams } from '../analysis.ts';
 import { OptionError, UnknownLogError } from '../errors.ts';
 import { compileFilter, type Filter } from '../filter/index.ts';
 import type { Section } from './index.ts';
-import { type KeySource, type LogTables, logTables } from './keys.ts';
+import { Needs as BaseNeeds, type KeySource, type LogTables, logTables, usedParams } from '../columns.ts';
 
 /** Typed rows of a query (the result interfaces are plain JSON-safe values). */
 export async function rows<T>(connection: DuckDBConnection, sql: string, params: Params): Promise<T[]> {

@@ -6,7 +6,7 @@ import { orderLines } from './order-lines.ts';
 import { purchaseLines } from './purchase-lines.ts';
 import { stock } from './stock.ts';
 
-export { type KeySource, type LogTables, logTables, resolveKey } from './keys.ts';
+export { type KeySource, type LogTables, logTables, resolveKey } from '../columns.ts';
 
 /**
  * Whether quantities agree along the chains a distributor books them on:

@@ -1,4 +1,4 @@
-import { usedParams } from '../analysis.ts';
+import { usedParams } from '../columns.ts';
 import { KEYS, ORDER_ACTIVITIES as ORDER, QUANTITY_ATTRIBUTES as QUANTITY } from '../vocabulary.ts';
 import { Needs, type Source, notComputable, one, rows } from './context.ts';
 import type { OrderLineTotals, OrderLineVariance, Reconciliation, ReconciliationOptions, ShipmentTotals } from './index.ts';

@@ -1,4 +1,4 @@
-import { usedParams } from '../analysis.ts';
+import { usedParams } from '../columns.ts';
 import { ATTRIBUTES, KEYS, PURCHASE_ACTIVITIES as PURCHASE, QUANTITY_ATTRIBUTES as QUANTITY } from '../vocabulary.ts';
 import { Needs, type Source, notComputable, one, rows } from './context.ts';
 import type { PurchaseLineTotals, PurchaseLineVariance, Reconciliation, ReconciliationOptions } from './index.ts';

@@ -1,4 +1,4 @@
-import { usedParams } from '../analysis.ts';
+import { usedParams } from '../columns.ts';
 import { ATTRIBUTES, ORDER_ACTIVITIES as ORDER, PURCHASE_ACTIVITIES as PURCHASE, QUANTITY_ATTRIBUTES as QUANTITY } from '../vocabulary.ts';
 import { Needs, type Source, notComputable, rows } from './context.ts';
 import type { Reconciliation, ReconciliationOptions, StockPosition, StockTotals, StockVariance } from './index.ts';

@@ -2,15 +2,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/index.ts';
 import { Uploads, type UploadState } from '../../ingest/upload.ts';
-import {
-  BOTTLENECK_PARAMS,
-  CYCLE_TIME_PARAMS,
-  EXCEPTION_PARAMS,
-  FILTER_PARAMS,
-  KPI_PARAMS,
-  PROCESS_MAP_PARAMS,
-  QUEUE_AGING_PARAMS,
-} from '../../mining/index.ts';
+import { ANALYSES } from '../../mining/analyses.ts';
+import { FILTER_PARAMS } from '../../mining/index.ts';
 import { queryRows, withConnection, type Store } from '../../store/db.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
@@ -25,21 +18,9 @@ import { asAdmin } from '../../test-support/identities.ts';
 
 const SQL = [`x' OR '1'='1`, `'; DROP TABLE events; --`, `"); DELETE FROM logs; --`, `1; UPDATE logs SET events = 0`, `$log`, `a\u0000b`];
 
-/** Each analysis route with the parameters it reads beyond the filter's. */
+/** Each analysis route with the parameters it reads beyond the filter's: every registered analysis, and the load history's. */
 const ROUTES: [string, readonly string[]][] = [
-  ['process-map', PROCESS_MAP_PARAMS],
-  ['variants', ['limit']],
-  ['case-durations', ['bins']],
-  ['case-distribution', ['bins']],
-  ['milestones', CYCLE_TIME_PARAMS],
-  ['duration-breakdown', CYCLE_TIME_PARAMS],
-  ['duration-trend', CYCLE_TIME_PARAMS],
-  ['queue-aging', QUEUE_AGING_PARAMS],
-  ['bottlenecks', BOTTLENECK_PARAMS],
-  ['exceptions', EXCEPTION_PARAMS],
-  ['kpis', KPI_PARAMS],
-  ['touchless-orders', KPI_PARAMS],
-  ['reconciliation', ['limit']],
+  ...ANALYSES.map((analysis): [string, string[]] => [analysis.name, Object.keys(analysis.params.shape)]),
   ['loads', ['limit']],
   ['quarantine.csv', ['limit']],
 ];

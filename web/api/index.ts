@@ -12,44 +12,15 @@ import { browserMessage, UploadError, Uploads } from '../../ingest/upload.ts';
 import { uploadRoutes } from './uploads.ts';
 import { settingsRoutes } from './settings.ts';
 import {
-  discoverProcessMap,
   FILTER_PARAMS,
   FilterError,
   filterFromParams,
   logForNotion,
   type FilterParams,
-  getCaseDurations,
   getLoadHistory,
-  getQueueAging,
-  PROCESS_MAP_PARAMS,
-  processMapOptionsFromParams,
-  getKpis,
-  getTouchlessOrders,
-  KPI_PARAMS,
-  kpiOptionsFromParams,
-  getReconciliation,
-  getCaseDurationDistribution,
-  getMilestoneDurations,
-  getDurationBreakdown,
-  getDurationTrend,
-  CYCLE_TIME_PARAMS,
-  measureFromParams,
-  binsFromParams,
-  breakdownFromParams,
-  trendFromParams,
-  type CycleTimeParams,
-  getExceptionTrends,
-  EXCEPTION_PARAMS,
-  exceptionOptionsFromParams,
-  getBottlenecks,
-  QUEUE_AGING_PARAMS,
-  queueAgingOptionsFromParams,
-  BOTTLENECK_PARAMS,
-  bottlenecksOptionsFromParams,
   quarantineCsv,
   auditCsv,
   listAudit,
-  getVariants,
   OptionError,
   parseWholeNumber,
   StoreBusyError,
@@ -226,10 +197,6 @@ function filterOf(c: Context, options: readonly string[]): Filter {
 function filterParams(c: Context): FilterParams {
   const queries = c.req.queries();
   return Object.fromEntries(FILTER_PARAMS.flatMap((name) => (queries[name] === undefined ? [] : [[name, queries[name]]])));
-}
-
-function cycleTimeParams(c: Context): CycleTimeParams {
-  return Object.fromEntries(CYCLE_TIME_PARAMS.map((name) => [name, c.req.query(name)]));
 }
 
 /** Whether `identity` may see a log, by name; a job or run of another log is left out as if it were not there. */
