@@ -1,7 +1,7 @@
 /** Waybill's analyses: each is (store, log, filter, options) → a plain, JSON-safe result. */
 export { discoverProcessMap, type ProcessMap, type ProcessMapOptions } from './process-map/index.ts';
 export { processMapOptionsFromParams } from './process-map/params.ts';
-export { simplifyPaths, type SimplifiedMap } from './process-map/simplify.ts';
+export { defaultPathShare, simplifyPaths, type SimplifiedMap } from './process-map/simplify.ts';
 export { getVariants, type Variants, type VariantsOptions } from './variants/index.ts';
 export { getCaseDurations, DEFAULT_HISTOGRAM_BINS, type CaseDurations, type CaseDurationsOptions } from './cycle-time/case-durations.ts';
 export {

@@ -2,7 +2,7 @@ import { queryRows, type Store } from '../../store/db.ts';
 import type { Filter } from '../filter/index.ts';
 import { runAnalysis } from '../analysis.ts';
 import { OptionError } from '../errors.ts';
-import { simplifyPaths } from './simplify.ts';
+import { defaultPathShare, simplifyPaths } from './simplify.ts';
 import type { DurationStats } from '../types.ts';
 
 /**
@@ -25,6 +25,8 @@ export interface ProcessMap {
   /** With the activity or path controls: how many activities and paths are left out. */
   hiddenActivities?: number;
   hiddenPaths?: number;
+  /** With the path control: the share of paths kept (0–1), `auto` resolved. */
+  pathShare?: number;
 }
 
 /**
@@ -32,13 +34,14 @@ export interface ProcessMap {
  * activities (at least one) and rebuild the map on the cases' events of those
  * only, so a→c is an edge when the b between them is left out. `paths` (0–1):
  * keep the most frequent share of the paths while every activity stays on a path
- * from start to end (see simplifyPaths). `frequency`: rank and weigh paths by
+ * from start to end (see simplifyPaths); `auto`: all paths on a sparse map,
+ * about 1.25 per activity on a dense one (defaultPathShare). `frequency`: rank and weigh paths by
  * events (pairs, the default) or by cases (cases with the pair). Performance is
  * in every edge's `duration` (mean, median, p90, sum as total).
  */
 export interface ProcessMapOptions {
   activities?: number;
-  paths?: number;
+  paths?: number | 'auto';
   frequency?: 'events' | 'cases';
 }
 
@@ -46,7 +49,7 @@ export interface ProcessMapOptions {
 export async function discoverProcessMap(store: Store, log: string, filter: Filter = {}, options: ProcessMapOptions = {}): Promise<ProcessMap> {
   for (const share of ['activities', 'paths'] as const) {
     const value = options[share];
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 1)) throw new OptionError(`${share} is a share from 0 to 1 (e.g. 0.8 for 80 %), not ${value}`);
+    if (value !== undefined && value !== 'auto' && !(Number.isFinite(value) && value >= 0 && value <= 1)) throw new OptionError(`${share} is a share from 0 to 1 (e.g. 0.8 for 80 %), not ${value}`);
   }
   if (options.frequency !== undefined && options.frequency !== 'events' && options.frequency !== 'cases') throw new OptionError(`frequency is events or cases, not ${JSON.stringify(options.frequency)}`);
   const map = await runAnalysis(store, log, filter, async ({ connection, params, caseWhere, eventCases, activityNames }) => {
@@ -145,6 +148,8 @@ export async function discoverProcessMap(store: Store, log: string, filter: Filt
       ...(keptIds !== undefined && { hiddenActivities: activities.length - keptIds.length }),
     };
   });
-  if (options.paths === undefined || options.paths >= 1) return map;
-  return simplifyPaths(map, options.paths, options.frequency === 'cases' ? (edge) => edge.cases ?? edge.count : undefined);
+  if (options.paths === undefined) return map;
+  const share = options.paths === 'auto' ? defaultPathShare(map) : options.paths;
+  if (share >= 1) return { ...map, hiddenPaths: 0, pathShare: 1 };
+  return { ...simplifyPaths(map, share, options.frequency === 'cases' ? (edge) => edge.cases ?? edge.count : undefined), pathShare: share };
 }

@@ -4,7 +4,8 @@ import type { Store } from '../../store/db.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { discoverProcessMap, type ProcessMap } from './index.ts';
-import { simplifyPaths } from './simplify.ts';
+import { processMapOptionsFromParams } from './params.ts';
+import { defaultPathShare, simplifyPaths } from './simplify.ts';
 
 // c1, c2: A B C D; c3: A C D; c4: A B C B C D (rework). Events an hour apart.
 const CASES: [string, string[]][] = [
@@ -56,6 +57,17 @@ describe('process map controls', () => {
     expect(least.hiddenPaths).toBe(2);
     expect(arcs(await discoverProcessMap(store, 'flow', {}, { paths: 1 }))).toHaveLength(7);
     await expect(discoverProcessMap(store, 'flow', {}, { paths: 2 })).rejects.toThrow(/paths is a share from 0 to 1/);
+  });
+
+  it('chooses the share of paths itself with paths auto, and says which it kept', async () => {
+    const whole = await discoverProcessMap(store, 'flow');
+    expect(whole.pathShare).toBeUndefined();
+    // 7 paths over 6 nodes is sparse: all of them.
+    expect(await discoverProcessMap(store, 'flow', {}, { paths: 'auto' })).toEqual({ ...whole, hiddenPaths: 0, pathShare: defaultPathShare(whole) });
+    expect(defaultPathShare(whole)).toBe(1);
+    expect((await discoverProcessMap(store, 'flow', {}, { paths: 0 })).pathShare).toBe(0);
+    expect(processMapOptionsFromParams({ paths: 'auto' })).toEqual({ paths: 'auto' });
+    expect(() => processMapOptionsFromParams({ paths: 'most' })).toThrow(/paths is a percentage from 0 to 100 or auto, not "most"/);
   });
 
   it('reconnects an activity reached only by a rare path, by the widest one', () => {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { humanizeSeconds } from '../../mining/format.ts';
 import type { ProcessMap } from '../../mining/index.ts';
-import { defaultPathShare, simplifyProcessMap } from '../lib/process-map/layout/path-selection.ts';
+import { defaultPathShare, simplifyPaths } from '../../mining/process-map/simplify.ts';
 import { realLog } from '../../test-support/real-logs.ts';
 import { launchChromium, startDemoServer, type DemoServer, AUTHORIZATION, authorizedFetch as fetch } from './demo-server.ts';
 
@@ -82,7 +82,7 @@ describe('process map in the browser', () => {
     await expect.poll(async () => (await chartTexts()).filter((text) => DURATION.test(text)).length).toBeGreaterThan(0);
     const after = await chartTexts();
     // Every transition on the map says its median (the map opens with the default share of paths).
-    const shown = simplifyProcessMap(map, defaultPathShare(map));
+    const shown = simplifyPaths(map, defaultPathShare(map));
     const medians = shown.edges.map((edge) => humanizeSeconds(edge.duration.median));
     for (const median of medians) expect(after).toContain(median);
     expect(after.filter((text) => DURATION.test(text)).length).toBe(medians.length);
@@ -94,7 +94,7 @@ describe('process map in the browser', () => {
   it('switches the performance view to the total time of each handoff', async () => {
     await page.getByLabel('Time').selectOption('total');
     await page.waitForURL(/stat=total/);
-    const shown = simplifyProcessMap(map, defaultPathShare(map));
+    const shown = simplifyPaths(map, defaultPathShare(map));
     const totals = shown.edges.map((edge) => humanizeSeconds(edge.duration.sum));
     await expect.poll(async () => {
       const drawnTexts = new Set(await chartTexts());

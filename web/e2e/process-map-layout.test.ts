@@ -7,7 +7,7 @@ import { ingestFile } from '../../ingest/index.ts';
 import { openStore } from '../../mining/index.ts';
 import { closeStore } from '../../store/db.ts';
 import { realLog } from '../../test-support/real-logs.ts';
-import { denseCases } from '../lib/process-map/layout/test-maps.ts';
+import { denseCases } from '../../test-support/process-maps.ts';
 import { launchChromium, startServer, type DemoServer, AUTHORIZATION } from './demo-server.ts';
 
 // Maps of large logs in a real Chromium: a dense 50-activity log made here (seeded, ~330

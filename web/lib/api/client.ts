@@ -37,8 +37,8 @@ export function apiClient(fetcher: typeof fetch = fetch) {
      * and the filter's as the query; typed by what that analysis returns.
      */
     analysis,
-    /** The log's process map (directly-follows graph with counts and durations). */
-    processMap: (name: string) => analysis('process-map', name),
+    /** The log's process map (directly-follows graph with counts and durations); `paths` a percent or `auto`. */
+    processMap: (name: string, query: { paths?: string } = {}) => analysis('process-map', name, query),
     /** The log's most frequent variants. */
     variants: (name: string) => analysis('variants', name),
     /** The log's case-duration statistics and histogram. */

@@ -1,7 +1,7 @@
 import type { CustomSeriesOption, CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams } from 'echarts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layoutProcessMap, type ProcessMapLayout } from '../layout/elk-graph.ts';
-import { ORDER_TO_CASH } from '../layout/test-maps.ts';
+import { ORDER_TO_CASH } from '../../../../test-support/process-maps.ts';
 import { humanizeSeconds } from '../../../../mining/format.ts';
 import { durationBy, PERFORMANCE_STATISTICS } from '../views.ts';
 import { escapeHtml } from '../../escape-html.ts';

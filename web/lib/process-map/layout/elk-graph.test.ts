@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessMap } from '../../../../mining/index.ts';
 import { buildElkGraph, EDGE_LABEL, END_ID, layoutProcessMap, NODE, ROUTED_PATHS, START_ID, type Box, type Point, type ProcessMapLayout } from './elk-graph.ts';
 import { estimateTextWidth } from './label-text.ts';
-import { denseCases, mapOf, ORDER_TO_CASH, RECEIPT_ACTIVITIES } from './test-maps.ts';
+import { denseCases, mapOf, ORDER_TO_CASH, RECEIPT_ACTIVITIES } from '../../../../test-support/process-maps.ts';
 
 const LINEAR = mapOf([{ activities: ['A', 'B', 'C', 'D'], times: 5 }]);
 // 50 activities and 385 paths: the map on which ELK's network-simplex placement overflowed the stack.

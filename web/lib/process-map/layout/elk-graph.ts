@@ -4,7 +4,6 @@ import { humanizeSeconds } from '../../../../mining/format.ts';
 import { durationBy, type MapView, type PerformanceStatistic } from '../views.ts';
 import { curveEdges } from './curves.ts';
 import { estimateTextWidth, wrapLabel, type MeasureText } from './label-text.ts';
-import { simplifyProcessMap } from './path-selection.ts';
 
 /** Sizes of the map's shapes, in layout units (pixels at 100% zoom). */
 export const NODE = { width: 172, padX: 10, padY: 7, nameSize: 13, nameLine: 16, countSize: 12, countLine: 15, gap: 1, maxLines: 3, radius: 7 } as const;
@@ -116,8 +115,8 @@ export const ELK_OPTIONS: LayoutOptions = {
 export const NETWORK_SIMPLEX_PATHS = 60;
 
 /**
- * ELK routes at most this many paths, the most frequent ones (kept connected as by the
- * Paths slider); the rest are drawn as curves between the placed nodes. ELK's layered
+ * ELK routes about this many paths, the most frequent ones (with every activity's
+ * busiest way in and out, see routedIds); the rest are drawn as curves between the placed nodes. ELK's layered
  * layout costs time for every layer a long edge crosses, and in a dense map many rare
  * paths jump across the whole map: routing all 385 paths of a 50-activity log takes
  * seconds, its 90 most frequent a fraction of one.
@@ -193,7 +192,7 @@ export function mapShapes(map: ProcessMap, options: ElkGraphOptions = {}): { nod
  */
 export function buildElkGraph(map: ProcessMap, options: ElkGraphOptions = {}): Built {
   const shapes = mapShapes(map, options);
-  const kept = routedIds(map);
+  const kept = routedIds(shapes.edges);
   const edges = shapes.edges.map((edge) => ({ ...edge, routed: kept.has(edge.id) }));
   const nodes = shapes.nodes;
   const routed = edges.filter((edge) => edge.routed);
@@ -234,17 +233,29 @@ export function buildElkGraph(map: ProcessMap, options: ElkGraphOptions = {}): B
   return { graph, nodes, edges };
 }
 
-/** The ids (as mapShapes gives them) of the paths ELK routes: all, or the ROUTED_PATHS most frequent kept connected (simplifyProcessMap). */
-function routedIds(map: ProcessMap): Set<string> {
-  const paths = map.edges.length + map.start.length + map.end.length;
-  if (paths <= ROUTED_PATHS) return new Set([...map.start.map((_, i) => `s${i}`), ...map.edges.map((_, i) => `e${i}`), ...map.end.map((_, i) => `x${i}`)]);
-  // simplifyProcessMap keeps the map's own entries, so they are found by identity.
-  const kept = simplifyProcessMap(map, ROUTED_PATHS / paths);
-  const ids = <T>(all: T[], some: T[], prefix: string) => {
-    const keep = new Set(some);
-    return all.flatMap((entry, i) => (keep.has(entry) ? [`${prefix}${i}`] : []));
-  };
-  return new Set([...ids(map.start, kept.start, 's'), ...ids(map.edges, kept.edges, 'e'), ...ids(map.end, kept.end, 'x')]);
+/**
+ * The ids of the paths ELK routes: all, up to ROUTED_PATHS; beyond that, each node's most
+ * frequent way in and way out (so every activity is tied into the layers), then the most
+ * frequent of the rest up to ROUTED_PATHS.
+ */
+function routedIds(edges: readonly MapEdge[]): Set<string> {
+  if (edges.length <= ROUTED_PATHS) return new Set(edges.map((edge) => edge.id));
+  // Stable: ties keep the map's own order.
+  const byCount = [...edges].sort((a, b) => b.count - a.count);
+  const routed = new Set<string>();
+  const entered = new Set<string>();
+  const left = new Set<string>();
+  for (const edge of byCount) {
+    if (entered.has(edge.target) && left.has(edge.source)) continue;
+    routed.add(edge.id);
+    entered.add(edge.target);
+    left.add(edge.source);
+  }
+  for (const edge of byCount) {
+    if (routed.size >= ROUTED_PATHS) break;
+    routed.add(edge.id);
+  }
+  return routed;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { END_ID, START_ID, type Box, type Point, type ProcessMapLayout } from './elk-graph.ts';
 import { layoutWithin, simpleLayout } from './fallback.ts';
-import { denseCases, mapOf, ORDER_TO_CASH } from './test-maps.ts';
+import { denseCases, mapOf, ORDER_TO_CASH } from '../../../../test-support/process-maps.ts';
 
 const byId = (layout: ProcessMapLayout, id: string) => layout.nodes.find((node) => node.id === id) as Box;
 const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;

@@ -1,4 +1,4 @@
-import type { DurationStats, ProcessMap } from '../../../../mining/index.ts';
+import type { DurationStats, ProcessMap } from '../mining/index.ts';
 
 /** A case for a test map: its activities in order and the seconds between them (1h each unless given). */
 export interface TestCase {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPathShare, simplifyProcessMap } from './path-selection.ts';
-import { mapOf, RECEIPT_ACTIVITIES } from './test-maps.ts';
+import { mapOf, RECEIPT_ACTIVITIES } from '../../test-support/process-maps.ts';
+import { defaultPathShare, simplifyPaths } from './simplify.ts';
 
 // Main flow A→B→C→D (10 cases), a skip A→C (3), rework C→B (2), an early exit at B (1).
 const map = mapOf([
@@ -9,15 +9,15 @@ const map = mapOf([
   { activities: ['A', 'B', 'C', 'B', 'C', 'D'], times: 2 },
   { activities: ['A', 'B'], times: 1 },
 ]);
-const paths = (m: ReturnType<typeof simplifyProcessMap>) => [
+const paths = (m: ReturnType<typeof simplifyPaths>) => [
   ...m.start.map((s) => `▶${s.activity}`),
   ...m.edges.map((e) => `${e.from}→${e.to}`),
   ...m.end.map((e) => `${e.activity}■`),
 ];
 
-describe('simplifyProcessMap', () => {
+describe('simplifyPaths', () => {
   it('keeps every path at 100%', () => {
-    const all = simplifyProcessMap(map, 1);
+    const all = simplifyPaths(map, 1);
     expect(all.hiddenPaths).toBe(0);
     expect(all.edges).toEqual(map.edges);
     expect(all.start).toEqual(map.start);
@@ -25,21 +25,21 @@ describe('simplifyProcessMap', () => {
   });
 
   it('at 0% still gives every activity its strongest way in and out', () => {
-    const least = simplifyProcessMap(map, 0);
+    const least = simplifyPaths(map, 0);
     expect(paths(least).sort()).toEqual(['▶A', 'A→B', 'B→C', 'C→D', 'D■'].sort());
-    expect(least.hiddenPaths).toBe(paths(simplifyProcessMap(map, 1)).length - 5);
+    expect(least.hiddenPaths).toBe(paths(simplifyPaths(map, 1)).length - 5);
   });
 
   it('adds paths from the most frequent down', () => {
     // 9 paths in all; half of them is the 4 (rounded) most frequent: ▶A 16, A→B 13, B→C 14, C→D 15 (D■ ties at 15).
-    const half = simplifyProcessMap(map, 0.5);
+    const half = simplifyPaths(map, 0.5);
     expect(paths(half)).toContain('B→C');
     expect(paths(half)).not.toContain('C→B');
     expect(paths(half)).not.toContain('A→C');
   });
 
   it('never touches the activities or the totals', () => {
-    const least = simplifyProcessMap(map, 0);
+    const least = simplifyPaths(map, 0);
     expect(least.activities).toEqual(map.activities);
     expect([least.cases, least.events]).toEqual([map.cases, map.events]);
   });
