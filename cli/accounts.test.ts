@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../ingest/index.ts';
-import { Uploads } from '../ingest/upload.ts';
+import { Uploads } from '../ingest/index.ts';
 import { closeStore, openStore } from '../store/db.ts';
 import { writeFixture } from '../test-support/fixture-log.ts';
 import { tempStore } from '../test-support/temp-store.ts';

@@ -1,4 +1,4 @@
-import { findJob, getJobHistory, listJobs, loadJobs, resolveJobsDir, runJobs, scheduleJobs, type JobInfo, type JobRun, type Scheduler } from '../ingest/jobs/index.ts';
+import { findJob, getJobHistory, listJobs, loadJobs, resolveJobsDir, runJobs, scheduleJobs, type JobInfo, type JobRun, type Scheduler } from '../ingest/index.ts';
 import { openStore } from '../store/db.ts';
 import { onShutdown, stopsOnSignal } from './shutdown.ts';
 import { formatNumber, formatTable } from './table.ts';

@@ -1,5 +1,4 @@
-import type { MappingDecision, SourcePreview } from '../ingest/index.ts';
-import type { TimestampKind } from '../ingest/infer/index.ts';
+import { howDecided, type MappingDecision, type SourcePreview, type TimestampKind } from '../ingest/index.ts';
 import type { AuditEntry, Bottlenecks, Kpis, Reconciliation, CaseDurationDistribution, CaseDurations, DurationBreakdown, DurationTrend, ExceptionTrends, MilestoneDurations, LoadHistory, LogInfo, ProcessMap, QueueAging, Variants } from '../mining/index.ts';
 import { formatKpiValue, formatPercent, humanizeSeconds } from '../mining/format.ts';
 import type { AnalysisName, AnalysisResults } from '../mining/analyses.ts';
@@ -139,14 +138,8 @@ export function formatMapping(decision: MappingDecision, timeZone = 'UTC'): stri
     const proposed = proposal[role];
     const decided = by[role];
     const column = decided && proposed ? proposed.columns.join(' + ') : '(none)';
-    const how =
-      decided === 'flag' ? 'named by flag'
-      : decided === 'name' ? 'by its name'
-      : decided === 'values' ? `from its values, ${Math.round(proposed!.confidence * 100)} % sure`
-      : proposed ? `undecided (likeliest ${proposed.columns.join(' + ')}, ${Math.round(proposed.confidence * 100)} %)`
-      : role === 'resource' || role === 'lifecycle' ? 'no column looks like one' : 'undecided';
     const format = role === 'timestamp' && decided && proposal.timestamp && proposal.timestamp.format.confidence > 0 ? `; ${TIME_FORMATS[proposal.timestamp.format.kind]}` : '';
-    return [role, column, `${how}${format}`, `--${role} COLUMN`];
+    return [role, column, `${howDecided(decision, role)}${format}`, `--${role} COLUMN`];
   });
   return [
     'Mapping:',

@@ -8,7 +8,7 @@ import { deleteLogRows } from '../store/logs.ts';
 import { quoteIdent } from '../store/sql.ts';
 import { ATTRIBUTE_KEY, dropStagedAttributes, rawColumn, type StagedSource, stageEvents } from './build-log.ts';
 import { IngestError } from './errors.ts';
-import type { IngestResult } from './index.ts';
+import type { IngestResult } from './ingest-file.ts';
 import { checkLogName, findLog, recordLoad } from './loads.ts';
 import { mapperFor, type MappingOverrides } from './mapping.ts';
 import { storeObjectLog } from './object-log.ts';

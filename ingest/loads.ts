@@ -4,7 +4,7 @@ import { queryRow } from '../store/db.ts';
 import { commandLineActor, recordAudit, type Actor } from '../store/audit.ts';
 import type { LogSummary } from './build-log.ts';
 import { IngestError } from './errors.ts';
-import type { IngestResult, LoadMode, LoadSummary } from './index.ts';
+import type { IngestResult, LoadMode, LoadSummary } from './ingest-file.ts';
 
 /**
  * Why no load may write the log `name`, or undefined. `@` is reserved for case

@@ -1,9 +1,9 @@
 import { IngestError } from './errors.ts';
-import { type FixedRoles, type MappingProposal, type MappingSample, proposeMapping, type Role, type RoleProposal } from './infer/index.ts';
+import { type FixedRoles, knownColumn, type MappingProposal, type MappingSample, proposeMapping, type Role, type RoleProposal } from './infer/index.ts';
 
 /**
  * Which source columns play the roles of a case-based event log. Explicit flags
- * win; then the XES/PM4Py names and common ERP names; then the values (see `decideMapping`).
+ * win; then the names Waybill knows (XES/PM4Py and common ERP names, see knownColumn); then the values (see `decideMapping`).
  */
 export interface ColumnMapping {
   /** One column, or several whose values are joined into one (an order number and a line number make an order line). */
@@ -73,15 +73,6 @@ export function mapperFor(overrides: MappingOverrides, file: string, decided?: (
   };
 }
 
-// Checked in order: the first candidate present wins. Compared case-insensitively.
-const CANDIDATES: Record<keyof ColumnMapping, readonly string[]> = {
-  case: ['case:concept:name', 'case_id', 'caseid', 'case id', 'case', 'order_id', 'orderid', 'order id', 'order_number', 'order', 'po_id', 'shipment_id', 'trace_id'],
-  activity: ['concept:name', 'activity', 'activity_name', 'activity name', 'event', 'event_name', 'event name', 'action', 'step', 'task'],
-  timestamp: ['time:timestamp', 'timestamp', 'time', 'event_time', 'event time', 'datetime', 'date_time', 'complete timestamp', 'completed_at', 'created_at', 'date'],
-  resource: ['org:resource', 'resource', 'user', 'user_id', 'username', 'performer', 'agent', 'employee'],
-  lifecycle: ['lifecycle:transition', 'lifecycle', 'transition'],
-};
-
 const REQUIRED = ['case', 'activity', 'timestamp'] as const;
 const LOOKS = { case: 'a case id', activity: 'an activity name', timestamp: 'a timestamp' } as const;
 const ROLES = [...REQUIRED, 'resource', 'lifecycle'] as const;
@@ -100,8 +91,6 @@ const TIE_MARGIN = 0.03;
  */
 export function decideMapping(sample: MappingSample, overrides: MappingOverrides, file: string): MappingDecision {
   const { columns } = sample;
-  const byLower = new Map<string, string>();
-  for (const column of columns) if (!byLower.has(column.toLowerCase())) byLower.set(column.toLowerCase(), column);
   const chosen = new Set<string>();
   const fixed: FixedRoles = {};
   const by: Partial<Record<Role, DecidedBy>> = {};
@@ -119,14 +108,11 @@ export function decideMapping(sample: MappingSample, overrides: MappingOverrides
       by[role] = 'flag';
       return;
     }
-    for (const candidate of CANDIDATES[role]) {
-      const column = byLower.get(candidate);
-      if (column !== undefined && !chosen.has(column)) {
-        chosen.add(column);
-        fixed[role] = { columns: [column], confidence: 1, reason: `'${column}' is a name Waybill knows for the ${role}` };
-        by[role] = 'name';
-        return;
-      }
+    const column = knownColumn(role, columns, chosen);
+    if (column !== undefined) {
+      chosen.add(column);
+      fixed[role] = { columns: [column], confidence: 1, reason: `'${column}' is a name Waybill knows for the ${role}` };
+      by[role] = 'name';
     }
   };
   // Required roles first, so an optional role never takes a column a required one needs.
@@ -162,6 +148,50 @@ export function decideMapping(sample: MappingSample, overrides: MappingOverrides
   if (by.resource !== undefined) mapping.resource = proposal.resource!.columns[0]!;
   if (by.lifecycle !== undefined) mapping.lifecycle = proposal.lifecycle!.columns[0]!;
   return { mapping, problem: null, by, proposal };
+}
+
+/** How a role was settled, in the words `waybill ingest` and the upload page share. */
+export function howDecided(decision: MappingDecision, role: Role): string {
+  const proposed = decision.proposal[role];
+  switch (decision.by[role]) {
+    case 'flag':
+      return 'as you named it';
+    case 'name':
+      return 'by its name';
+    case 'values':
+      return `from its values, ${percent(proposed!)} sure`;
+  }
+  if (proposed) return `undecided: likeliest ${describeColumns(proposed.columns)} (${percent(proposed)})`;
+  return role === 'resource' || role === 'lifecycle' ? 'no column looks like one' : 'undecided';
+}
+
+/**
+ * A role as the upload form offers it, straight from the decision: the page shows
+ * it and lets the user change `value`, nothing more.
+ */
+export interface RoleChoice {
+  /** The decided column(s) as a load takes them (several joined by '+'); '' when the role is left to the user. */
+  value: string;
+  /** The same, as people read it ('order_no + line_no'); '' when left open. */
+  label: string;
+  /** What the select offers: the decided combination of columns first (when it is one), then every column. */
+  options: { value: string; label: string }[];
+  /** How it was settled (howDecided). */
+  how: string;
+  /** Why, at length: the proposal's reason ('' when there is none). */
+  reason: string;
+}
+
+/** Every role of the decision as the upload form offers it (see RoleChoice). */
+export function roleChoices(decision: MappingDecision, columns: readonly string[]): Record<Role, RoleChoice> {
+  const choice = (role: Role): RoleChoice => {
+    const proposed = decision.proposal[role];
+    const decided = decision.by[role] !== undefined && proposed ? proposed.columns : [];
+    const value = decided.join('+');
+    const combined = decided.length > 1 && !columns.includes(value) ? [{ value, label: describeColumns(decided) }] : [];
+    return { value, label: describeColumns(decided), options: [...combined, ...columns.map((column) => ({ value: column, label: column }))], how: howDecided(decision, role), reason: proposed?.reason ?? '' };
+  };
+  return { case: choice('case'), activity: choice('activity'), timestamp: choice('timestamp'), resource: choice('resource'), lifecycle: choice('lifecycle') };
 }
 
 function listColumns(columns: readonly string[]): string {

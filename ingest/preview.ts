@@ -7,7 +7,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { memoryLimit, queryRows, resolveDbPath, tempDirectory } from '../store/db.ts';
 import type { StagedSource } from './build-log.ts';
 import { IngestError } from './errors.ts';
-import { mapperFor, type MappingDecision, type MappingOverrides } from './mapping.ts';
+import type { Role } from './infer/index.ts';
+import { defaultLogName } from './log-name.ts';
+import { mapperFor, type MappingDecision, type MappingOverrides, type RoleChoice, roleChoices } from './mapping.ts';
 import { readHead } from './source-file.ts';
 import { contentProblem, detectFormat, stageSource } from './stage.ts';
 
@@ -24,6 +26,10 @@ export interface SourcePreview extends MappingDecision {
   columns: string[];
   /** The first rows, every value as text (null when missing). */
   sample: (string | null)[][];
+  /** Each role as the upload form offers it: the decision, ready to show and change. */
+  roles: Record<Role, RoleChoice>;
+  /** The log name a load takes when none is given (defaultLogName). */
+  logName: string;
 }
 
 const SAMPLE_ROWS = 20;
@@ -105,6 +111,8 @@ export async function previewFile(path: string, file = path, overrides: MappingO
         columns: [...source.columns],
         sample: rows.map((row) => source.columns.map((_, i) => row[`c${i}`] ?? null)),
         ...decision!,
+        roles: roleChoices(decision!, source.columns),
+        logName: defaultLogName(file),
       };
     } finally {
       await source.dispose?.();

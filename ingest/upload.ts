@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { Store } from '../store/db.ts';
 import { IngestError, type RemedyWording } from './errors.ts';
-import { type IngestOptions, type IngestProgress, type IngestResult, ingestFile } from './index.ts';
+import { type IngestOptions, type IngestProgress, type IngestResult, ingestFile } from './ingest-file.ts';
 import { checkLogName } from './loads.ts';
 import { previewFile, type SourcePreview } from './preview.ts';
 import { readHead } from './source-file.ts';

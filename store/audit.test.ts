@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../ingest/index.ts';
-import { Uploads, type UploadState } from '../ingest/upload.ts';
+import { Uploads, type UploadState } from '../ingest/index.ts';
 import { createApi } from '../web/api/index.ts';
 import { asAdmin } from '../test-support/identities.ts';
 import { writeFixture } from '../test-support/fixture-log.ts';

@@ -13,6 +13,7 @@ export {
   COMBINED_SEPARATOR,
   combinedSql,
   type FixedRoles,
+  knownColumn,
   type MappingProposal,
   type MappingSample,
   proposeMapping,

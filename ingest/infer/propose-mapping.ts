@@ -67,9 +67,17 @@ function combineValues(values: readonly (string | null)[], separator = COMBINED_
   return values.every((v) => v === null) ? null : values.map((v) => v ?? '').join(separator);
 }
 
-// Name cues, checked on lower-cased names with spaces and hyphens as '_'. The first matching entry scores.
-const NAMES: Record<Role, readonly (readonly [RegExp, number, string])[]> = {
+/**
+ * The one rule set for column names, checked on lower-cased names with spaces and
+ * hyphens as '_'; the first matching entry scores. An entry listing names (rather than
+ * a pattern) lists names Waybill knows: a column so named takes the role by its name
+ * alone (knownColumn, in the order listed), before any value is looked at.
+ */
+const NAMES: Record<Role, readonly (readonly [RegExp | readonly string[], number, string])[]> = {
   case: [
+    [['case:concept:name'], 1, 'the XES case id'],
+    [['case_id', 'caseid', 'case'], 0.9, 'a usual case id name'],
+    [['order_id', 'orderid', 'order_number', 'order', 'po_id', 'shipment_id', 'trace_id'], 0.75, 'a usual business key'],
     [/^case:concept:name$/, 1, 'the XES case id'],
     [/^(case_?id|case|case_?(no|number|key))$/, 0.9, 'a usual case id name'],
     [/^(order_?(id|no|number|nr)|po_?(id|no|number|nr)|shipment_?(id|no|number)|delivery_?(id|no)|invoice_?(id|no)|ticket_?id|trace_?id|process_?id|instance_?id|sales_?order|purchase_?order|so_?(no|number))$/, 0.75, 'a usual business key'],
@@ -77,6 +85,12 @@ const NAMES: Record<Role, readonly (readonly [RegExp, number, string])[]> = {
     [/(_id|_no|_nr|_number|_key|id)$/, 0.35, 'named like an identifier'],
   ],
   activity: [
+    [['concept:name'], 1, 'the XES activity name'],
+    [['activity', 'activity_name'], 0.9, 'a usual activity name'],
+    [['event'], 0.75, 'a usual activity name'],
+    [['event_name'], 0.9, 'a usual activity name'],
+    [['action', 'step'], 0.75, 'a usual activity name'],
+    [['task'], 0.9, 'a usual activity name'],
     [/^concept:name$/, 1, 'the XES activity name'],
     [/^(activity|activity_?name|activity_?type|event_?name|task|task_?name|step_?name)$/, 0.9, 'a usual activity name'],
     [/^(event|step|action|operation|transaction|transaction_?type|activity_?code)$/, 0.75, 'a usual activity name'],
@@ -84,20 +98,24 @@ const NAMES: Record<Role, readonly (readonly [RegExp, number, string])[]> = {
     [/activity|action|event/, 0.5, 'named like an activity'],
   ],
   timestamp: [
-    [/^time:timestamp$/, 1, 'the XES timestamp'],
+    [['time:timestamp'], 1, 'the XES timestamp'],
+    [['timestamp', 'time', 'event_time', 'datetime', 'date_time', 'complete_timestamp', 'completed_at'], 0.85, 'a usual event time name'],
+    [['created_at', 'date'], 0.6, 'a time name'],
     [/^(timestamp|event_?time|event_?timestamp|datetime|date_?time|time|complete_?timestamp|completed?_?(at|time|on)|end_?(time|timestamp|date)|ended_?at|finish(ed)?_?(at|time)|occurred_?at|ts)$/, 0.85, 'a usual event time name'],
     [/^(start_?(time|timestamp|date)|started_?at|begin_?(time|timestamp)|created_?(at|on|time)|updated_?at|date|event_?date)$/, 0.6, 'a time name'],
     [/^case:/, 0.1, 'a case attribute (case: prefix)'],
     [/time|date|stamp|_at$|_on$/, 0.4, 'named like a time'],
   ],
   resource: [
-    [/^org:resource$/, 1, 'the XES resource'],
+    [['org:resource'], 1, 'the XES resource'],
+    [['resource', 'user', 'user_id', 'username', 'performer', 'agent', 'employee'], 0.8, 'a usual resource name'],
     [/^(resource|user|user_?(id|name)|agent|performer|employee|operator|clerk|handled_?by|performed_?by|assignee|owner|worker|actor|created_?by|changed_?by|executed_?by)$/, 0.8, 'a usual resource name'],
     [/^case:/, 0.1, 'a case attribute (case: prefix)'],
     [/user|resource|agent|employee|operator/, 0.5, 'named like a resource'],
   ],
   lifecycle: [
-    [/^lifecycle:transition$/, 1, 'the XES lifecycle transition'],
+    [['lifecycle:transition'], 1, 'the XES lifecycle transition'],
+    [['lifecycle', 'transition'], 0.8, 'a usual lifecycle name'],
     [/^(lifecycle|transition|lifecycle_?transition|event_?lifecycle)$/, 0.8, 'a usual lifecycle name'],
   ],
 };
@@ -112,8 +130,22 @@ function normalizeName(column: string): string {
 
 function nameCue(role: Role, column: string): { score: number; reason: string } {
   const name = normalizeName(column);
-  for (const [pattern, score, why] of NAMES[role]) if (pattern.test(name)) return { score, reason: `${quoteName(column)} is ${why}` };
+  for (const [match, score, why] of NAMES[role]) {
+    if (match instanceof RegExp ? match.test(name) : match.includes(name)) return { score, reason: `${quoteName(column)} is ${why}` };
+  }
   return { score: 0, reason: `no name cue in ${quoteName(column)}` };
+}
+
+/** The column (not in `taken`) named as Waybill knows the role, the most telling name first; undefined when none is. */
+export function knownColumn(role: Role, columns: readonly string[], taken: ReadonlySet<string>): string | undefined {
+  for (const [match] of NAMES[role]) {
+    if (match instanceof RegExp) continue;
+    for (const name of match) {
+      const column = columns.find((candidate) => !taken.has(candidate) && normalizeName(candidate) === name);
+      if (column !== undefined) return column;
+    }
+  }
+  return undefined;
 }
 
 const quoteName = (column: string): string => `'${column}'`;

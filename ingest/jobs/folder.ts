@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../../store/db.ts';
-import { ingestFile } from '../index.ts';
+import { ingestFile } from '../ingest-file.ts';
 import { jobActor } from '../../store/audit.ts';
 import { displayPath, jobMessage, type FolderJob } from './definition.ts';
 import type { PullResult } from './runs.ts';
