@@ -1,7 +1,7 @@
 import type { Handle } from '@sveltejs/kit';
 import { createApi } from './api/index.ts';
 import { dirname, join } from 'node:path';
-import { DEFAULT_INFLATED_LIMIT, DEFAULT_UPLOAD_LIMIT, DEFAULT_UPLOAD_MAX_AGE_MS, Uploads } from '../ingest/upload.ts';
+import { DEFAULT_INFLATED_LIMIT, DEFAULT_UPLOAD_LIMIT, DEFAULT_UPLOAD_MAX_AGE_MS, Uploads } from '../ingest/index.ts';
 import { openStore, resolveDbPath } from '../mining/index.ts';
 import { identify } from './api/actor.ts';
 import { OidcSignIn, oidcSettingsFromEnv } from './api/oidc.ts';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINKING_KEYS, writeDistributorCsv } from '../../datasets/distributor/index.ts';
 import { ingestLinkedFiles, parseObjectKeys } from '../../ingest/index.ts';
-import { Uploads } from '../../ingest/upload.ts';
+import { Uploads } from '../../ingest/index.ts';
 import { addUser, createToken, setLogGroups, type Role } from '../../store/accounts.ts';
 import type { Store } from '../../store/db.ts';
 import { FIXTURE_CSV } from '../../test-support/fixture-log.ts';

@@ -20,26 +20,13 @@ import type { Store } from '../../store/db.ts';
 import { deleteLog, listLogs, logAccess } from '../../store/logs.ts';
 import { UnknownLogError } from '../../mining/errors.ts';
 import { actorOf, identityOf, needs, type ApiEnv } from './actor.ts';
-import { jsonBodyLimit } from './json-limit.ts';
+import { jsonBodyLimit, sentAsJson, validJson } from './json-body.ts';
 
 const Groups = z.array(z.string().max(64)).max(100);
 const NewUser = z.object({ name: z.string().min(1).max(128), role: z.enum(ROLES), groups: Groups.optional(), password: z.string().max(1024).optional() }).strict();
 const UserChange = z.object({ role: z.enum(ROLES).optional(), groups: Groups.optional(), password: z.string().max(1024).optional() }).strict();
 const NewToken = z.object({ label: z.string().min(1).max(100), role: z.enum(ROLES).optional(), groups: Groups.optional() }).strict();
 const AccessChange = z.object({ groups: Groups }).strict();
-
-/** The JSON body, checked against `schema`; a mistake is a 400 naming the field. */
-async function bodyOf<T>(c: { req: { json: () => Promise<unknown> } }, schema: z.ZodType<T>): Promise<T> {
-  const body: unknown = await c.req.json().catch(() => {
-    throw new AccountError('the body must be JSON');
-  });
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AccountError(`${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
-  return parsed.data;
-}
 
 /**
  * Managing who may do what: users (admin), API tokens (everyone their own; an
@@ -49,15 +36,15 @@ async function bodyOf<T>(c: { req: { json: () => Promise<unknown> } }, schema: z
 export function adminRoutes(openStore: () => Promise<Store>) {
   return new Hono<ApiEnv>()
     .get('/users', needs('admin'), async (c) => c.json({ users: await listUsers(await openStore()) }))
-    .post('/users', needs('admin'), jsonBodyLimit('the user'), async (c) => {
-      const body = await bodyOf(c, NewUser);
+    .post('/users', needs('admin'), jsonBodyLimit('the user'), sentAsJson('{ name, role, groups?, password? }'), validJson(NewUser), async (c) => {
+      const body = c.req.valid('json');
       const store = await openStore();
       const user = await addUser(store, body);
       await audit(store, actorOf(c), 'user added', null, `${user.name}: ${user.role}${user.groups.length > 0 ? `, groups ${user.groups.join(', ')}` : ''}`);
       return c.json(user, 201);
     })
-    .patch('/users/:name', needs('admin'), jsonBodyLimit('the change'), async (c) => {
-      const body = await bodyOf(c, UserChange);
+    .patch('/users/:name', needs('admin'), jsonBodyLimit('the change'), sentAsJson('{ role?, groups?, password? }'), validJson(UserChange), async (c) => {
+      const body = c.req.valid('json');
       const store = await openStore();
       const user = await updateUser(store, c.req.param('name'), body);
       const what = [body.role && `role ${body.role}`, body.groups && `groups ${body.groups.join(', ') || 'none'}`, body.password !== undefined && 'password changed'].filter(Boolean).join(', ');
@@ -81,8 +68,8 @@ export function adminRoutes(openStore: () => Promise<Store>) {
       const store = await openStore();
       return c.json({ tokens: await listTokens(store, identity.role === 'admin' ? undefined : identity.name) });
     })
-    .post('/tokens', jsonBodyLimit('the token'), async (c) => {
-      const body = await bodyOf(c, NewToken);
+    .post('/tokens', jsonBodyLimit('the token'), sentAsJson('{ label, role?, groups? }'), validJson(NewToken), async (c) => {
+      const body = c.req.valid('json');
       const identity = identityOf(c);
       const role = body.role ?? identity.role;
       if (!allows(identity.role, role)) throw new AccountError(`a token's role can be at most yours (${identity.role})`);
@@ -109,8 +96,8 @@ export function adminRoutes(openStore: () => Promise<Store>) {
       const logs = (await listLogs(store)).filter((log) => log.parent === null);
       return c.json({ logs: logs.map((log) => ({ log: log.name, groups: groups.get(log.name) ?? [] })) });
     })
-    .put('/logs/:log/access', needs('admin'), jsonBodyLimit('the groups'), async (c) => {
-      const { groups } = await bodyOf(c, AccessChange);
+    .put('/logs/:log/access', needs('admin'), jsonBodyLimit('the groups'), sentAsJson('{ groups }'), validJson(AccessChange), async (c) => {
+      const { groups } = c.req.valid('json');
       const store = await openStore();
       const log = c.req.param('log');
       const root = (await logAccess(store, log))?.root;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { deflateSync, crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile, ingestLinkedFiles, parseObjectKeys } from '../../ingest/index.ts';
-import { Uploads, type UploadState } from '../../ingest/upload.ts';
+import { Uploads, type UploadState } from '../../ingest/index.ts';
 import type { Store } from '../../store/db.ts';
 import { listLogs } from '../../store/logs.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
@@ -156,6 +156,27 @@ describe('client mistakes are never 500', () => {
     await load(sent.body.upload as string, { name: 'ragged' });
     const failed = await until(sent.body.upload as string, (s) => s.status === 'failed');
     expectClientMistake('a load with a malformed row', 400, failed.error, /^ragged\.csv, line 3: cannot read as CSV: more fields than the header has\. Nothing was loaded \(to load the good rows and keep these aside, choose “set them aside, load the rest” under Bad rows\)/);
+  });
+
+  it('refuses a load request not sent as JSON (415), not JSON (400) or not of its shape (400), naming what it takes, and starts nothing', async () => {
+    const sent = await upload('orders.csv', CSV);
+    const id = sent.body.upload as string;
+    const post = async (body: string, type: string | null) => {
+      const response = await api.request(`/api/uploads/${id}/load`, { method: 'POST', body, ...(type !== null && { headers: { 'content-type': type } }) });
+      return { status: response.status, error: ((await response.json()) as { error: unknown }).error };
+    };
+    // Sent as text or a form, the body would otherwise be read as {} and load with every default.
+    const text = await post('{"name":"as text"}', 'text/plain');
+    expectClientMistake('a JSON body sent as text', text.status, text.error, /^send the body as JSON \(Content-Type: application\/json\): \{ name\?, mapping\?, mode\?, onBadRows\?, timeZone\? \}$/);
+    expect(text.status).toBe(415);
+    expect((await post('name=x', 'application/x-www-form-urlencoded')).status).toBe(415);
+    const broken = await post('{"name":', 'application/json');
+    expectClientMistake('a body that is not JSON', broken.status, broken.error, /^the body must be JSON: \{ name\?/);
+    const wrong = await post(JSON.stringify({ mode: 'merge' }), 'application/json; charset=utf-8');
+    expectClientMistake('a mode that is none', wrong.status, wrong.error, /^mode: /);
+    const stray = await post(JSON.stringify({ name: 'x', colour: 'red' }), 'application/json');
+    expectClientMistake('a field the load does not take', stray.status, stray.error, /colour/);
+    expect((await (await api.request(`/api/uploads/${id}`)).json()) as UploadState).toMatchObject({ status: 'uploaded', error: null });
   });
 
   it('tells the browser which column to choose when a mapped column is not the file\'s', async () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/index.ts';
-import { Uploads, type UploadState } from '../../ingest/upload.ts';
+import { Uploads, type UploadState } from '../../ingest/index.ts';
 import { ANALYSES } from '../../mining/analyses.ts';
 import { FILTER_PARAMS } from '../../mining/index.ts';
 import { queryRows, withConnection, type Store } from '../../store/db.ts';

@@ -7,8 +7,7 @@ import { checkLogAccess, visibleLogs } from './access.ts';
 import { adminRoutes } from './admin.ts';
 import type { OidcSignIn } from './oidc.ts';
 import { sessionRoutes, signedInRoutes, SignInLimiter } from './session.ts';
-import { IngestError } from '../../ingest/errors.ts';
-import { browserMessage, UploadError, Uploads } from '../../ingest/upload.ts';
+import { browserMessage, getJobHistory, IngestError, JobFileError, listJobs, resolveJobsDir, UnknownJobError, UploadError, Uploads } from '../../ingest/index.ts';
 import { uploadRoutes } from './uploads.ts';
 import { settingsRoutes } from './settings.ts';
 import {
@@ -33,7 +32,6 @@ import {
 import type { JSONValue } from 'hono/utils/types';
 import { findAnalysis } from '../../mining/analyses.ts';
 import { readParams, type Analysis } from '../../mining/registry.ts';
-import { getJobHistory, JobFileError, listJobs, resolveJobsDir, UnknownJobError } from '../../ingest/jobs/index.ts';
 
 export interface ApiOptions {
   /** A token fixed at start that acts as an admin (WAYBILL_API_TOKEN); default that variable. */

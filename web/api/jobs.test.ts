@@ -1,7 +1,7 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadJobs, runJob } from '../../ingest/jobs/index.ts';
+import { loadJobs, runJob } from '../../ingest/index.ts';
 import type { Store } from '../../store/db.ts';
 import { getJson } from '../../test-support/api-request.ts';
 import { tempStore } from '../../test-support/temp-store.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Uploads } from '../../ingest/upload.ts';
+import { Uploads } from '../../ingest/index.ts';
 import { addUser, createToken, issueSignInLink, sessionIdentity, SESSION_IDLE_MS, updateUser } from '../../store/accounts.ts';
 import { listAudit } from '../../store/audit.ts';
 import { queryRows, withConnection, type Store } from '../../store/db.ts';

@@ -4,7 +4,7 @@ import { checkPassword, createSession, endSession, redeemSignInLink, SESSION_MAX
 import { audit } from '../../store/audit.ts';
 import type { Store } from '../../store/db.ts';
 import { addressOf, identityOf, sessionOf, SESSION_COOKIE, type ApiEnv } from './actor.ts';
-import { jsonBodyLimit } from './json-limit.ts';
+import { jsonBodyLimit } from './json-body.ts';
 import type { OidcSignIn } from './oidc.ts';
 
 /**

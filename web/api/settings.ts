@@ -3,7 +3,7 @@ import { getKpiSettings, OptionError, saveKpiSettings, type Store } from '../../
 import { audit } from '../../store/audit.ts';
 import type { Context } from 'hono';
 import { actorOf, needs, type ApiEnv } from './actor.ts';
-import { jsonBodyLimit } from './json-limit.ts';
+import { jsonBodyLimit } from './json-body.ts';
 
 /**
  * A log's saved settings: `GET /logs/:log/settings/kpis` answers the KPI settings with

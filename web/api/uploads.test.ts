@@ -2,7 +2,7 @@ import { readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Uploads, type UploadState } from '../../ingest/upload.ts';
+import { Uploads, type UploadState } from '../../ingest/index.ts';
 import type { Store } from '../../store/db.ts';
 import { listLogs } from '../../store/logs.ts';
 import { FIXTURE_CSV, writeFixture } from '../../test-support/fixture-log.ts';

@@ -2,13 +2,12 @@ import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Store } from '../../mining/index.ts';
-import { jsonBodyLimit } from './json-limit.ts';
+import { jsonBodyLimit, sentAsJson, validJson } from './json-body.ts';
 import { audit } from '../../store/audit.ts';
 import { writeLogGroups } from '../../store/accounts.ts';
 import { actorOf, identityOf, needs, type ApiEnv } from './actor.ts';
 import { checkLogAccess } from './access.ts';
-import { formPostError, UploadError, type Uploads, type UploadState } from '../../ingest/upload.ts';
-import { defaultLogName } from '../../ingest/log-name.ts';
+import { defaultLogName, formPostError, UploadError, type Uploads, type UploadState } from '../../ingest/index.ts';
 
 /** How a confirmed upload is loaded: every field optional; unknown fields are refused. */
 const LoadRequest = z
@@ -52,28 +51,21 @@ export function uploadRoutes(openStore: () => Promise<Store>, uploads: Uploads) 
       return c.json({ ...state, preview }, 201);
     })
     .get('/uploads/:id', async (c) => c.json(await ownUpload(c)))
-    .post('/uploads/:id/load', needs('analyst'), jsonBodyLimit('the load request'), async (c) => {
-      const body: unknown = await c.req.json().catch(() => {
-        throw new UploadError(400, 'the body must be JSON: { name?, mapping?, mode?, onBadRows? }');
-      });
-      const parsed = LoadRequest.safeParse(body ?? {});
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new UploadError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
-      }
+    .post('/uploads/:id/load', needs('analyst'), jsonBodyLimit('the load request'), sentAsJson('{ name?, mapping?, mode?, onBadRows?, timeZone? }'), validJson(LoadRequest), async (c) => {
+      const request = c.req.valid('json');
       const upload = await ownUpload(c);
       const identity = identityOf(c);
-      const mode = parsed.data.mode ?? 'create';
+      const mode = request.mode ?? 'create';
       if (mode === 'replace' && identity.role !== 'admin') throw new UploadError(403, `replacing a log needs the admin role; you are signed in as ${identity.name} (${identity.role}). Load it as a new log, or append to it`);
       const store = await openStore();
-      const name = parsed.data.name ?? defaultLogName(upload.file);
+      const name = request.name ?? defaultLogName(upload.file);
       // Appending or replacing needs a log the sender may see; to anyone else it does not exist.
       if (mode !== 'create') await checkLogAccess(store, identity, name);
       // A log made by someone in groups is theirs to share: restricted to those groups until an admin opens it.
       const restrictTo = mode === 'create' && identity.role !== 'admin' ? identity.groups : [];
       return c.json(
         await uploads.load(store, upload.upload, {
-          ...parsed.data,
+          ...request,
           actor: actorOf(c),
           ...(restrictTo.length > 0 && { inTransaction: (connection) => writeLogGroups(connection, name, restrictTo) }),
         }),

@@ -1,4 +1,4 @@
-import { hc } from 'hono/client';
+import { hc, type InferRequestType, type InferResponseType } from 'hono/client';
 import type { KpiSettings } from '../../../mining/kpis/fields.ts';
 import type { Api } from '../../api/index.ts';
 import type { AnalysisName, AnalysisResults } from '../../../mining/analyses.ts';
@@ -61,27 +61,30 @@ export function apiClient(fetcher: typeof fetch = fetch) {
     session: async () => read(await api.session.$get()),
     /** Every user, with role, groups and how they sign in (admin). */
     users: async () => (await read(await api.users.$get())).users,
-    addUser: async (user: { name: string; role: Role; groups?: string[]; password?: string }) => read(await api.users.$post({}, json(user))),
-    changeUser: async (name: string, change: { role?: Role; groups?: string[]; password?: string }) => read(await api.users[':name'].$patch({ param: { name: encodeURIComponent(name) } }, json(change))),
+    addUser: async (user: { name: string; role: Role; groups?: string[]; password?: string }) => read(await api.users.$post({ json: user })),
+    changeUser: async (name: string, change: { role?: Role; groups?: string[]; password?: string }) => read(await api.users[':name'].$patch({ param: { name: encodeURIComponent(name) }, json: change })),
     removeUser: async (name: string) => read(await api.users[':name'].$delete({ param: { name: encodeURIComponent(name) } })),
     endSessions: async (name: string) => read(await api.users[':name'].sessions.end.$post({ param: { name: encodeURIComponent(name) } })),
     /** API tokens: one's own, or every one for an admin. */
     tokens: async () => (await read(await api.tokens.$get())).tokens,
-    createToken: async (token: { label: string; role?: Role; groups?: string[] }) => read(await api.tokens.$post({}, json(token))),
+    createToken: async (token: { label: string; role?: Role; groups?: string[] }) => read(await api.tokens.$post({ json: token })),
     revokeToken: async (id: string) => read(await api.tokens[':id'].$delete({ param: { id } })),
     /** Each log (not its case notions) with the groups it is restricted to (admin). */
     access: async () => (await read(await api.access.$get())).logs,
-    setAccess: async (name: string, groups: string[]) => read(await api.logs[':log'].access.$put(log(name), json({ groups }))),
+    setAccess: async (name: string, groups: string[]) => read(await api.logs[':log'].access.$put({ ...log(name), json: { groups } })),
     deleteLog: async (name: string) => read(await api.logs[':log'].$delete(log(name))),
+    /** Starts loading an upload with the user's choices (checked by the route's schema); its progress then arrives as server-sent events. */
+    loadUpload: async (upload: string, choice: LoadChoice) => read(await api.uploads[':id'].load.$post({ param: { id: upload }, json: choice })),
   };
 }
 
-type Role = 'viewer' | 'analyst' | 'admin';
+type Routes = ReturnType<typeof hc<Api>>['api'];
+/** What `POST /api/uploads/:id/load` takes, as its schema says. */
+export type LoadChoice = InferRequestType<Routes['uploads'][':id']['load']['$post']>['json'];
+/** What `POST /api/logs?file=NAME` answers: the upload's state and its preview. */
+export type UploadReply = InferResponseType<Routes['logs']['$post'], 201>;
 
-/** A JSON body for a route that reads its body itself. */
-function json(body: unknown) {
-  return { init: { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } };
-}
+type Role = 'viewer' | 'analyst' | 'admin';
 
 export type ApiClient = ReturnType<typeof apiClient>;
 
@@ -95,9 +98,11 @@ function withQuery<T extends object>(args: T, query: Record<string, string | num
   return { ...args, query: given };
 }
 
-/** The body of a successful response, typed by its route; an ApiError otherwise. */
-async function read<T>(response: { ok: boolean; status: number; json(): Promise<T>; text(): Promise<string> }): Promise<T> {
-  if (response.ok) return response.json();
+type BodyOf<R> = R extends { json(): Promise<infer T> } ? T : never;
+
+/** The body of a successful response, typed by its route (its `{ error }` answers left out); an ApiError otherwise. */
+async function read<R extends { ok: boolean; status: number; json(): Promise<unknown>; text(): Promise<string> }>(response: R): Promise<Exclude<BodyOf<R>, { error: string }>> {
+  if (response.ok) return (await response.json()) as Exclude<BodyOf<R>, { error: string }>;
   const text = await response.text();
   let message = `the server answered ${response.status}`;
   try {

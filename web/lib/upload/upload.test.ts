@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { previewFile } from '../../../ingest/preview.ts';
+import { defaultLogName as suggestedName, previewFile } from '../../../ingest/index.ts';
 import { writeFixture } from '../../../test-support/fixture-log.ts';
 import { DAY_FIRST_CSV, TIED_TIMES_CSV } from '../../../test-support/mapping-fixtures.ts';
-import { defaultLogName as suggestedName } from '../../../ingest/log-name.ts';
-import { choiceFromPreview, fileSize, howDecided, loadFraction, roleOptions, type UploadReply } from './upload.ts';
+import { choiceFromPreview, fileSize, loadFraction, loadRequest, roleHint, type UploadReply } from './upload.ts';
 
 describe('upload helpers', () => {
   it('suggests a log name from the file name', () => {
@@ -47,27 +46,32 @@ describe('the form filled from the preview', () => {
       mode: 'create',
       onBadRows: 'reject',
     });
-    expect(howDecided(visits.preview, 'case')).toBe('recognized by its name');
-    expect(howDecided(visits.preview, 'timestamp')).toMatch(/^told by the values, \d+ % sure$/);
-    expect(howDecided(visits.preview, 'timestamp', 'User')).toBe('your choice; suggested Start Time');
+    const { roles } = visits.preview;
+    expect(roleHint(roles.case, 'CaseID')).toBe('by its name');
+    expect(roleHint(roles.timestamp, 'Start Time')).toMatch(/^from its values, \d+ % sure$/);
+    expect(roleHint(roles.timestamp, 'User')).toBe('your choice; suggested Start Time');
+    // What the load is sent: the roles, and a zone only when it is not UTC.
+    expect(loadRequest(choiceFromPreview(visits), ' UTC ')).toEqual({ name: 'visits', mapping: { case: 'CaseID', activity: 'Activity', timestamp: 'Start Time', resource: 'User' }, mode: 'create', onBadRows: 'reject' });
+    expect(loadRequest({ ...choiceFromPreview(visits), mapping: { ...choiceFromPreview(visits).mapping, resource: '' } }, 'Europe/Berlin')).toMatchObject({ mapping: { case: 'CaseID', activity: 'Activity', timestamp: 'Start Time' }, timeZone: 'Europe/Berlin' });
   });
 
   it('leaves an undecidable role for the user to choose', async () => {
     const plan = await reply('plan.csv', TIED_TIMES_CSV);
-    expect(choiceFromPreview(plan).mapping).toEqual({ case: 'Order', activity: 'Step', timestamp: '' });
-    expect(howDecided(plan.preview, 'timestamp')).toMatch(/^not sure: likeliest (Planned|Actual) \(\d+ %\)$/);
-    expect(howDecided(plan.preview, 'resource')).toBe('no column looks like one');
-    expect(howDecided(plan.preview, 'timestamp', 'Actual')).toBe('your choice');
+    expect(choiceFromPreview(plan).mapping).toEqual({ case: 'Order', activity: 'Step', timestamp: '', resource: '' });
+    const { roles } = plan.preview;
+    expect(roleHint(roles.timestamp, '')).toMatch(/^undecided: likeliest (Planned|Actual) \(\d+ %\)$/);
+    expect(roleHint(roles.resource, '')).toBe('no column looks like one');
+    expect(roleHint(roles.timestamp, 'Actual')).toBe('your choice');
   });
 
   it('offers a decided combination of columns first', async () => {
     const rows = ['P1', 'P2'].flatMap((plant) => ['1', '2', '3'].flatMap((doc) => ['Open', 'Check', 'Close'].map((step, k) => `${plant},${doc},${step},2026-04-0${k + 1} 10:00`)));
     const plants = await reply('plants.csv', ['plant_id,doc_no,activity,timestamp', ...rows].join('\n'));
     expect(choiceFromPreview(plants).mapping.case).toBe('plant_id+doc_no');
-    expect(roleOptions(plants.preview, 'case').slice(0, 2)).toEqual([
+    expect(plants.preview.roles.case.options.slice(0, 2)).toEqual([
       { value: 'plant_id+doc_no', label: 'plant_id + doc_no' },
       { value: 'plant_id', label: 'plant_id' },
     ]);
-    expect(roleOptions(plants.preview, 'activity').map((o) => o.value)).toEqual(['plant_id', 'doc_no', 'activity', 'timestamp']);
+    expect(plants.preview.roles.activity.options.map((o) => o.value)).toEqual(['plant_id', 'doc_no', 'activity', 'timestamp']);
   });
 });

@@ -1,75 +1,43 @@
-import { defaultLogName } from '../../../ingest/log-name.ts';
-import type { SourcePreview } from '../../../ingest/preview.ts';
-import type { UploadState } from '../../../ingest/upload.ts';
+import type { LoadChoice, UploadReply } from '../api/client.ts';
+import type { RoleChoice, UploadState } from '../../../ingest/index.ts';
 
-/** What `POST /api/logs` answers: the upload's state and its preview. */
-export type UploadReply = UploadState & { preview: SourcePreview };
-export type { SourcePreview, UploadState };
+export type { LoadChoice, UploadReply, UploadState };
 
-/** How the user confirms a load: the same fields `POST /api/uploads/:id/load` takes. */
-export interface LoadChoice {
+/** The roles the form maps (the lifecycle is left to the load's own decision). */
+export type FormRole = 'case' | 'activity' | 'timestamp' | 'resource';
+
+/** The form's state: what the load takes, each role a column ('' while none is chosen; for the resource, none). */
+export interface FormChoice {
   name: string;
-  mapping: { case: string; activity: string; timestamp: string; resource?: string };
-  mode: 'create' | 'replace' | 'append';
-  onBadRows: 'reject' | 'quarantine';
-  /** IANA zone naive timestamps were written in; left out for UTC. */
-  timeZone?: string;
+  mapping: Record<FormRole, string>;
+  mode: NonNullable<LoadChoice['mode']>;
+  onBadRows: NonNullable<LoadChoice['onBadRows']>;
 }
 
-type Role = 'case' | 'activity' | 'timestamp' | 'resource';
+export const EMPTY_CHOICE: FormChoice = { name: '', mapping: { case: '', activity: '', timestamp: '', resource: '' }, mode: 'create', onBadRows: 'reject' };
 
-/**
- * A role's value in the form: the column(s) the preview's mapping decision
- * settled (several joined with '+', which the load reads as a combination), or
- * '' when it left the role open for the user.
- */
-export function decidedColumns(preview: SourcePreview, role: Role): string {
-  return preview.by[role] === undefined ? '' : (preview.proposal[role]?.columns.join('+') ?? '');
-}
-
-/** The form's first choices: the decided mapping, the file's name as the log's, a new log, bad rows refused. */
-export function choiceFromPreview(reply: UploadReply): LoadChoice {
-  const { preview } = reply;
-  const resource = decidedColumns(preview, 'resource');
+/** The form's first choices: the preview's decided mapping, its log name, a new log, bad rows refused. */
+export function choiceFromPreview(reply: UploadReply): FormChoice {
+  const { roles, logName } = reply.preview;
   return {
-    name: defaultLogName(reply.file),
-    mapping: { case: decidedColumns(preview, 'case'), activity: decidedColumns(preview, 'activity'), timestamp: decidedColumns(preview, 'timestamp'), ...(resource === '' ? {} : { resource }) },
+    name: logName,
+    mapping: { case: roles.case.value, activity: roles.activity.value, timestamp: roles.timestamp.value, resource: roles.resource.value },
     mode: 'create',
     onBadRows: 'reject',
   };
 }
 
-/** What a role's select offers: every column, and first the decided combination of columns, if any. */
-export function roleOptions(preview: SourcePreview, role: Role): { value: string; label: string }[] {
-  const decided = decidedColumns(preview, role);
-  const combined = decided.includes('+') && !preview.columns.includes(decided) ? [{ value: decided, label: preview.proposal[role]!.columns.join(' + ') }] : [];
-  return [...combined, ...preview.columns.map((column) => ({ value: column, label: column }))];
+/** The line under a role's select: how the preview settled it, or, once the user chose another column, what it had suggested. */
+export function roleHint(role: RoleChoice, chosen: string): string {
+  if (chosen === role.value) return role.how;
+  return role.value === '' ? 'your choice' : `your choice; suggested ${role.label}`;
 }
 
-/** How the preview settled a role, for the line under its select; once the user chose another column, what it had suggested. */
-export function howDecided(preview: SourcePreview, role: Role, chosen = decidedColumns(preview, role)): string {
-  const proposed = preview.proposal[role];
-  const decided = decidedColumns(preview, role);
-  if (chosen !== decided) return decided === '' ? 'your choice' : `your choice; suggested ${proposed!.columns.join(' + ')}`;
-  switch (preview.by[role]) {
-    case 'name':
-      return 'recognized by its name';
-    case 'flag':
-      return 'as named';
-    case 'values':
-      return `told by the values, ${Math.round(proposed!.confidence * 100)} % sure`;
-    default:
-      return proposed ? `not sure: likeliest ${proposed.columns.join(' + ')} (${Math.round(proposed.confidence * 100)} %)` : role === 'resource' ? 'no column looks like one' : 'choose a column';
-  }
-}
-
-/** The error text of a failed API call. */
-async function errorOf(response: Response): Promise<string> {
-  try {
-    return ((await response.json()) as { error?: string }).error ?? `the server answered ${response.status}`;
-  } catch {
-    return `the server answered ${response.status}`;
-  }
+/** What the form asks the load to do: a resource only when one is chosen, a time zone only when not UTC. */
+export function loadRequest(choice: FormChoice, timeZone: string): LoadChoice {
+  const { resource, ...roles } = choice.mapping;
+  const zone = timeZone.trim();
+  return { ...choice, mapping: { ...roles, ...(resource === '' ? {} : { resource }) }, ...(zone === '' || zone === 'UTC' ? {} : { timeZone: zone }) };
 }
 
 /**
@@ -100,17 +68,6 @@ export function sendFile(file: File, onSent: (fraction: number) => void): Promis
   });
 }
 
-/** Starts loading an upload; its progress then arrives through `followUpload`. */
-export async function startLoad(upload: string, choice: LoadChoice): Promise<UploadState> {
-  const response = await fetch(`/api/uploads/${upload}/load`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(choice),
-  });
-  if (!response.ok) throw new Error(await errorOf(response));
-  return (await response.json()) as UploadState;
-}
-
 /** Calls `onState` with each state of the upload (server-sent events) until it is loaded or failed; returns a function that stops following. */
 export function followUpload(upload: string, onState: (state: UploadState) => void): () => void {
   const source = new EventSource(`/api/uploads/${upload}/events`);
@@ -121,8 +78,6 @@ export function followUpload(upload: string, onState: (state: UploadState) => vo
   });
   return () => source.close();
 }
-
-
 
 /** The share of the whole load done, for one progress bar: reading is the first 70 %, storing the rest. */
 export function loadFraction(state: Pick<UploadState, 'status' | 'progress'>): number {
