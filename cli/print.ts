@@ -47,8 +47,8 @@ export function printVariants(result: Variants): void {
   console.log(`${formatNumber(result.variantCount)} variants over ${formatNumber(result.cases)} cases\n`);
   console.log(
     formatTable(
-      ['#', 'cases', 'share', 'median', 'activities'],
-      result.variants.map((v, i) => [i + 1, v.count, formatPercent(v.share), humanizeSeconds(v.duration.median), v.activities.join(' → ')]),
+      ['#', 'variant', 'cases', 'share', 'cumulative', 'median', 'activities'],
+      result.variants.map((v, i) => [result.offset + i + 1, v.rank, v.count, formatPercent(v.share), formatPercent(v.cumulativeShare), humanizeSeconds(v.duration.median), v.activities.join(' → ')]),
     ),
   );
 }
@@ -242,6 +242,24 @@ export function printReconciliation(result: Reconciliation): void {
   }
 }
 
+function printOverview(result: AnalysisResults['overview']): void {
+  const share = (part: number, whole: number) => (whole === 0 ? '' : ` (${formatPercent(part / whole)})`);
+  console.log(`${result.log}: ${formatNumber(result.cases)} of ${formatNumber(result.totalCases)} cases${share(result.cases, result.totalCases)}, ${formatNumber(result.events)} of ${formatNumber(result.totalEvents)} events${share(result.events, result.totalEvents)}`);
+  if (result.start !== null) console.log(`from ${result.start} to ${result.end}`);
+  console.log(`
+${formatTable(['activity', 'cases'], result.activities.map((a) => [a.name, a.cases]))}`);
+  console.log(`
+Cases started per ${result.timeline.period}:
+${formatTable(['from', 'cases', 'kept'], result.timeline.buckets.map((b) => [b.start.slice(0, 10), b.cases, b.kept]))}`);
+}
+
+function printAttributeValues(result: AnalysisResults['attribute-values']): void {
+  const range = result.min === null ? '' : `, from ${result.min} to ${result.max}`;
+  console.log(`${result.attribute} (${result.type.toLowerCase()}): ${formatNumber(result.distinct)} values over ${formatNumber(result.cases)} cases${range}
+`);
+  console.log(formatTable(['value', 'cases'], result.values.map((v) => [v.value, v.cases])));
+}
+
 /** How `waybill mine NAME` prints each analysis for people; one without a printer prints its JSON, indented. */
 const PRINTERS: { [Name in AnalysisName]?: (result: AnalysisResults[Name]) => void } = {
   'process-map': printProcessMap,
@@ -257,6 +275,8 @@ const PRINTERS: { [Name in AnalysisName]?: (result: AnalysisResults[Name]) => vo
   kpis: printKpis,
   'touchless-orders': (result) => console.log(result.computable ? `${result.touchless.length} of ${result.completed} completed orders touchless\n${result.touchless.join('\n')}` : result.reason),
   reconciliation: printReconciliation,
+  overview: printOverview,
+  'attribute-values': printAttributeValues,
 };
 
 export function printAnalysis(name: AnalysisName, result: unknown): void {

@@ -1,7 +1,9 @@
+import { attributeValuesAnalysis } from './attribute-values/entry.ts';
 import { bottlenecksAnalysis } from './bottlenecks/entry.ts';
 import { caseDistributionAnalysis, caseDurationsAnalysis, durationBreakdownAnalysis, durationTrendAnalysis, milestonesAnalysis } from './cycle-time/entry.ts';
 import { exceptionsAnalysis } from './exceptions/entry.ts';
 import { kpisAnalysis, touchlessOrdersAnalysis } from './kpis/entry.ts';
+import { overviewAnalysis } from './overview/entry.ts';
 import { processMapAnalysis } from './process-map/entry.ts';
 import { queueAgingAnalysis } from './queue-aging/entry.ts';
 import { reconciliationAnalysis } from './reconciliation/entry.ts';
@@ -29,6 +31,8 @@ export const ANALYSES = [
   touchlessOrdersAnalysis,
   reconciliationAnalysis,
   resourceWorkloadAnalysis,
+  overviewAnalysis,
+  attributeValuesAnalysis,
 ] as const;
 
 export type AnalysisName = (typeof ANALYSES)[number]['name'];

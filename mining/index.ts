@@ -49,3 +49,5 @@ export { csvCell, toCsv, type CsvCell } from './export/csv.ts';
 export { openStore, resolveDbPath, StoreBusyError, StoreClosingError, StoreRecoveryError, type Store } from '../store/db.ts';
 export { listLogs, type LogInfo } from '../store/logs.ts';
 export type { DurationStats } from './types.ts';
+export type { Overview, OverviewPeriod } from './overview/index.ts';
+export type { AttributeValues } from './attribute-values/index.ts';

@@ -45,7 +45,8 @@ describe('time window filter', () => {
       log: 'orders',
       cases: 1,
       variantCount: 1,
-      variants: [{ activities: ['Order Captured'], count: 1, share: 1, duration: { mean: 0, median: 0 } }],
+      offset: 0,
+      variants: [{ rank: 2, activities: ['Order Captured'], count: 1, share: 1, cumulativeShare: 1, duration: { mean: 0, median: 0 } }],
     });
   });
 

@@ -158,6 +158,7 @@ const ROUTES: Record<string, RouteCheck> = {
   'GET /api/logs': { role: 'viewer', perLog: false, ok: 200, request: get('/api/logs') },
   'GET /api/logs/:log/milestones': { ...analysis('milestones'), request: (_, log) => ({ path: `/api/logs/${log}/milestones?notion=order&${new URLSearchParams({ 'milestone-from': milestones[0], 'milestone-to': milestones[1] })}` }) },
   'GET /api/logs/:log/duration-breakdown': { ...analysis('duration-breakdown'), request: (_, log) => ({ path: `/api/logs/${log}/duration-breakdown?notion=order&${new URLSearchParams({ by: attribute })}` }) },
+  'GET /api/logs/:log/attribute-values': { ...analysis('attribute-values'), request: (_, log) => ({ path: `/api/logs/${log}/attribute-values?notion=order&${new URLSearchParams({ attribute })}` }) },
   'GET /api/logs/:log/loads': { role: 'viewer', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/logs/${log}/loads` }) },
   'GET /api/logs/:log/quarantine.csv': { role: 'viewer', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/logs/${log}@order/quarantine.csv` }) },
   'GET /api/audit': { role: 'admin', perLog: false, ok: 200, request: get('/api/audit') },

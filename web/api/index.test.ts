@@ -77,12 +77,18 @@ describe('GET /api/logs/:log/<analysis>', () => {
       log: 'orders',
       cases: 3,
       variantCount: 2,
+      offset: 0,
       variants: [
-        { activities: ['Order Captured', 'Order Validated', 'Shipped'], count: 2, share: 2 / 3, duration: { mean: 46800, median: 46800 } },
-        { activities: ['Order Captured'], count: 1, share: 1 / 3, duration: { mean: 0, median: 0 } },
+        { rank: 1, activities: ['Order Captured', 'Order Validated', 'Shipped'], count: 2, share: 2 / 3, cumulativeShare: 2 / 3, duration: { mean: 46800, median: 46800 } },
+        { rank: 2, activities: ['Order Captured'], count: 1, share: 1 / 3, cumulativeShare: 1, duration: { mean: 0, median: 0 } },
       ],
     });
     expect((await get('/api/logs/orders/variants?limit=1')).body.variants).toHaveLength(1);
+    // A page: the second variant alone, still counted against every case; past the end, none but the totals.
+    expect((await get('/api/logs/orders/variants?limit=1&offset=1')).body).toMatchObject({ cases: 3, variantCount: 2, offset: 1, variants: [{ rank: 2, count: 1, cumulativeShare: 1 }] });
+    expect((await get('/api/logs/orders/variants?offset=5')).body).toMatchObject({ cases: 3, variantCount: 2, offset: 5, variants: [] });
+    // Under a filter the list ranks what it keeps, and each variant keeps the log's rank, the one variant= takes.
+    expect((await get('/api/logs/orders/variants?variant=2')).body).toMatchObject({ cases: 1, variantCount: 1, variants: [{ rank: 2, share: 1, cumulativeShare: 1 }] });
     const durations = await get('/api/logs/orders/case-durations?bins=2');
     expect(durations.body).toEqual({
       log: 'orders',
