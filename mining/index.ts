@@ -38,7 +38,7 @@ export {
   type KpiSettings,
 } from './kpis/fields.ts';
 export { getReconciliation, type Reconciliation, type ReconciliationOptions } from './reconciliation/index.ts';
-export { filterFromParams, FILTER_PARAMS, logForNotion, parseCondition, parseDuration, type FilterParams } from './filter/params.ts';
+export { conditionText, filterFromParams, FILTER_PARAMS, logForNotion, parseCondition, parseDuration, type FilterParams } from './filter/params.ts';
 export { parseInstant } from './columns.ts';
 export { compileFilter, TIMEFRAME_MODES, type AttributeCondition, type Filter, type FollowsCondition, type Timeframe, type TimeframeMode } from './filter/index.ts';
 export { FilterError, OptionError, parseWholeNumber, UnknownLogError } from './errors.ts';

@@ -6,8 +6,8 @@ import { tempStore } from '../../test-support/temp-store.ts';
 import { discoverProcessMap, getCaseDurations, getVariants } from '../index.ts';
 import { parseInstant } from '../columns.ts';
 import { FilterError } from '../errors.ts';
-import { compileFilter } from './index.ts';
-import { filterFromParams, parseDuration, type FilterParams } from './params.ts';
+import { type AttributeCondition, compileFilter } from './index.ts';
+import { conditionText, filterFromParams, parseCondition, parseDuration, type FilterParams } from './params.ts';
 
 // Fixture cases: A 2026-01-05T07:00Z → 2026-01-06T07:00Z; B 08:00Z → 10:00Z on the 5th; C at 12:00Z on the 5th.
 let store: Store;
@@ -191,5 +191,22 @@ describe('case conditions', () => {
     expect(() => filterFromParams({ where: '"amount = 1' })).toThrow(/a quote is not closed/);
     await expect(kept({ where: 'amount = "1; DROP TABLE events"' })).rejects.toThrow(/amount holds numbers; value "1; DROP TABLE events" is not one/);
     expect(await kept({})).toBe(3);
+  });
+});
+
+describe('conditionText', () => {
+  it('writes each condition so parseCondition reads back the same, quoting what the syntax would split', () => {
+    const conditions: AttributeCondition[] = [
+      { name: 'warehouse', op: 'equals', value: 'ATL' },
+      { name: 'ship to', op: 'equals', value: 'Smith, "Jr" (east)' },
+      { name: 'tier', op: 'in', values: ['gold', 'in', 'a=b', ''] },
+      { name: 'amount', op: 'range', min: '10', max: '99.5' },
+      { name: 'amount', op: 'range', min: '-3' },
+      { name: 'amount', op: 'range', max: '1e3' },
+      { name: 'note', op: 'missing' },
+      { name: 'is', op: 'equals', value: 'missing' },
+    ];
+    for (const condition of conditions) expect(parseCondition(conditionText(condition)), conditionText(condition)).toEqual(condition);
+    expect(conditionText({ name: 'ship to', op: 'equals', value: 'a "b"' })).toBe('"ship to" = "a ""b"""');
   });
 });

@@ -93,6 +93,31 @@ function parsePair(text: string, kind: FollowsCondition['kind'], what: string): 
   return { from, to, kind };
 }
 
+/**
+ * Writes a condition in the `where` syntax parseCondition reads back: the one writer,
+ * for the dashboard's filter bar. A word the tokenizer would split or read as syntax
+ * (spaces, commas, parentheses, quotes, =, >=, <=, or a keyword) is quoted.
+ */
+export function conditionText(condition: AttributeCondition): string {
+  const word = (value: string | number | boolean): string => {
+    const text = String(value);
+    const plain = text !== '' && !/[\s(),"=<>]/.test(text) && !/^(in|is|missing|between|and)$/i.test(text);
+    return plain ? text : `"${text.replaceAll('"', '""')}"`;
+  };
+  const name = word(condition.name);
+  switch (condition.op) {
+    case 'equals':
+      return `${name} = ${word(condition.value)}`;
+    case 'in':
+      return `${name} in (${condition.values.map(word).join(', ')})`;
+    case 'missing':
+      return `${name} is missing`;
+    case 'range':
+      if (condition.min !== undefined && condition.max !== undefined) return `${name} between ${word(condition.min)} and ${word(condition.max)}`;
+      return condition.min !== undefined ? `${name} >= ${word(condition.min)}` : `${name} <= ${word(condition.max ?? '')}`;
+  }
+}
+
 /** Reads one `where` condition with a small tokenizer: quoted words keep their spaces, commas and quotes. */
 export function parseCondition(text: string): AttributeCondition {
   const tokens = tokenize(text);

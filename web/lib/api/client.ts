@@ -2,6 +2,7 @@ import { hc, type InferRequestType, type InferResponseType } from 'hono/client';
 import type { KpiSettings } from '../../../mining/kpis/fields.ts';
 import type { Api } from '../../api/index.ts';
 import type { AnalysisName, AnalysisResults } from '../../../mining/analyses.ts';
+import type { FilterQuery } from '../filter/url-filter.ts';
 
 /** The API answered with `{ error }`: its HTTP status and message. */
 export class ApiError extends Error {
@@ -17,14 +18,15 @@ export class ApiError extends Error {
 /**
  * A typed client of Waybill's API (web/api). Response types come from the routes
  * through Hono's `hc`, so they are never written twice. Pass SvelteKit's `fetch`
- * inside load functions (relative URLs, no double fetch on hydration).
+ * inside load functions (relative URLs, no double fetch on hydration), and the page's
+ * filter (its URL's filter parameters), which every analysis call then applies.
  */
-export function apiClient(fetcher: typeof fetch = fetch) {
+export function apiClient(fetcher: typeof fetch = fetch, filter: FilterQuery = {}) {
   const api = hc<Api>('/', { fetch: fetcher }).api;
   // Route parameters are pasted into the path as given; names may hold spaces, slashes or '?'.
   const log = (name: string) => ({ param: { log: encodeURIComponent(name) } });
   async function analysis<Name extends AnalysisName>(name: Name, logName: string, query: Record<string, string | number | readonly string[] | undefined> = {}): Promise<AnalysisResults[Name]> {
-    const answer = await api.logs[':log'][':analysis'].$get(withQuery({ param: { log: encodeURIComponent(logName), analysis: name } }, query));
+    const answer = await api.logs[':log'][':analysis'].$get(withQuery({ param: { log: encodeURIComponent(logName), analysis: name } }, { ...filter, ...query }));
     return (await read(answer)) as unknown as AnalysisResults[Name];
   }
   return {

@@ -1,5 +1,6 @@
 import { apiClient, ApiError } from '$lib/api/client.ts';
 import { loadOrFail } from '$lib/api/load.ts';
+import type { FilterQuery } from '../filter/url-filter.ts';
 import type { QueueAgingQuery } from './queue-aging-settings.ts';
 
 /** Exception trends, or null when the log has no exception types (the page then offers to choose them). */
@@ -12,8 +13,8 @@ export type ExceptionsOrNone = { trends: Awaited<ReturnType<ReturnType<typeof ap
  * names to choose from, and the ten busiest resources. A log without exception types (the API answers 400) gets
  * none; any other failure is the page's error.
  */
-export async function loadOperations(fetcher: typeof fetch, log: string, queueAgingSettings: QueueAgingQuery = {}) {
-  const client = apiClient(fetcher);
+export async function loadOperations(fetcher: typeof fetch, log: string, queueAgingSettings: QueueAgingQuery = {}, filter: FilterQuery = {}) {
+  const client = apiClient(fetcher, filter);
   const notFound = `There is no log named “${log}”. Pick one from the list of logs.`;
   const [kpis, bottlenecks, queueAging, exceptions, settings, workload] = await Promise.all([
     loadOrFail(client.kpis(log), notFound),

@@ -3,9 +3,10 @@ import { loadOrFail } from '$lib/api/load.ts';
 import { viewOrCaseNotions } from '$lib/logs/case-notions.ts';
 import type { PageLoad } from './$types';
 
-export const load: PageLoad = ({ fetch, params, url }) => {
+export const load: PageLoad = async ({ fetch, params, url, parent }) => {
   // The server keeps the share of paths the URL asks for (a whole percent, 1–100), else its default for the map.
   const asked = Number(url.searchParams.get('paths'));
   const paths = Number.isInteger(asked) && asked >= 1 && asked <= 100 ? String(asked) : 'auto';
-  return viewOrCaseNotions(fetch, params.log, () => loadOrFail(apiClient(fetch).processMap(params.log, { paths }), `There is no log named “${params.log}”. Pick one from the list of logs.`));
+  const { filter } = await parent();
+  return viewOrCaseNotions(fetch, params.log, () => loadOrFail(apiClient(fetch, filter.query).processMap(params.log, { paths }), `There is no log named “${params.log}”. Pick one from the list of logs.`));
 };

@@ -1,0 +1,119 @@
+import { FILTER_PARAMS } from '../../../mining/filter/params.ts';
+
+/**
+ * The filter lives in the page's URL, in the API's own query parameters (`from`, `where`,
+ * `has`, …: mining/filter/params.ts), so a link shares it, Back and Forward walk it, and
+ * every page passes it to the API as it is.
+ */
+export type FilterParam = (typeof FILTER_PARAMS)[number];
+export type FilterQuery = Partial<Record<FilterParam, string | string[]>>;
+
+/** Parameters a filter may give more than once. */
+const REPEATABLE: ReadonlySet<FilterParam> = new Set(['where', 'has', 'without', 'follows', 'eventually', 'starts', 'ends', 'variant']);
+
+/** The filter parameters of a URL, each repeatable one as the list of its values. */
+export function filterQuery(url: URL): FilterQuery {
+  const query: FilterQuery = {};
+  for (const name of FILTER_PARAMS) {
+    const values = url.searchParams.getAll(name);
+    if (values.length === 0) continue;
+    query[name] = REPEATABLE.has(name) ? values : values[0]!;
+  }
+  return query;
+}
+
+/** Whether the URL filters at all (a case notion alone picks a log; it keeps every case of it). */
+export function isFiltered(url: URL): boolean {
+  return FILTER_PARAMS.some((name) => name !== 'notion' && url.searchParams.has(name));
+}
+
+/** One condition of the filter as the bar shows it: its words, and the parameter values that make it. */
+export interface FilterChip {
+  label: string;
+  /** What removing the chip deletes: each parameter with the value to take away (null: every value). */
+  params: { name: FilterParam; value: string | null }[];
+}
+
+const MODE_WORDS: Record<string, string> = {
+  intersecting: 'Cases active',
+  contained: 'Cases within',
+  started: 'Cases started',
+  completed: 'Cases ended',
+};
+
+/** The filter's conditions as chips, in the order people read them: time, then attributes, activities, paths, duration, variants. */
+export function filterChips(url: URL): FilterChip[] {
+  const chips: FilterChip[] = [];
+  const get = (name: FilterParam) => url.searchParams.get(name);
+  const from = get('from');
+  const to = get('to');
+  if (from !== null || to !== null) {
+    const mode = MODE_WORDS[get('timeframe') ?? 'intersecting'] ?? 'Cases active';
+    const span = from !== null && to !== null ? `${from} to ${to}` : from !== null ? `from ${from}` : `until ${to}`;
+    chips.push({ label: `${mode} ${span}`, params: [{ name: 'from', value: null }, { name: 'to', value: null }, { name: 'timeframe', value: null }] });
+  }
+  const each = (name: FilterParam, label: (value: string) => string) => {
+    for (const value of url.searchParams.getAll(name)) chips.push({ label: label(value), params: [{ name, value }] });
+  };
+  each('where', (value) => value);
+  each('has', (value) => `has ${value}`);
+  each('without', (value) => `without ${value}`);
+  each('starts', (value) => `starts with ${value}`);
+  each('ends', (value) => `ends with ${value}`);
+  each('follows', (value) => value.replace('->', '→'));
+  each('eventually', (value) => `${value.replace('->', '→')} (eventually)`);
+  const min = get('min-duration');
+  const max = get('max-duration');
+  if (min !== null || max !== null) {
+    const label = min !== null && max !== null ? `duration ${min} to ${max}` : min !== null ? `duration ≥ ${min}` : `duration ≤ ${max}`;
+    chips.push({ label, params: [{ name: 'min-duration', value: null }, { name: 'max-duration', value: null }] });
+  }
+  each('variant', (value) => `variant ${value}`);
+  return chips;
+}
+
+/** A copy of the URL to change the filter in: a list's page starts over with another filter. */
+function refiltered(url: URL): URL {
+  const next = new URL(url);
+  next.searchParams.delete('page');
+  return next;
+}
+
+/** The URL without a chip's conditions. */
+export function withoutChip(url: URL, chip: FilterChip): URL {
+  const next = refiltered(url);
+  for (const { name, value } of chip.params) {
+    if (value === null) next.searchParams.delete(name);
+    else next.searchParams.delete(name, value);
+  }
+  return next;
+}
+
+/** The URL with conditions added (repeatable ones beside those there; the others replaced). */
+export function withConditions(url: URL, conditions: Partial<Record<FilterParam, string | undefined>>): URL {
+  const next = refiltered(url);
+  for (const [name, value] of Object.entries(conditions) as [FilterParam, string | undefined][]) {
+    if (value === undefined || value === '') continue;
+    if (REPEATABLE.has(name)) {
+      if (!next.searchParams.getAll(name).includes(value)) next.searchParams.append(name, value);
+    } else {
+      next.searchParams.set(name, value);
+    }
+  }
+  return next;
+}
+
+/** The URL with no filter at all (a case notion stays: it picks the log). */
+export function withoutFilter(url: URL): URL {
+  const next = refiltered(url);
+  for (const name of FILTER_PARAMS) if (name !== 'notion') next.searchParams.delete(name);
+  return next;
+}
+
+/** The filter's part of the URL as a query string ('' or '?…'), to carry it from one page of a log to another. */
+export function filterSearch(url: URL): string {
+  const kept = new URLSearchParams();
+  for (const name of FILTER_PARAMS) for (const value of url.searchParams.getAll(name)) kept.append(name, value);
+  const text = kept.toString();
+  return text === '' ? '' : `?${text}`;
+}
