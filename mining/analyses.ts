@@ -1,5 +1,6 @@
 import { attributeValuesAnalysis } from './attribute-values/entry.ts';
 import { bottlenecksAnalysis } from './bottlenecks/entry.ts';
+import { caseTimelineAnalysis, casesAnalysis } from './cases/entry.ts';
 import { caseDistributionAnalysis, caseDurationsAnalysis, durationBreakdownAnalysis, durationTrendAnalysis, milestonesAnalysis } from './cycle-time/entry.ts';
 import { exceptionsAnalysis } from './exceptions/entry.ts';
 import { kpisAnalysis, touchlessOrdersAnalysis } from './kpis/entry.ts';
@@ -33,6 +34,8 @@ export const ANALYSES = [
   resourceWorkloadAnalysis,
   overviewAnalysis,
   attributeValuesAnalysis,
+  casesAnalysis,
+  caseTimelineAnalysis,
 ] as const;
 
 export type AnalysisName = (typeof ANALYSES)[number]['name'];

@@ -263,6 +263,13 @@ export async function queryRows<T extends Row = Row>(connection: DuckDBConnectio
   return reader.getRowObjectsJS().map((row) => toJsonSafe(row) as T);
 }
 
+/** Runs a query and returns its result by column (JSON-safe values): for results of many rows, without an object per row. */
+export async function queryColumns(connection: DuckDBConnection, sql: string, params?: Params): Promise<Record<string, JsonValue[]>> {
+  const reader = await connection.runAndReadAll(sql, params);
+  const columns = reader.getColumnsObjectJS();
+  return Object.fromEntries(Object.entries(columns).map(([name, values]) => [name, values.map((value) => (typeof value === 'object' || typeof value === 'bigint' ? toJsonSafe(value) : (value as JsonValue)))]));
+}
+
 /** Runs a query expected to return one row. */
 export async function queryRow<T extends Row = Row>(connection: DuckDBConnection, sql: string, params?: Params): Promise<T | undefined> {
   return (await queryRows<T>(connection, sql, params))[0];

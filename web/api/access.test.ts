@@ -9,6 +9,7 @@ import { FIXTURE_CSV } from '../../test-support/fixture-log.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
 import { createApi } from './index.ts';
 import { discoverProcessMap, listLogs } from '../../mining/index.ts';
+import { getCases } from '../../mining/cases/index.ts';
 import { ANALYSES } from '../../mining/analyses.ts';
 
 /**
@@ -25,6 +26,7 @@ let api: ReturnType<typeof createApi>;
 const tokens = {} as Record<Role, string>;
 let milestones: [string, string];
 let attribute: string;
+let caseName: string;
 
 const ALLOWED = 'north';
 const DENIED = 'south';
@@ -43,6 +45,7 @@ beforeAll(async () => {
   const map = await discoverProcessMap(store, `${ALLOWED}@order`, {}, {});
   milestones = [map.edges[0]!.from, map.edges[0]!.to];
   attribute = (await listLogs(store)).find((log) => log.name === `${ALLOWED}@order`)!.attributes[0]!.name;
+  caseName = (await getCases(store, `${ALLOWED}@order`, {}, { limit: 1 })).rows[0]!.case;
   process.env.WAYBILL_JOBS = join(dir, 'no-jobs');
   api = createApi(async () => store, new Uploads(join(dir, 'uploads')), { startupToken: 'not-used-here-0123456789' });
 }, 120_000);
@@ -161,6 +164,8 @@ const ROUTES: Record<string, RouteCheck> = {
   'GET /api/logs/:log/attribute-values': { ...analysis('attribute-values'), request: (_, log) => ({ path: `/api/logs/${log}/attribute-values?notion=order&${new URLSearchParams({ attribute })}` }) },
   'GET /api/logs/:log/loads': { role: 'viewer', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/logs/${log}/loads` }) },
   'GET /api/logs/:log/quarantine.csv': { role: 'viewer', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/logs/${log}@order/quarantine.csv` }) },
+  'GET /api/logs/:log/cases.arrow': { role: 'viewer', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/logs/${log}/cases.arrow?notion=order` }) },
+  'GET /api/logs/:log/case-timeline': { ...analysis('case-timeline'), request: (_, log) => ({ path: `/api/logs/${log}/case-timeline?notion=order&${new URLSearchParams({ case: caseName })}` }) },
   'GET /api/audit': { role: 'admin', perLog: false, ok: 200, request: get('/api/audit') },
   'GET /api/audit.csv': { role: 'admin', perLog: false, ok: 200, request: get('/api/audit.csv') },
   'GET /api/jobs': { role: 'analyst', perLog: false, ok: 200, request: get('/api/jobs') },

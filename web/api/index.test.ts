@@ -1,3 +1,4 @@
+import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ingestFile } from '../../ingest/index.ts';
 import type { Store } from '../../store/db.ts';
@@ -33,6 +34,28 @@ describe('GET /api/logs', () => {
       expect.objectContaining({ name: 'dirty', format: 'csv', events: 1, cases: 1 }),
       expect.objectContaining({ name: 'orders', format: 'csv', events: 7, cases: 3, activities: 3, variants: 2, firstTimestamp: '2026-01-05T07:00:00.000Z' }),
     ]);
+  });
+});
+
+describe('GET /api/logs/:log/cases.arrow', () => {
+  it('sends every filtered case as Arrow columns, the same cases the cases analysis lists', async () => {
+    const response = await api.request('/api/logs/orders/cases.arrow?has=Shipped');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.apache.arrow.stream');
+    const table = tableFromIPC(new Uint8Array(await response.arrayBuffer()));
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['case', 'start', 'end', 'duration', 'events', 'variant', 'attributes.amount', 'attributes.note']);
+    const listed = (await get('/api/logs/orders/cases?has=Shipped')).body as { rows: { case: string; start: string; durationSeconds: number; events: number; variant: number; attributes: Record<string, string | null> }[] };
+    expect(table.numRows).toBe(listed.rows.length);
+    listed.rows.forEach((row, i) => {
+      const arrow = table.get(i)!.toJSON();
+      expect([arrow.case, arrow.start, arrow.duration, arrow.events, arrow.variant, arrow['attributes.amount'], arrow['attributes.note']]).toEqual([
+        row.case, Date.parse(row.start), row.durationSeconds, row.events, row.variant, row.attributes.amount, row.attributes.note,
+      ]);
+    });
+    // A filter the log cannot take, or a log that is not there, answers as every analysis does.
+    expect((await api.request('/api/logs/orders/cases.arrow?where=note%20between%201%20and%202')).status).toBe(400);
+    expect((await api.request('/api/logs/nope/cases.arrow')).status).toBe(404);
+    expect((await api.request('/api/logs/orders/cases.arrow?limit=5')).status).toBe(400);
   });
 });
 

@@ -16,6 +16,7 @@ import {
   filterFromParams,
   logForNotion,
   type FilterParams,
+  getCaseColumns,
   getLoadHistory,
   quarantineCsv,
   auditCsv,
@@ -31,6 +32,7 @@ import {
 } from '../../mining/index.ts';
 import type { JSONValue } from 'hono/utils/types';
 import { findAnalysis } from '../../mining/analyses.ts';
+import { caseTable } from './case-table.ts';
 import { readParams, type Analysis } from '../../mining/registry.ts';
 
 export interface ApiOptions {
@@ -114,6 +116,13 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
       const history = await getLoadHistory(await openStore(), await logOf(c, false), limit === undefined ? {} : { limit });
       c.header('Content-Disposition', `attachment; filename="${history.log.replace(/[^\w.-]+/g, '_')}-quarantine.csv"`);
       return c.body(quarantineCsv(history), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    })
+    // Every case the filter keeps, as Arrow IPC columns: the dashboard's case table takes 100,000 rows this way, not as JSON.
+    .get('/logs/:log/cases.arrow', async (c) => {
+      const filter = filterOf(c, []);
+      const columns = await getCaseColumns(await openStore(), await logOf(c), filter);
+      c.header('Cache-Control', 'no-store');
+      return c.body(caseTable(columns), 200, { 'Content-Type': 'application/vnd.apache.arrow.stream' });
     })
     // Every analysis of the registry (mining/analyses.ts), with its own parameters and the filter's, nothing else.
     .get('/logs/:log/:analysis', async (c) => {
