@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/index.ts';
-import type { CaseList, CaseTimeline, Variants } from '../../mining/index.ts';
+import type { CaseList, CaseTimeline, Overview, ProcessMap, Variants } from '../../mining/index.ts';
 import { openStore } from '../../mining/index.ts';
 import { closeStore } from '../../store/db.ts';
 import { realLog } from '../../test-support/real-logs.ts';
@@ -133,5 +133,30 @@ describe('from a variant to its cases to one case', () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(name);
     await expect(page.locator('ol.events > li strong').allTextContents()).resolves.toEqual(variant.activities);
     await page.screenshot({ path: 'test-results/case-timeline.png', fullPage: true });
+  });
+});
+
+describe('from the map to the cases behind a path, and on to one of them', () => {
+  it('opens the cases of a clicked transition, exactly those the filter keeps, and a case that has it', async () => {
+    const map = await api<ProcessMap>(REAL, 'process-map', 'paths=auto');
+    await page.goto(`${server!.url}/logs/${REAL}`);
+    const texts = page.locator('[data-testid=process-map-chart] svg text');
+    await expect.poll(() => texts.count(), { timeout: 60_000 }).toBeGreaterThan(map.activities.length);
+    const drawn = await texts.allTextContents();
+    // A transition whose label no other text on the map repeats, the busiest such.
+    const edge = map.edges.find((e) => drawn.filter((t) => t === e.count.toLocaleString('en-US')).length === 1)!;
+    await texts.filter({ hasText: new RegExp(`^${edge.count.toLocaleString('en-US')}$`) }).click();
+    await page.waitForURL(/\/cases\?follows=/);
+    expect(new URL(page.url()).searchParams.get('follows')).toBe(`${edge.from} -> ${edge.to}`);
+    const behind = await api<Overview>(REAL, 'overview', new URLSearchParams({ follows: `${edge.from} -> ${edge.to}` }).toString());
+    await expect.poll(() => page.getByTestId('cases-summary').textContent(), { timeout: 30_000 }).toContain(`${behind.cases.toLocaleString('en-US')} cases`);
+    await expect(page.getByRole('list', { name: 'Conditions' }).textContent()).resolves.toContain(`${edge.from} → ${edge.to}`);
+    await page.screenshot({ path: 'test-results/map-edge-cases.png' });
+
+    await rows().first().getByRole('link').click();
+    await page.waitForURL(/\/cases\/[^/?]+/);
+    const activities = await page.locator('ol.events > li strong').allTextContents();
+    expect(activities.some((a, i) => a === edge.from && activities[i + 1] === edge.to)).toBe(true);
+    await page.screenshot({ path: 'test-results/map-edge-case-timeline.png', fullPage: true });
   });
 });
