@@ -210,3 +210,21 @@ describe('conditionText', () => {
     expect(conditionText({ name: 'ship to', op: 'equals', value: 'a "b"' })).toBe('"ship to" = "a ""b"""');
   });
 });
+
+describe('repeats', () => {
+  it('keeps the cases in which an activity occurs more than once', async () => {
+    const made = await tempStore('waybill-repeats-');
+    try {
+      const csv = 'case_id,activity,timestamp\nR,a,2026-01-01T00:00:00Z\nR,b,2026-01-01T01:00:00Z\nR,a,2026-01-01T02:00:00Z\nS,a,2026-01-01T00:00:00Z\nS,b,2026-01-01T01:00:00Z\nT,b,2026-01-01T00:00:00Z\nT,b,2026-01-01T01:00:00Z\n';
+      await ingestFile(made.store, writeFixture(made.dir, 'rework.csv', csv), { name: 'rework' });
+      const cases = async (params: FilterParams) => (await getCaseDurations(made.store, 'rework', filterFromParams(params))).cases;
+      expect(await cases({ repeats: 'a' })).toBe(1);
+      expect(await cases({ repeats: 'b' })).toBe(1);
+      expect(await cases({ repeats: ['a', 'b'] })).toBe(0);
+      expect(await cases({ has: 'a', without: 'b' })).toBe(0);
+      expect(await cases({ repeats: 'nothing of the kind' })).toBe(0);
+    } finally {
+      made.remove();
+    }
+  });
+});

@@ -20,6 +20,7 @@ import { quoteIdent } from '../../store/sql.ts';
  *   events (for a value the source repeats on every event, that is the case's
  *   value); `missing` means no event of the case has a value;
  * - `activities.present` / `absent`: every named activity occurs / none does;
+ * - `activities.repeated`: every named activity occurs more than once (rework);
  * - `variants`: the case's variant is one of these ranks (1 = the most frequent);
  * - `duration`: the case's duration (seconds, last event − first) is within [min, max];
  * - `follows`: `directly` — some event of `from` is immediately followed by one of
@@ -31,7 +32,7 @@ import { quoteIdent } from '../../store/sql.ts';
 export interface Filter {
   timeframe?: Timeframe;
   attributes?: AttributeCondition[];
-  activities?: { present?: string[]; absent?: string[] };
+  activities?: { present?: string[]; absent?: string[]; repeated?: string[] };
   variants?: number[];
   duration?: { min?: number; max?: number };
   follows?: FollowsCondition[];
@@ -128,6 +129,10 @@ function compileConditions(filter: Filter, target: FilterTarget | undefined, cla
 
   for (const name of filter.activities?.present ?? []) clauses.push(variantWith(`list_contains(v.activity_ids, ${activity(name)})`));
   for (const name of filter.activities?.absent ?? []) clauses.push(`NOT ${variantWith(`list_contains(v.activity_ids, ${activity(name)})`)}`);
+  // Every case of a variant repeats the same activities as often: the variant's counts tell.
+  for (const name of filter.activities?.repeated ?? []) {
+    clauses.push(`c.variant_id IN (SELECT va.variant_id FROM variant_activities va WHERE va.log_id = $log AND va.activity_id = ${activity(name)} AND va.occurrences > 1)`);
+  }
   if (filter.variants !== undefined) {
     if (filter.variants.length === 0 || filter.variants.some((rank) => !Number.isSafeInteger(rank) || rank < 1)) throw new FilterError('variant: ranks are whole numbers from 1 (the most frequent variant)');
     clauses.push(`c.variant_id IN (${filter.variants.map((rank) => bind(rank - 1)).join(', ')})`);

@@ -264,6 +264,14 @@ describe('operations page in the browser', () => {
     await page.getByRole('link', { name: 'Process map', exact: true }).click();
     await page.waitForURL(/\/logs\/order-to-cash$/);
     await page.getByRole('link', { name: 'Operations', exact: true }).waitFor();
+
+    // From the operations page, the slowest handoff opens the list of exactly the cases that have it.
+    await page.getByRole('link', { name: 'Operations', exact: true }).click();
+    await page.waitForURL(/\/logs\/order-to-cash\/operations$/);
+    await page.getByTestId('handoffs').locator('tbody tr').first().locator('th a').click();
+    await page.waitForURL(/\/order-to-cash\/cases\?follows=/);
+    const behind = (await (await fetch(`${server!.url}/api/logs/order-to-cash/overview?${new URLSearchParams({ follows: `${top?.from} -> ${top?.to}` })}`)).json()) as { cases: number };
+    await expect.poll(() => page.getByTestId('cases-summary').textContent(), { timeout: 30_000 }).toContain(`${behind.cases.toLocaleString('en-US')} cases`);
   });
 });
 

@@ -9,7 +9,7 @@ export type FilterParam = (typeof FILTER_PARAMS)[number];
 export type FilterQuery = Partial<Record<FilterParam, string | string[]>>;
 
 /** Parameters a filter may give more than once. */
-const REPEATABLE: ReadonlySet<FilterParam> = new Set(['where', 'has', 'without', 'follows', 'eventually', 'starts', 'ends', 'variant']);
+const REPEATABLE: ReadonlySet<FilterParam> = new Set(['where', 'has', 'without', 'repeats', 'follows', 'eventually', 'starts', 'ends', 'variant']);
 
 /** The filter parameters of a URL, each repeatable one as the list of its values. */
 export function filterQuery(url: URL): FilterQuery {
@@ -58,6 +58,7 @@ export function filterChips(url: URL): FilterChip[] {
   each('where', (value) => value);
   each('has', (value) => `has ${value}`);
   each('without', (value) => `without ${value}`);
+  each('repeats', (value) => `repeats ${value}`);
   each('starts', (value) => `starts with ${value}`);
   each('ends', (value) => `ends with ${value}`);
   each('follows', (value) => value.replace('->', '→'));
