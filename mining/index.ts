@@ -51,5 +51,5 @@ export { listLogs, type LogInfo } from '../store/logs.ts';
 export type { DurationStats } from './types.ts';
 export type { Overview, OverviewPeriod } from './overview/index.ts';
 export type { AttributeValues } from './attribute-values/index.ts';
-export { getCaseColumns, type CaseColumns, type CaseList } from './cases/index.ts';
+export { casesCsv, getCaseColumns, type CaseColumns, type CaseList } from './cases/index.ts';
 export type { CaseTimeline } from './cases/timeline.ts';

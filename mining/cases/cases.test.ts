@@ -3,7 +3,7 @@ import { ingestFile, ingestLinkedFiles, parseObjectKeys } from '../../ingest/ind
 import type { Store } from '../../store/db.ts';
 import { writeFixture } from '../../test-support/fixture-log.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
-import { getCaseColumns, getCases } from './index.ts';
+import { casesCsv, getCaseColumns, getCases } from './index.ts';
 import { getCaseTimeline } from './timeline.ts';
 
 /** On the hand-checked fixture (test-support/fixture-log.ts): A 86,400 s, B 7,200 s (both Captured → Validated → Shipped, variant 1), C 0 s (variant 2). */
@@ -71,5 +71,19 @@ describe('getCaseTimeline', () => {
     const line = await getCaseTimeline(store, 'linked@line', 'L1');
     expect(line.events.map((e) => e.activity)).toEqual(['Pick', 'Ship']);
     expect(line.objects).toEqual([{ type: 'order', id: 'O1', events: 2, notion: 'linked@order' }]);
+  });
+});
+
+describe('casesCsv', () => {
+  it('writes one row per case, neutralizing text a spreadsheet would run as a formula', async () => {
+    const columns = await getCaseColumns(store, 'orders', { endActivities: ['Shipped'] });
+    expect(casesCsv(columns).split('\r\n')).toEqual([
+      'case,start,end,duration_seconds,events,variant,amount,note',
+      'A,2026-01-05T07:00:00.000Z,2026-01-06T07:00:00.000Z,86400,3,1,10,first',
+      'B,2026-01-05T08:00:00.000Z,2026-01-05T10:00:00.000Z,7200,3,1,5,"with, comma"',
+      '',
+    ]);
+    const hostile = casesCsv({ ...columns, case: ['=HYPERLINK("http://evil")', 'B'] });
+    expect(hostile.split('\r\n')[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/evil""\)",/);
   });
 });

@@ -6,6 +6,7 @@ import { quoteIdent } from '../../store/sql.ts';
 import { runAnalysis } from '../analysis.ts';
 import { isTemporalType } from '../columns.ts';
 import { checkWholeNumber, OptionError } from '../errors.ts';
+import { toCsv } from '../export/csv.ts';
 import type { Filter } from '../filter/index.ts';
 
 /**
@@ -131,4 +132,13 @@ async function caseColumns(connection: DuckDBConnection, ref: LogRef, caseWhere:
     attributeNames,
     attributes: Object.fromEntries(attributeNames.map((name, i) => [name, columns[`a${i}`] as (string | null)[]])),
   };
+}
+
+/** The cases as CSV for a spreadsheet (formula-like text neutralized, see toCsv): one row per case, times in ISO-8601 UTC. */
+export function casesCsv(columns: CaseColumns): string {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return toCsv(
+    ['case', 'start', 'end', 'duration_seconds', 'events', 'variant', ...columns.attributeNames],
+    columns.case.map((name, i) => [name, iso(columns.start[i]!), iso(columns.end[i]!), columns.duration[i]!, columns.events[i]!, columns.variant[i]!, ...columns.attributeNames.map((a) => columns.attributes[a]![i] ?? null)]),
+  );
 }

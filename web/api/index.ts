@@ -16,6 +16,7 @@ import {
   filterFromParams,
   logForNotion,
   type FilterParams,
+  casesCsv,
   getCaseColumns,
   getLoadHistory,
   quarantineCsv,
@@ -123,6 +124,13 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
       const columns = await getCaseColumns(await openStore(), await logOf(c), filter);
       c.header('Cache-Control', 'no-store');
       return c.body(caseTable(columns), 200, { 'Content-Type': 'application/vnd.apache.arrow.stream' });
+    })
+    // The same cases as CSV, for a spreadsheet.
+    .get('/logs/:log/cases.csv', async (c) => {
+      const filter = filterOf(c, []);
+      const columns = await getCaseColumns(await openStore(), await logOf(c), filter);
+      c.header('Content-Disposition', `attachment; filename="${columns.log.replace(/[^\w.-]+/g, '_')}-cases.csv"`);
+      return c.body(casesCsv(columns), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     })
     // Every analysis of the registry (mining/analyses.ts), with its own parameters and the filter's, nothing else.
     .get('/logs/:log/:analysis', async (c) => {

@@ -115,6 +115,13 @@ describe('the case list', () => {
     await expect.poll(() => page.getByTestId('cases-summary').textContent(), { timeout: 60_000 }).toContain(`${(WIDE_CASES / 4).toLocaleString('en-US')} cases`);
     expect((await firstCells())[0]).toBe('c2');
     expect(await firstCells()).toContain('east');
+    // The same cases download as CSV: a header and one line per case.
+    const href = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+    expect(href).toBe(`/api/logs/${WIDE}/cases.csv?where=region+%3D+east`);
+    const csv = (await (await fetch(`${server!.url}${href}`)).text()).trimEnd().split('\r\n');
+    expect(csv[0]).toBe('case,start,end,duration_seconds,events,variant,region,amount');
+    expect(csv.length - 1).toBe(WIDE_CASES / 4);
+    expect(csv[1]!.startsWith('c2,')).toBe(true);
   });
 });
 

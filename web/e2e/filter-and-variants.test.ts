@@ -62,6 +62,11 @@ describe('the filter bar', () => {
     await expect.poll(() => page.locator('dl').first().textContent()).toContain(kept.cases.toLocaleString('en-US'));
     await page.screenshot({ path: 'test-results/filter-attribute.png' });
 
+    // Copy link puts the page's address, filter and all, on the clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
+
     // Back and Forward walk the filter.
     await page.goBack();
     await expect.poll(countsShown).toContain(counts(whole));
