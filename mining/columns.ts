@@ -152,6 +152,8 @@ export interface KeySource {
   keyedEvents?: string;
   /** For an attribute key: the column (quoted) of the log's attribute table naming the object, so a query already reading that table needs no join. */
   column?: string;
+  /** For an object-type key: the type, whose case notion has each object as a case. */
+  objectType?: string;
 }
 
 /** The store's tables for a log: where its events' attributes and object links live. */
@@ -214,6 +216,7 @@ export function resolveKey(tables: LogTables, candidates: readonly string[], par
       return {
         key: {
           label: `object type ${JSON.stringify(name)}`,
+          objectType: name,
           relation: `(SELECT e.event_no, c.name AS key FROM (SELECT event_no, case_id FROM events WHERE log_id = $${param}) e
                       JOIN (SELECT case_id, name FROM cases WHERE log_id = $${param}) c USING (case_id))`,
           idRelation: `(SELECT event_no, case_id AS key FROM events WHERE log_id = $${param})`,
@@ -228,6 +231,7 @@ export function resolveKey(tables: LogTables, candidates: readonly string[], par
       return {
         key: {
           label: `object type ${JSON.stringify(name)}`,
+          objectType: name,
           relation: `(SELECT DISTINCT eo.event_no, eo.object_id AS key FROM event_objects eo JOIN objects o ON o.log_id = eo.log_id AND o.object_id = eo.object_id
                       WHERE eo.log_id = $${param}_log AND o.object_type = $${param})`,
           idRelation: `(SELECT DISTINCT eo.event_no, eo.object_id AS key FROM event_objects eo JOIN objects o ON o.log_id = eo.log_id AND o.object_id = eo.object_id

@@ -82,6 +82,8 @@ describe('reconciliation on the distributor', () => {
     expect(r.orderLines.shipments).toMatchObject({ mismatched: 0 });
     expect(r.orderLines.totals!.ordered).toBe(truth.claims.fillRate.unitsOrdered);
     expect(r.orderLines.variances).toHaveLength(20);
+    // The lines are objects of the linked log: each is a case of its type's notion, where the dashboard opens its timeline.
+    expect([r.orderLines.lineType, r.purchaseLines.lineType]).toEqual(['order line', 'PO line']);
     // Three-way match: the short SKU's invoiced lines are all mismatched, and every mismatch is one the log flags.
     const short = truth.claims.shortSkuInvoiceMismatch;
     const sku = r.purchaseLines.bySku.find((s) => s.sku === short.sku);
@@ -110,8 +112,11 @@ describe('reconciliation on the distributor', () => {
     const heldLinked = await getReconciliation(store, 'distributor@order', creditHeld, { limit: 5 });
     const heldFlat = await getReconciliation(store, 'orders', creditHeld, { limit: 5 });
     // In orders.csv a return is a case of its own (RMA-…), which the filter drops; linked, the order's credit memo names it.
+    // Linked, the lines are objects (of type "order line"); flat, values of an attribute.
+    expect([heldLinked.orderLines.lineType, heldFlat.orderLines.lineType]).toEqual(['order line', null]);
     const withoutCredits = (lines: typeof heldFlat.orderLines) => ({
       ...lines,
+      lineType: null,
       totals: { ...lines.totals!, credited: 0 },
       variances: lines.variances.map((v) => ({ ...v, credited: 0 })),
     });
@@ -123,7 +128,7 @@ describe('reconciliation on the distributor', () => {
     // Orders hold no PO lines: the three-way match is empty there, not wrong.
     expect(heldLinked.purchaseLines.totals?.lines ?? 0).toBe(0);
     const flat = await getReconciliation(store, 'orders', {}, { limit: 5 });
-    expect(flat.orderLines).toEqual(linked.orderLines);
+    expect(flat.orderLines).toEqual({ ...linked.orderLines, lineType: null });
     expect(flat.purchaseLines.computable).toBe(false);
   });
 });

@@ -36,8 +36,9 @@ export { type KeySource, type LogTables, logTables, resolveKey } from '../column
  */
 export interface Reconciliation {
   log: string;
-  orderLines: Section<OrderLineTotals, OrderLineVariance> & { shipments: ShipmentTotals | null };
+  orderLines: Section<OrderLineTotals, OrderLineVariance> & { shipments: ShipmentTotals | null; lineType: LineType };
   purchaseLines: Section<PurchaseLineTotals, PurchaseLineVariance> & {
+    lineType: LineType;
     bySku: { sku: string; lines: number; invoicedLines: number; mismatchedLines: number; receivedShortLines: number }[];
     trend: { week: string; invoicedLines: number; mismatchedLines: number; invoiceVarianceUnits: number }[];
   };
@@ -46,6 +47,13 @@ export interface Reconciliation {
     trend: { week: string; warehouse: string; adjustments: number; units: number; shrinkage: number; found: number }[];
   };
 }
+
+/**
+ * The object type the variance rows' lines are objects of, when the log links them as
+ * objects: each line is then a case of that type's case notion (`<linked log>@<type>`),
+ * whose timeline shows it. Null when lines are named by an attribute.
+ */
+export type LineType = string | null;
 
 export interface Section<Totals, Variance> {
   computable: boolean;

@@ -13,7 +13,7 @@ export async function orderLines(source: Source, o: NonNullable<ReconciliationOp
   const ordered = needs.number(o.orderedAttribute ?? QUANTITY.ordered);
   const shipped = needs.number(o.shippedAttribute ?? QUANTITY.shipped);
   const invoiced = needs.number(o.invoicedAttribute ?? QUANTITY.invoiced);
-  if (needs.missing.length > 0) return notComputable(needs, { shipments: null });
+  if (needs.missing.length > 0) return notComputable(needs, { shipments: null, lineType: null });
   const params = { ...source.params, ...needs.params, limit };
   const run = (sql: string) => source.connection.run(sql, usedParams(sql, params));
   // Each step once, into temp tables of this connection (closed with it): the totals and the list then read small tables.
@@ -90,5 +90,5 @@ export async function orderLines(source: Source, o: NonNullable<ReconciliationOp
      ORDER BY abs(ship_variance) + abs(invoice_variance) DESC, line LIMIT $limit`,
     params,
   );
-  return { computable: true, reason: null, totals, variances, shipments };
+  return { computable: true, reason: null, totals, variances, shipments, lineType: line.objectType ?? null };
 }

@@ -13,7 +13,7 @@ export async function purchaseLines(source: Source, o: NonNullable<Reconciliatio
   const received = needs.number(o.receivedAttribute ?? QUANTITY.received);
   const invoiced = needs.number(o.invoicedAttribute ?? QUANTITY.invoiced);
   const sku = needs.optionalText(o.skuAttribute ?? ATTRIBUTES.sku);
-  if (needs.missing.length > 0) return notComputable(needs, { bySku: [], trend: [] });
+  if (needs.missing.length > 0) return notComputable(needs, { lineType: null, bySku: [], trend: [] });
   const params = { ...source.params, ...needs.params, limit };
   const columns = `${ordered} AS ordered, ${received} AS received, ${invoiced} AS invoiced, ${sku} AS sku`;
   const base = `
@@ -66,5 +66,5 @@ export async function purchaseLines(source: Source, o: NonNullable<Reconciliatio
              FROM rec_po_facts WHERE mismatched OR flagged ORDER BY abs(invoice_variance) DESC, line LIMIT $limit`,
     params,
   );
-  return { computable: true, reason: null, totals, variances, bySku, trend };
+  return { computable: true, reason: null, totals, variances, lineType: line.objectType ?? null, bySku, trend };
 }

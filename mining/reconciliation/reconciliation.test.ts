@@ -27,6 +27,8 @@ describe('getReconciliation', () => {
     });
     expect(orderLines.variances).toEqual([{ line: 'O2-1', ordered: 4, shipped: 2, invoiced: 1, credited: 0, shipVariance: -2, invoiceVariance: -1 }]);
     expect(orderLines.shipments).toEqual({ shipments: 3, shipped: 17, invoiced: 16, uninvoiced: 0, mismatched: 1 });
+    // A flat log names its lines by an attribute: no case notion holds them.
+    expect(orderLines.lineType).toBeNull();
   });
 
   it('three-way matches each PO line: ordered vs received vs invoiced', async () => {

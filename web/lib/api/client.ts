@@ -53,6 +53,12 @@ export function apiClient(fetcher: typeof fetch = fetch, filter: FilterQuery = {
     queueAging: (name: string, query: { end?: readonly string[]; silence?: string } = {}) => analysis('queue-aging', name, { end: query.end, silence: query.silence }),
     /** Weekly exception rates per exception type with trends and flagged changes; a 400 ApiError when the log has no default exception types. */
     exceptions: (name: string) => analysis('exceptions', name),
+    /** The log's loads, newest first, and the rows they quarantined (line, column, why). */
+    loads: async (name: string, limit?: number) => read(await api.logs[':log'].loads.$get(withQuery(log(name), { limit }))),
+    /** The pull jobs defined in the jobs folder, with each one's last run (analyst). */
+    jobs: async () => (await read(await api.jobs.$get())).jobs,
+    /** The runs of every job, newest first (analyst). */
+    jobRuns: async (limit?: number) => (await read(await api.jobs.runs.$get(withQuery({}, { limit })))).runs,
     /** The log's saved KPI settings (which activities and attributes each KPI reads), with its names to choose from. */
     kpiSettings: async (name: string) => read(await api.logs[':log'].settings.kpis.$get(log(name))),
     /** Replaces the log's KPI settings (`{}`: back to the defaults); a 400 ApiError names a setting the log cannot take. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterChips, filterQuery, filterSearch, isFiltered, withConditions, withoutChip, withoutFilter } from './url-filter.ts';
+import { casesHref, filterChips, filterQuery, filterSearch, isFiltered, withConditions, withoutChip, withoutFilter } from './url-filter.ts';
 
 const url = (search: string) => new URL(`http://waybill.test/logs/orders${search}`);
 
@@ -38,5 +38,12 @@ describe('the filter in the URL', () => {
     // The same condition twice is once.
     expect(withConditions(page, { has: 'A' }).searchParams.getAll('has')).toEqual(['A', 'B']);
     expect(withoutFilter(url('?has=A&notion=order&paths=40&page=2')).search).toBe('?notion=order&paths=40');
+  });
+});
+
+describe('casesHref', () => {
+  it('opens the case list of a log in the page’s filter narrowed by the conditions, on its first page', () => {
+    const url = new URL('http://x/logs/a%20b/bottlenecks?has=A&page=3&rank-by=median');
+    expect(casesHref(url, 'a b', { follows: 'A -> B', has: 'A' })).toBe('/logs/a%20b/cases?has=A&follows=A+-%3E+B');
   });
 });

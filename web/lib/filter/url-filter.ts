@@ -118,3 +118,8 @@ export function filterSearch(url: URL): string {
   const text = kept.toString();
   return text === '' ? '' : `?${text}`;
 }
+
+/** The case list of a log, in the URL's filter narrowed by `conditions`: where every click-through lands. */
+export function casesHref(url: URL, log: string, conditions: Partial<Record<FilterParam, string | undefined>>): string {
+  return `/logs/${encodeURIComponent(log)}/cases${filterSearch(withConditions(url, conditions))}`;
+}

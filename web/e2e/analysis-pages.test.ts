@@ -1,0 +1,188 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bottlenecks, CaseDurationDistribution, DurationBreakdown, MilestoneDurations, Overview, Reconciliation } from '../../mining/index.ts';
+import type { LoadHistory } from '../../mining/loads/index.ts';
+import { seriousViolations } from './accessibility.ts';
+import { AUTHORIZATION, authorizedFetch as fetch, launchChromium, startDemoServer, type DemoServer } from './demo-server.ts';
+
+// The analysis pages (cycle times, bottlenecks, reconciliation, loads) on `waybill demo` in Debian's
+// Chromium: each number checked against the API, each click-through landing on exactly its cases,
+// downloads, the dark scheme, and axe-core on every page.
+let server: DemoServer | undefined;
+let browser: Browser | undefined;
+let context: BrowserContext;
+let page: Page;
+const firstData: Record<string, number> = {};
+
+beforeAll(async () => {
+  server = await startDemoServer();
+  browser = await launchChromium();
+  context = await browser.newContext({ extraHTTPHeaders: AUTHORIZATION, viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  page = await context.newPage();
+  mkdirSync('test-results/screenshots', { recursive: true });
+});
+
+afterAll(async () => {
+  writeFileSync('test-results/analysis-pages-first-data.json', `${JSON.stringify(firstData, null, 2)}\n`);
+  await browser?.close();
+  await server?.stop();
+});
+
+const LOG = 'order-to-cash';
+
+async function api<T>(log: string, analysis: string, query = ''): Promise<T> {
+  const response = await fetch(`${server!.url}/api/logs/${encodeURIComponent(log)}/${analysis}${query === '' ? '' : `?${query}`}`);
+  expect(response.status, `${analysis}?${query}`).toBe(200);
+  return (await response.json()) as T;
+}
+
+/** Opens a page and waits until `ready` shows, recording the time from navigation to that first data. */
+async function open(path: string, ready: string, name: string): Promise<void> {
+  const started = Date.now();
+  await page.goto(`${server!.url}${path}`);
+  await page.getByTestId(ready).first().waitFor({ timeout: 30_000 });
+  firstData[name] = Date.now() - started;
+}
+
+/** The case list's count line once it has loaded, e.g. "220 of 3,090 cases". */
+async function caseCountShown(): Promise<string> {
+  return ((await page.getByTestId('filter-counts').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+async function expectNoSeriousViolations(what: string, on: Page = page): Promise<void> {
+  const violations = await seriousViolations(on);
+  expect(violations, `${what}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
+}
+
+describe('the cycle-times page', () => {
+  it('shows the percentiles, and each histogram bin opens exactly its cases', async () => {
+    const distribution = await api<CaseDurationDistribution>(LOG, 'case-distribution', 'bins=40');
+    await open(`/logs/${LOG}/cycle-times`, 'duration-histogram', 'cycle-times');
+    const stats = page.getByTestId('cycle-stats');
+    await expect.poll(() => stats.textContent()).toContain(distribution.cases.toLocaleString('en-US'));
+    await page.screenshot({ path: 'test-results/screenshots/cycle-times.png', fullPage: true });
+    await expectNoSeriousViolations('cycle times');
+
+    await page.getByText('The bins as a table').click();
+    const link = page.getByTestId('histogram-table').locator('tbody a').first();
+    const href = (await link.getAttribute('href'))!;
+    const query = new URL(href, server!.url).searchParams;
+    const expected = await api<Overview>(LOG, 'overview', query.toString());
+    await link.click();
+    await page.waitForURL(/\/cases\?.*min-duration=/);
+    await expect.poll(caseCountShown).toContain(`${expected.cases.toLocaleString('en-US')} of`);
+    expect(expected.cases).toBeGreaterThan(0);
+  });
+
+  it('breaks durations down by an attribute whose values open their cases, and measures a milestone', async () => {
+    const breakdown = await api<DurationBreakdown>(LOG, 'duration-breakdown', 'by=customer_tier');
+    await open(`/logs/${LOG}/cycle-times?by=customer_tier`, 'breakdown', 'cycle-times-breakdown');
+    const first = breakdown.buckets.find((b) => b.kind === 'value')!;
+    await page.getByTestId('breakdown').getByRole('link', { name: first.label, exact: true }).click();
+    await page.waitForURL(/\/cases\?where=customer_tier/);
+    // customer_tier is the order's: every event of a case carries the same value, so the breakdown's count is the filter's.
+    await expect.poll(caseCountShown).toContain(`${first.cases.toLocaleString('en-US')} of`);
+
+    await page.goto(`${server!.url}/logs/${LOG}/cycle-times`);
+    await page.getByLabel('Milestone start').selectOption('Order Validated');
+    await page.getByLabel('Milestone end').selectOption('Shipped');
+    await page.getByRole('button', { name: 'Measure' }).click();
+    await page.waitForURL(/milestone-from=Order\+Validated&milestone-to=Shipped/);
+    const milestone = await api<MilestoneDurations>(LOG, 'milestones', 'milestone-from=Order%20Validated&milestone-to=Shipped&bins=40');
+    await expect.poll(() => page.getByTestId('cycle-stats').textContent()).toContain(`Measured${milestone.measured.toLocaleString('en-US')}`);
+  });
+
+  it('downloads a chart as PNG and as SVG', async () => {
+    await open(`/logs/${LOG}/cycle-times`, 'duration-histogram', 'cycle-times');
+    const chart = page.locator('.wrap', { has: page.getByTestId('duration-histogram') });
+    await chart.hover();
+    const [png] = await Promise.all([page.waitForEvent('download'), chart.getByRole('button', { name: 'PNG' }).click()]);
+    expect(png.suggestedFilename()).toBe('order-to-cash-cycle-time-histogram.png');
+    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+    const [svg] = await Promise.all([page.waitForEvent('download'), chart.getByRole('button', { name: 'SVG' }).click()]);
+    const text = readFileSync((await svg.path())!, 'utf8');
+    expect(text.startsWith('<svg')).toBe(true);
+    expect(text).toContain('<rect');
+  });
+});
+
+describe('the bottlenecks page', () => {
+  it('ranks the activities cases wait for, opens their cases, and exports each table as CSV', async () => {
+    const bottlenecks = await api<Bottlenecks>(LOG, 'bottlenecks', 'rank-by=total&limit=50');
+    await open(`/logs/${LOG}/bottlenecks`, 'activity-waits', 'bottlenecks');
+    await expectNoSeriousViolations('bottlenecks');
+    await page.screenshot({ path: 'test-results/screenshots/bottlenecks.png', fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('section', { has: page.getByTestId('handoffs') }).getByRole('button', { name: 'CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n');
+    expect(csv[0]).toBe('From → to,Count,Median (seconds),Total (seconds)');
+    expect(csv).toHaveLength(bottlenecks.handoffs.length + 1);
+    const top = bottlenecks.handoffs[0]!;
+    expect(csv[1]).toBe(`${top.from} → ${top.to},${top.count},${top.medianSeconds},${top.totalSeconds}`);
+
+    const wait = bottlenecks.activities[0]!;
+    const expected = await api<Overview>(LOG, 'overview', `has=${encodeURIComponent(wait.activity)}`);
+    await page.getByTestId('activity-waits').getByRole('link', { name: wait.activity, exact: true }).click();
+    await page.waitForURL(/\/cases\?has=/);
+    await expect.poll(caseCountShown).toContain(`${expected.cases.toLocaleString('en-US')} of`);
+  });
+});
+
+describe('the reconciliation page', () => {
+  it('shows ordered against shipped against invoiced; a line opens its timeline and a SKU its PO lines', async () => {
+    const reconciliation = await api<Reconciliation>('distributor', 'reconciliation', 'limit=200');
+    await open('/logs/distributor/reconciliation', 'order-line-variances', 'reconciliation');
+    await expect.poll(() => page.getByTestId('order-lines').textContent()).toContain(reconciliation.orderLines.totals!.lines.toLocaleString('en-US'));
+    await page.screenshot({ path: 'test-results/screenshots/reconciliation.png', fullPage: true });
+    await expectNoSeriousViolations('reconciliation');
+
+    const line = reconciliation.orderLines.variances[0]!.line;
+    await page.getByTestId('order-line-variances').getByRole('link', { name: line, exact: true }).click();
+    await page.waitForURL(`**/logs/distributor%40order%20line/cases/${encodeURIComponent(line)}`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(line);
+
+    await page.goBack();
+    const sku = reconciliation.purchaseLines.bySku[0]!;
+    await page.getByTestId('sku-match').getByRole('link', { name: sku.sku, exact: true }).click();
+    await page.waitForURL(/distributor%40PO%20line\/cases\?where=sku/);
+    await expect.poll(caseCountShown).toContain(`${sku.lines.toLocaleString('en-US')} of`);
+  });
+});
+
+describe('the loads page', () => {
+  it('lists what went into the log, without a filter bar that would change nothing', async () => {
+    const history = await api<LoadHistory>(LOG, 'loads');
+    await open(`/logs/${LOG}/loads`, 'loads', 'loads');
+    const rows = page.getByTestId('loads').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(history.loads.length);
+    await expect(rows.first().textContent()).resolves.toContain(history.loads[0]!.rowsRead.toLocaleString('en-US'));
+    expect(await page.getByTestId('filter-counts').count()).toBe(0);
+    await expectNoSeriousViolations('loads');
+  });
+});
+
+describe('the colour scheme', () => {
+  it('follows the system’s dark setting, and the toggle’s choice survives a reload', async () => {
+    const dark = await browser!.newContext({ extraHTTPHeaders: AUTHORIZATION, colorScheme: 'dark', viewport: { width: 1440, height: 1000 } });
+    const darkPage = await dark.newPage();
+    const background = () => darkPage.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await darkPage.goto(`${server!.url}/logs/${LOG}/cycle-times`);
+    await darkPage.getByTestId('duration-histogram').waitFor();
+    expect(await background()).toBe('rgb(14, 21, 32)');
+    // The chart's axis labels follow the scheme too.
+    const label = darkPage.getByTestId('duration-histogram').locator('text').first();
+    await expect.poll(() => label.getAttribute('fill')).not.toBe('#64748b');
+    await darkPage.screenshot({ path: 'test-results/screenshots/cycle-times-dark.png', fullPage: true });
+    await expectNoSeriousViolations('cycle times, dark', darkPage);
+
+    // System → dark → light: the light choice holds against the system's dark setting, after a reload too.
+    await darkPage.getByTestId('theme-toggle').click();
+    await darkPage.getByTestId('theme-toggle').click();
+    expect(await background()).toBe('rgb(245, 247, 250)');
+    await darkPage.reload();
+    await darkPage.getByTestId('duration-histogram').waitFor();
+    expect(await background()).toBe('rgb(245, 247, 250)');
+    await dark.close();
+  });
+});

@@ -1,0 +1,70 @@
+import { toCsv } from '../../../mining/export/csv.ts';
+
+/** Hands a file to the browser as a download, named `name`. */
+export function downloadBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has its own copy once click() returns; the next task may free ours.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** A file name from a title: letters, digits and dashes, never empty. */
+export function fileName(title: string, extension: string): string {
+  const stem = title
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase();
+  return `${stem || 'waybill'}.${extension}`;
+}
+
+/** A number as formatCount writes it: digits grouped by commas, maybe signed or with decimals. */
+const GROUPED_NUMBER = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
+
+/**
+ * A shown table as CSV, as the reader sees it: the header row's words, then each body
+ * row's cell text (a cell's `data-csv` attribute wins, for a raw number behind a
+ * formatted one), a grouped count in a number column without its grouping commas so
+ * spreadsheets read it as a number. Columns whose header says `data-export="skip"`
+ * (links, buttons) are left out. The one CSV writer neutralizes formula-like cells.
+ */
+export function tableCsv(table: HTMLTableElement): string {
+  const headRow = table.tHead?.rows[0];
+  const headers = headRow ? [...headRow.cells] : [];
+  const kept = headers.map((cell, i) => ({ i, skip: cell.dataset.export === 'skip' })).filter((c) => !c.skip).map((c) => c.i);
+  const text = (cell: HTMLTableCellElement | undefined) => {
+    if (cell === undefined) return '';
+    if (cell.dataset.csv !== undefined) return cell.dataset.csv;
+    // textContent, not innerText: a header's text-transform must not reach the file.
+    const shown = (cell.textContent ?? '').replace(/\s+/g, ' ').trim();
+    return cell.classList.contains('num') && GROUPED_NUMBER.test(shown) ? shown.replaceAll(',', '') : shown;
+  };
+  const rows = [...table.tBodies].flatMap((body) => [...body.rows]).map((row) => kept.map((i) => text(row.cells[i])));
+  return toCsv(kept.map((i) => text(headers[i])), rows);
+}
+
+/** Renders an SVG document to PNG at `scale` (2: sharp on high-density screens and in slides), over `background`. */
+export async function svgToPng(svg: string, width: number, height: number, background: string, scale = 2): Promise<Blob> {
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = background;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the browser could not make a PNG'))), 'image/png'));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
