@@ -1,3 +1,33 @@
+/**
+ * The locale counts, percentages and dates are shown in. Unset (the CLI, reports,
+ * tests), they read the same everywhere: "1,234", "41.3%", "2026-01-26". The dashboard
+ * sets its reader's (from the browser's Accept-Language) before drawing a page.
+ */
+let displayLocale: string | null = null;
+
+/** Shows numbers and dates for `locale` (a BCP 47 tag), or as the default again (null, or a tag Intl does not know). */
+export function setDisplayLocale(locale: string | null): void {
+  displayLocale = locale !== null && knownLocale(locale) ? locale : null;
+}
+
+/** Whether Intl formats for this tag (a malformed tag is not known, rather than an error). */
+function knownLocale(tag: string): boolean {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([tag]).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The first language of an Accept-Language header that Intl knows, or null. */
+export function preferredLocale(acceptLanguage: string | null): string | null {
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const tag = part.split(';')[0]!.trim();
+    if (tag !== '' && tag !== '*' && knownLocale(tag)) return tag;
+  }
+  return null;
+}
+
 const UNITS: readonly [label: string, seconds: number][] = [
   ['y', 365 * 86400],
   ['d', 86400],
@@ -36,6 +66,7 @@ export function humanizeSeconds(seconds: number | null | undefined): string {
  */
 export function formatPercent(ratio: number | null | undefined, digits = 1, spaced = false): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '–';
+  if (displayLocale !== null) return ratio.toLocaleString(displayLocale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits });
   return `${(ratio * 100).toFixed(digits)}${spaced ? ' %' : '%'}`;
 }
 
@@ -57,12 +88,28 @@ export function formatSlope(slope: number | null, period: 'week' | 'month' = 'we
   return `${sign}${Math.abs(points).toFixed(2)} pp/${period}`;
 }
 
-/** An ISO-8601 instant as its UTC day ("2026-01-26"), how periods and since-dates are shown. */
+/** An ISO-8601 instant as its UTC day ("2026-01-26", or the reader's way: "26 Jan 2026"), how periods and since-dates are shown. */
 export function formatDay(iso: string): string {
-  return iso.slice(0, 10);
+  if (displayLocale === null) return iso.slice(0, 10);
+  const day = new Date(iso);
+  return Number.isNaN(day.getTime()) ? iso.slice(0, 10) : day.toLocaleDateString(displayLocale, { dateStyle: 'medium', timeZone: 'UTC' });
 }
 
-/** A count with thousands separators ("1,234"). */
+/**
+ * An instant (ISO-8601 or epoch milliseconds) to the minute or second, in UTC ("2026-01-26 14:05 UTC",
+ * or the reader's way): the same on the server and in the browser, and as the log recorded it.
+ */
+export function formatInstant(at: string | number, { seconds = false, zone = true } = {}): string {
+  const instant = new Date(at);
+  if (Number.isNaN(instant.getTime())) return String(at);
+  const text =
+    displayLocale === null
+      ? instant.toISOString().slice(0, seconds ? 19 : 16).replace('T', ' ')
+      : instant.toLocaleString(displayLocale, { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short', timeZone: 'UTC' });
+  return zone ? `${text} UTC` : text;
+}
+
+/** A count with thousands separators ("1,234", or the reader's: "1.234"). */
 export function formatCount(value: number): string {
-  return value.toLocaleString('en-US');
+  return value.toLocaleString(displayLocale ?? 'en-US');
 }

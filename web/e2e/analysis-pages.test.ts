@@ -186,3 +186,52 @@ describe('the colour scheme', () => {
     await dark.close();
   });
 });
+
+describe('accessibility', () => {
+  it('every page has no serious or critical WCAG 2.1 A/AA violation (axe-core)', async () => {
+    const pages: [string, string][] = [
+      ['/', 'log list'],
+      [`/logs/${LOG}`, 'process map'],
+      [`/logs/${LOG}/variants`, 'variants'],
+      [`/logs/${LOG}/cases`, 'cases'],
+      [`/logs/${LOG}/cases/${encodeURIComponent('SO-1000001')}`, 'case timeline'],
+      [`/logs/${LOG}/operations`, 'operations'],
+      [`/logs/${LOG}?has=Credit%20Hold`, 'filtered map'],
+      ['/logs/distributor', 'case notions'],
+      ['/upload', 'upload'],
+      ['/admin', 'users and access'],
+      ['/audit', 'audit'],
+    ];
+    const found: Record<string, unknown> = {};
+    for (const [path, name] of pages) {
+      await page.goto(`${server!.url}${path}`);
+      await page.waitForLoadState('networkidle');
+      const violations = await seriousViolations(page);
+      if (violations.length > 0) found[name] = violations;
+    }
+    expect(found).toEqual({});
+  });
+});
+
+describe('the reader’s locale', () => {
+  it('formats counts and dates the reader’s way, the same from the server as after hydration', async () => {
+    const overview = await api<Overview>(LOG, 'overview');
+    const german = await browser!.newContext({ extraHTTPHeaders: AUTHORIZATION, locale: 'de-DE', viewport: { width: 1440, height: 1000 } });
+    const germanPage = await german.newPage();
+    const errors: string[] = [];
+    germanPage.on('console', (message) => {
+      if (message.type() === 'error' || /hydration/i.test(message.text())) errors.push(message.text());
+    });
+    await germanPage.goto(`${server!.url}/logs/${LOG}/loads`);
+    await germanPage.getByTestId('loads').waitFor();
+    const loadedAt = new Date((await api<LoadHistory>(LOG, 'loads')).loads[0]!.loadedAt);
+    const day = loadedAt.toLocaleDateString('de-DE', { dateStyle: 'medium', timeZone: 'UTC' });
+    await expect(germanPage.getByTestId('loads').textContent()).resolves.toContain(day);
+    await germanPage.goto(`${server!.url}/logs/${LOG}/variants`);
+    const counts = germanPage.getByTestId('filter-counts');
+    await expect.poll(() => counts.textContent()).toContain(overview.totalCases.toLocaleString('de-DE'));
+    expect(overview.totalCases.toLocaleString('de-DE')).toContain('.');
+    expect(errors).toEqual([]);
+    await german.close();
+  });
+});

@@ -328,7 +328,7 @@ describe('operations page of a log that is not a distribution log', () => {
     await page.screenshot({ path: 'test-results/operations-non-distribution.png', fullPage: true });
 
     // Order cycle time from the log's own activities: every case an order, register request → pay compensation.
-    await page.getByRole('button', { name: 'Map Order cycle time to this log' }).click();
+    await page.getByRole('button', { name: 'Map to this log: Order cycle time' }).click();
     const form = page.getByTestId('kpi-mapping-order_cycle_time');
     await form.getByLabel('Orders are the cases with').selectOption({ label: 'every case' });
     await form.getByLabel('From').selectOption('register request');

@@ -1,5 +1,5 @@
 import type { AriaComponentOption, BarSeriesOption, ComposeOption, GridComponentOption, TooltipComponentOption, XAXisComponentOption, YAXisComponentOption } from 'echarts';
-import { humanizeSeconds } from '../../../../mining/format.ts';
+import { formatCount, humanizeSeconds } from '../../../../mining/format.ts';
 
 export type HistogramOption = ComposeOption<BarSeriesOption | GridComponentOption | XAXisComponentOption | YAXisComponentOption | TooltipComponentOption | AriaComponentOption>;
 
@@ -11,7 +11,7 @@ export interface Bin {
 
 /** How many cases a bin holds, in words for its tooltip and its link. */
 export function binText(bin: Bin, noun = 'cases'): string {
-  return `${bin.count.toLocaleString()} ${bin.count === 1 ? noun.replace(/s$/, '') : noun} lasting ${humanizeSeconds(bin.from)} to ${humanizeSeconds(bin.to)}`;
+  return `${formatCount(bin.count)} ${bin.count === 1 ? noun.replace(/s$/, '') : noun} lasting ${humanizeSeconds(bin.from)} to ${humanizeSeconds(bin.to)}`;
 }
 
 /** A histogram of durations: one bar per bin, labelled by its lower bound. */

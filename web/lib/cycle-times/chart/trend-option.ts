@@ -1,5 +1,5 @@
 import type { AriaComponentOption, BarSeriesOption, ComposeOption, GridComponentOption, LegendComponentOption, LineSeriesOption, TooltipComponentOption, XAXisComponentOption, YAXisComponentOption } from 'echarts';
-import { formatDay, humanizeSeconds } from '../../../../mining/format.ts';
+import { formatCount, formatDay, humanizeSeconds } from '../../../../mining/format.ts';
 import type { DurationTrend } from '../../../../mining/index.ts';
 import { escapeHtml } from '../../escape-html.ts';
 
@@ -25,7 +25,7 @@ export function trendOption(trend: DurationTrend): TrendOption {
         if (!point) return '';
         return [
           `<b>${escapeHtml(trend.period === 'week' ? `Week of ${formatDay(point.start)}` : point.start.slice(0, 7))}</b>`,
-          `${point.cases.toLocaleString()} cases started`,
+          `${formatCount(point.cases)} cases started`,
           `median ${humanizeSeconds(point.median)} · p90 ${humanizeSeconds(point.p90)} · mean ${humanizeSeconds(point.mean)}`,
         ].join('<br>');
       },

@@ -1,5 +1,5 @@
 import type { AriaComponentOption, BarSeriesOption, ComposeOption, GridComponentOption, LegendComponentOption, TooltipComponentOption, XAXisComponentOption, YAXisComponentOption } from 'echarts';
-import { humanizeSeconds } from '../../../../mining/format.ts';
+import { formatCount, humanizeSeconds } from '../../../../mining/format.ts';
 import type { QueueStep } from '../../../../mining/index.ts';
 import { escapeHtml } from '../../escape-html.ts';
 
@@ -60,10 +60,10 @@ export function stepTooltip(steps: readonly QueueStep[], params: unknown): strin
   const first = (Array.isArray(params) ? params[0] : params) as { dataIndex?: number } | undefined;
   const step = first?.dataIndex === undefined ? undefined : steps[first.dataIndex];
   if (!step) return '';
-  const rows = step.buckets.map((bucket) => `${escapeHtml(bucket.label)}: <b>${bucket.count.toLocaleString('en-US')}</b>`);
+  const rows = step.buckets.map((bucket) => `${escapeHtml(bucket.label)}: <b>${formatCount(bucket.count)}</b>`);
   return [
     `<b>${escapeHtml(step.activity)}</b>`,
-    `${step.count.toLocaleString('en-US')} open cases · mean age ${humanizeSeconds(step.meanAgeSeconds)} · max ${humanizeSeconds(step.maxAgeSeconds)}`,
+    `${formatCount(step.count)} open cases · mean age ${humanizeSeconds(step.meanAgeSeconds)} · max ${humanizeSeconds(step.maxAgeSeconds)}`,
     ...rows,
   ].join('<br>');
 }

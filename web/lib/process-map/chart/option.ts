@@ -11,7 +11,7 @@ import type {
   YAXisComponentOption,
   AriaComponentOption,
 } from 'echarts';
-import { humanizeSeconds } from '../../../../mining/format.ts';
+import { formatCount, humanizeSeconds } from '../../../../mining/format.ts';
 import { durationBy, type MapView } from '../views.ts';
 export type { MapView, PerformanceStatistic } from '../views.ts';
 import { EDGE_LABEL, NODE, type MapEdge, type MapNode, type ProcessMapLayout } from '../layout/elk-graph.ts';
@@ -328,7 +328,7 @@ function drawNode(node: MapNode, style: NodeStyle, api: CustomSeriesRenderItemAP
     children: [
       { type: 'rect', shape: { x, y, width, height, r: NODE.radius * s }, style: { fill: style.fill, stroke: style.stroke, lineWidth: s } },
       ...node.lines.map((line, index) => text(line, NODE.padY + index * NODE.nameLine, NODE.nameLine, nameFont)),
-      text(node.count.toLocaleString('en-US'), countTop, NODE.countLine, `${NODE.countSize * s}px ${MAP_FONT}`, 0.85),
+      text(formatCount(node.count), countTop, NODE.countLine, `${NODE.countSize * s}px ${MAP_FONT}`, 0.85),
     ],
   };
 }
@@ -365,7 +365,7 @@ function describe(layout: ProcessMapLayout): string {
 }
 
 function number(value: number): string {
-  return value.toLocaleString('en-US');
+  return formatCount(value);
 }
 
 /**

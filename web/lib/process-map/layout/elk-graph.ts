@@ -1,6 +1,6 @@
 import type { ELK, ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs';
 import type { DurationStats, ProcessMap } from '../../../../mining/index.ts';
-import { humanizeSeconds } from '../../../../mining/format.ts';
+import { formatCount, humanizeSeconds } from '../../../../mining/format.ts';
 import { durationBy, type MapView, type PerformanceStatistic } from '../views.ts';
 import { curveEdges } from './curves.ts';
 import { estimateTextWidth, wrapLabel, type MeasureText } from './label-text.ts';
@@ -165,7 +165,7 @@ export function mapShapes(map: ProcessMap, options: ElkGraphOptions = {}): { nod
   // An edge's label in each view (start/end arcs have no duration), and the room each needs.
   const labelled = (count: number, duration: DurationStats | null) => {
     const by = (statistic: PerformanceStatistic) => (duration ? humanizeSeconds(durationBy(duration, statistic)) : '');
-    const labels: Record<MapView, string> = { frequency: count.toLocaleString('en-US'), median: by('median'), mean: by('mean'), p90: by('p90'), total: by('total') };
+    const labels: Record<MapView, string> = { frequency: formatCount(count), median: by('median'), mean: by('mean'), p90: by('p90'), total: by('total') };
     const labelWidths = Object.fromEntries(Object.entries(labels).map(([view, text]) => [view, labelWidth(text)])) as Record<MapView, number>;
     return { count, duration, labels, labelWidths, routed: true, points: [], label: null };
   };
