@@ -63,7 +63,7 @@ Usage:
       MODE: intersecting (default) | contained | started | completed
       more filters (all must hold; the repeatable ones may be given several times):
         --where "warehouse = ATL" | "tier in (A, B)" | "amount between 10 and 99" | "note is missing"
-        --has ACTIVITY  --without ACTIVITY  --repeats ACTIVITY  --variant 1,2  --min-duration 2d  --max-duration 90m
+        --has ACTIVITY  --without ACTIVITY  --repeats ACTIVITY  --has-any ACTIVITY  --variant 1,2  --min-duration 2d  --max-duration 90m
         --follows "A -> B" (directly)  --eventually "A -> B"  --starts ACTIVITY  --ends ACTIVITY
         --notion TYPE   for an object-centric log: analyse its case notion TYPE
   waybill settings --log NAME [--set kpis.PATH=VALUE]… [--unset kpis.PATH]… [--clear] [--json]
@@ -111,6 +111,7 @@ const OPTIONS = {
   has: { type: 'string', multiple: true },
   without: { type: 'string', multiple: true },
   repeats: { type: 'string', multiple: true },
+  'has-any': { type: 'string', multiple: true },
   variant: { type: 'string', multiple: true },
   'min-duration': { type: 'string' },
   'max-duration': { type: 'string' },

@@ -223,6 +223,14 @@ describe('repeats', () => {
       expect(await cases({ repeats: ['a', 'b'] })).toBe(0);
       expect(await cases({ has: 'a', without: 'b' })).toBe(0);
       expect(await cases({ repeats: 'nothing of the kind' })).toBe(0);
+      // has-any: one of them is enough (has needs them all); unknown names match nothing but do not fail.
+      const csvC = 'case_id,activity,timestamp\nU,c,2026-01-01T00:00:00Z\n';
+      await ingestFile(made.store, writeFixture(made.dir, 'more.csv', csvC), { name: 'rework', mode: 'append' });
+      expect(await cases({ 'has-any': ['a', 'c'] })).toBe(3);
+      expect(await cases({ 'has-any': 'c' })).toBe(1);
+      expect(await cases({ 'has-any': ['c', 'no such activity'] })).toBe(1);
+      expect(await cases({ has: ['a', 'c'] })).toBe(0);
+      expect(await cases({ 'has-any': ['a', 'c'], without: 'b' })).toBe(1);
     } finally {
       made.remove();
     }

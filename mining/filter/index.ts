@@ -21,6 +21,7 @@ import { quoteIdent } from '../../store/sql.ts';
  *   value); `missing` means no event of the case has a value;
  * - `activities.present` / `absent`: every named activity occurs / none does;
  * - `activities.repeated`: every named activity occurs more than once (rework);
+ * - `activities.any`: at least one of the named activities occurs (e.g. any exception);
  * - `variants`: the case's variant is one of these ranks (1 = the most frequent);
  * - `duration`: the case's duration (seconds, last event − first) is within [min, max];
  * - `follows`: `directly` — some event of `from` is immediately followed by one of
@@ -32,7 +33,7 @@ import { quoteIdent } from '../../store/sql.ts';
 export interface Filter {
   timeframe?: Timeframe;
   attributes?: AttributeCondition[];
-  activities?: { present?: string[]; absent?: string[]; repeated?: string[] };
+  activities?: { present?: string[]; absent?: string[]; repeated?: string[]; any?: string[] };
   variants?: number[];
   duration?: { min?: number; max?: number };
   follows?: FollowsCondition[];
@@ -129,6 +130,8 @@ function compileConditions(filter: Filter, target: FilterTarget | undefined, cla
 
   for (const name of filter.activities?.present ?? []) clauses.push(variantWith(`list_contains(v.activity_ids, ${activity(name)})`));
   for (const name of filter.activities?.absent ?? []) clauses.push(`NOT ${variantWith(`list_contains(v.activity_ids, ${activity(name)})`)}`);
+  const any = filter.activities?.any ?? [];
+  if (any.length > 0) clauses.push(variantWith(`list_has_any(v.activity_ids, [${any.map(activity).join(', ')}])`));
   // Every case of a variant repeats the same activities as often: the variant's counts tell.
   for (const name of filter.activities?.repeated ?? []) {
     clauses.push(`c.variant_id IN (SELECT va.variant_id FROM variant_activities va WHERE va.log_id = $log AND va.activity_id = ${activity(name)} AND va.occurrences > 1)`);

@@ -14,13 +14,14 @@ import type { AttributeCondition, Filter, FollowsCondition, TimeframeMode } from
  *   commas or quotes is written in double quotes ("" for a quote inside).
  * - `has`, `without` (repeatable): an activity that occurs / does not occur in the case
  * - `repeats` (repeatable): an activity that occurs more than once in the case (rework)
+ * - `has-any` (repeatable): at least one of the activities given occurs in the case
  * - `variant`: variant ranks, comma-separated (1 = the most frequent)
  * - `min-duration`, `max-duration`: seconds, or a number with s, m, h, d or w (`90m`, `2d`)
  * - `follows`, `eventually` (repeatable): `A -> B`, directly or eventually followed
  * - `starts`, `ends` (repeatable): the case's first / last activity is one of these
  * - `notion`: for an object-centric log, the object type whose flattened log to analyse
  */
-export const FILTER_PARAMS = ['from', 'to', 'timeframe', 'where', 'has', 'without', 'repeats', 'variant', 'min-duration', 'max-duration', 'follows', 'eventually', 'starts', 'ends', 'notion'] as const;
+export const FILTER_PARAMS = ['from', 'to', 'timeframe', 'where', 'has', 'without', 'repeats', 'has-any', 'variant', 'min-duration', 'max-duration', 'follows', 'eventually', 'starts', 'ends', 'notion'] as const;
 export type FilterParams = Partial<Record<(typeof FILTER_PARAMS)[number], string | readonly string[] | undefined>>;
 
 const all = (value: string | readonly string[] | undefined): string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : [...value]);
@@ -45,8 +46,14 @@ export function filterFromParams(params: FilterParams): Filter {
   const present = all(params.has);
   const absent = all(params.without);
   const repeated = all(params.repeats);
-  if (present.length > 0 || absent.length > 0 || repeated.length > 0) {
-    filter.activities = { ...(present.length > 0 && { present }), ...(absent.length > 0 && { absent }), ...(repeated.length > 0 && { repeated }) };
+  const any = all(params['has-any']);
+  if (present.length > 0 || absent.length > 0 || repeated.length > 0 || any.length > 0) {
+    filter.activities = {
+      ...(present.length > 0 && { present }),
+      ...(absent.length > 0 && { absent }),
+      ...(repeated.length > 0 && { repeated }),
+      ...(any.length > 0 && { any }),
+    };
   }
   const variants = all(params.variant).flatMap((text) => text.split(','));
   if (variants.length > 0) {

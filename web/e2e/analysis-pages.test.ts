@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bottlenecks, CaseDurationDistribution, DurationBreakdown, MilestoneDurations, Overview, Reconciliation } from '../../mining/index.ts';
+import type { Bottlenecks, CaseDurationDistribution, DurationBreakdown, ExceptionTrends, MilestoneDurations, Overview, QueueAging, Reconciliation } from '../../mining/index.ts';
 import type { LoadHistory } from '../../mining/loads/index.ts';
 import { seriousViolations } from './accessibility.ts';
 import { AUTHORIZATION, authorizedFetch as fetch, launchChromium, startDemoServer, type DemoServer } from './demo-server.ts';
@@ -147,6 +147,90 @@ describe('the reconciliation page', () => {
     await page.getByTestId('sku-match').getByRole('link', { name: sku.sku, exact: true }).click();
     await page.waitForURL(/distributor%40PO%20line\/cases\?where=sku/);
     await expect.poll(caseCountShown).toContain(`${sku.lines.toLocaleString('en-US')} of`);
+  });
+});
+
+/** The count a cases link opens, as the API's overview answers its filter. */
+async function casesBehind(href: string, log = LOG): Promise<number> {
+  const query = new URL(href, server!.url).searchParams.toString();
+  return (await api<Overview>(log, 'overview', query)).cases;
+}
+
+describe('click-through from the operations page', () => {
+  it('opens exactly the cases behind each KPI tile, queue bucket and exception point', async () => {
+    await open(`/logs/${LOG}/operations`, 'queue-steps', 'operations');
+    await page.screenshot({ path: 'test-results/screenshots/operations.png', fullPage: true });
+    const kpis = await api<{ kpis: { id: string; counts: Record<string, number> }[] }>(LOG, 'kpis');
+    const counts = (id: string) => kpis.kpis.find((k) => k.id === id)!.counts;
+
+    // KPI tiles: the exception rate's exceptional orders and the others; the cycle time's measured orders.
+    const tile = (id: string) => page.getByTestId(`kpi-${id}`);
+    const exceptional = await tile('exception_rate').getByRole('link', { name: 'Cases counted' }).getAttribute('href');
+    const unexceptional = await tile('exception_rate').getByRole('link', { name: 'not counted' }).getAttribute('href');
+    expect(await casesBehind(exceptional!)).toBe(counts('exception_rate').exceptional);
+    expect(await casesBehind(unexceptional!)).toBe(counts('exception_rate').orders! - counts('exception_rate').exceptional!);
+    expect(await casesBehind((await tile('order_cycle_time').getByRole('link', { name: 'Cases counted' }).getAttribute('href'))!)).toBe(counts('order_cycle_time').orders);
+    // OTIF's cases are not something the filter can say: no link, rather than a wrong one.
+    expect(await page.getByTestId('kpi-fill_rate').getByRole('link').count()).toBe(0);
+
+    // Every bucket of every step, and every step's total.
+    const aging = await api<QueueAging>(LOG, 'queue-aging');
+    const rows = page.getByTestId('queue-steps').locator('tbody tr');
+    expect(await rows.count()).toBe(aging.steps.length);
+    let buckets = 0;
+    for (const [i, step] of aging.steps.entries()) {
+      const links = rows.nth(i).locator('td a');
+      const hrefs = await links.evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')!));
+      const nonEmpty = step.buckets.filter((b) => b.count > 0);
+      expect(hrefs).toHaveLength(nonEmpty.length);
+      for (const [k, bucket] of nonEmpty.entries()) expect(await casesBehind(hrefs[k]!), `${step.activity} ${bucket.label}`).toBe(bucket.count);
+      expect(await casesBehind((await rows.nth(i).locator('th a').getAttribute('href'))!), step.activity).toBe(step.count);
+      buckets += nonEmpty.length;
+    }
+    expect(buckets).toBeGreaterThan(3);
+
+    // Every point of every exception type, by week of case start.
+    const trends = await api<ExceptionTrends>(LOG, 'exceptions');
+    await page.getByText(/Cases with each exception per/).click();
+    const cells = await page.getByTestId('exception-periods').locator('tbody a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')!));
+    const points = trends.types.flatMap((type) => type.series.filter((p) => p.cases > 0).map((p) => p.cases));
+    expect(cells.length).toBe(points.length);
+    const opened = [];
+    for (const href of cells) opened.push(await casesBehind(href));
+    expect(opened.sort()).toEqual([...points].sort());
+
+    // And by clicking, through the browser: the first bucket link lands on its cases.
+    const first = aging.steps[0]!;
+    const firstBucket = first.buckets.find((b) => b.count > 0)!;
+    await rows.first().locator('td a').first().click();
+    await page.waitForURL(/\/cases\?/);
+    await expect.poll(caseCountShown).toContain(`${firstBucket.count.toLocaleString('en-US')} of`);
+    await page.screenshot({ path: 'test-results/screenshots/queue-bucket-cases.png', fullPage: true });
+  });
+});
+
+describe('operations controls', () => {
+  it('sets a service level per step and the moment ages are measured at, in the URL', async () => {
+    await open(`/logs/${LOG}/operations`, 'queue-steps', 'operations');
+    const aging = await api<QueueAging>(LOG, 'queue-aging');
+    const step = aging.steps[0]!.activity;
+    await page.getByText('Service levels per step').click();
+    await page.getByLabel(`SLA for ${step}`).fill('2d');
+    await page.getByTestId('sla-settings').getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL((url) => url.searchParams.getAll('sla').includes(`${step}=2d`));
+    const withSla = await api<QueueAging>(LOG, 'queue-aging', `sla=${encodeURIComponent(`${step}=2d`)}`);
+    const over = withSla.steps.find((s) => s.activity === step)!.overSla!;
+    await expect.poll(() => page.getByTestId('queue-steps').locator('tbody tr').first().textContent()).toContain(over.toLocaleString('en-US'));
+    expect(over).toBeGreaterThan(0);
+
+    await page.getByText(/Change end activities, silence and the moment/).click();
+    await page.getByLabel(/^As of/).fill('2026-02-01');
+    await page.getByTestId('queue-settings').getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/as-of=2026-02-01/);
+    const earlier = await api<QueueAging>(LOG, 'queue-aging', 'as-of=2026-02-01');
+    await expect.poll(() => page.getByTestId('open-cases').textContent()).toBe(earlier.openCases.toLocaleString('en-US'));
+    // At a chosen moment the counts say why they do not open their cases.
+    expect(await page.getByTestId('queue-steps').locator('td a').count()).toBe(0);
   });
 });
 

@@ -50,7 +50,8 @@ export function apiClient(fetcher: typeof fetch = fetch, filter: FilterQuery = {
     /** The log's slowest handoffs and its rework, ranked by total (default) or median waiting time. */
     bottlenecks: (name: string, options: { rankBy?: 'total' | 'median'; limit?: number } = {}) => analysis('bottlenecks', name, { 'rank-by': options.rankBy, limit: options.limit }),
     /** The log's open cases: per current step, their count, ages and aging buckets; the oldest; and the rule that told open from ended. */
-    queueAging: (name: string, query: { end?: readonly string[]; silence?: string } = {}) => analysis('queue-aging', name, { end: query.end, silence: query.silence }),
+    queueAging: (name: string, query: { end?: readonly string[]; silence?: string; 'as-of'?: string; sla?: readonly string[] } = {}) =>
+      analysis('queue-aging', name, { end: query.end, silence: query.silence, 'as-of': query['as-of'], sla: query.sla }),
     /** Weekly exception rates per exception type with trends and flagged changes; a 400 ApiError when the log has no default exception types. */
     exceptions: (name: string) => analysis('exceptions', name),
     /** The log's loads, newest first, and the rows they quarantined (line, column, why). */

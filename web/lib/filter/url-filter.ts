@@ -9,7 +9,7 @@ export type FilterParam = (typeof FILTER_PARAMS)[number];
 export type FilterQuery = Partial<Record<FilterParam, string | string[]>>;
 
 /** Parameters a filter may give more than once. */
-const REPEATABLE: ReadonlySet<FilterParam> = new Set(['where', 'has', 'without', 'repeats', 'follows', 'eventually', 'starts', 'ends', 'variant']);
+const REPEATABLE: ReadonlySet<FilterParam> = new Set(['where', 'has', 'without', 'repeats', 'has-any', 'follows', 'eventually', 'starts', 'ends', 'variant']);
 
 /** The filter parameters of a URL, each repeatable one as the list of its values. */
 export function filterQuery(url: URL): FilterQuery {
@@ -59,6 +59,8 @@ export function filterChips(url: URL): FilterChip[] {
   each('has', (value) => `has ${value}`);
   each('without', (value) => `without ${value}`);
   each('repeats', (value) => `repeats ${value}`);
+  const any = url.searchParams.getAll('has-any');
+  if (any.length > 0) chips.push({ label: `has any of ${any.join(', ')}`, params: [{ name: 'has-any', value: null }] });
   each('starts', (value) => `starts with ${value}`);
   each('ends', (value) => `ends with ${value}`);
   each('follows', (value) => value.replace('->', '→'));
@@ -90,15 +92,20 @@ export function withoutChip(url: URL, chip: FilterChip): URL {
   return next;
 }
 
+/** Conditions to add to a filter: each parameter's value, or values for a repeatable one. */
+export type Conditions = Partial<Record<FilterParam, string | readonly string[] | undefined>>;
+
 /** The URL with conditions added (repeatable ones beside those there; the others replaced). */
-export function withConditions(url: URL, conditions: Partial<Record<FilterParam, string | undefined>>): URL {
+export function withConditions(url: URL, conditions: Conditions): URL {
   const next = refiltered(url);
-  for (const [name, value] of Object.entries(conditions) as [FilterParam, string | undefined][]) {
-    if (value === undefined || value === '') continue;
-    if (REPEATABLE.has(name)) {
-      if (!next.searchParams.getAll(name).includes(value)) next.searchParams.append(name, value);
-    } else {
-      next.searchParams.set(name, value);
+  for (const [name, given] of Object.entries(conditions) as [FilterParam, string | readonly string[] | undefined][]) {
+    const values = (given === undefined ? [] : typeof given === 'string' ? [given] : [...given]).filter((value) => value !== '');
+    for (const value of values) {
+      if (REPEATABLE.has(name)) {
+        if (!next.searchParams.getAll(name).includes(value)) next.searchParams.append(name, value);
+      } else {
+        next.searchParams.set(name, value);
+      }
     }
   }
   return next;
@@ -120,6 +127,6 @@ export function filterSearch(url: URL): string {
 }
 
 /** The case list of a log, in the URL's filter narrowed by `conditions`: where every click-through lands. */
-export function casesHref(url: URL, log: string, conditions: Partial<Record<FilterParam, string | undefined>>): string {
+export function casesHref(url: URL, log: string, conditions: Conditions): string {
   return `/logs/${encodeURIComponent(log)}/cases${filterSearch(withConditions(url, conditions))}`;
 }

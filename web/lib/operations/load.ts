@@ -34,7 +34,7 @@ async function queueAgingOrDefault(client: ReturnType<typeof apiClient>, log: st
   try {
     return { aging: await client.queueAging(log, settings), problem: null };
   } catch (failure) {
-    if (failure instanceof ApiError && failure.status === 400 && (settings.end !== undefined || settings.silence !== undefined)) {
+    if (failure instanceof ApiError && failure.status === 400 && Object.keys(settings).length > 0) {
       return { aging: await client.queueAging(log), problem: failure.message };
     }
     throw failure;

@@ -2,12 +2,15 @@ import type { QueueAging } from '../../../mining/index.ts';
 
 /**
  * Queue aging's settings on the operations page live in the URL, so a link shows the
- * same open work: `end` (repeated; one empty `end` for none) and `silence` (`auto`,
- * `none` or a duration), the API's own parameters, passed on as they are.
+ * same open work: `end` (repeated; one empty `end` for none), `silence` (`auto`,
+ * `none` or a duration), `as-of` (an ISO date or instant) and `sla` (repeated,
+ * `ACTIVITY=DURATION`): the API's own parameters, passed on as they are.
  */
 export interface QueueAgingQuery {
   end?: string[];
   silence?: string;
+  'as-of'?: string;
+  sla?: string[];
 }
 
 export function queueAgingQuery(params: URLSearchParams): QueueAgingQuery {
@@ -15,19 +18,42 @@ export function queueAgingQuery(params: URLSearchParams): QueueAgingQuery {
   if (params.has('end')) query.end = params.getAll('end');
   const silence = params.get('silence');
   if (silence !== null && silence.trim() !== '') query.silence = silence.trim();
+  const asOf = params.get('as-of');
+  if (asOf !== null && asOf.trim() !== '') query['as-of'] = asOf.trim();
+  const sla = params.getAll('sla').filter((value) => value.trim() !== '');
+  if (sla.length > 0) query.sla = sla;
   return query;
 }
 
-/** `url` with the chosen settings: `end` null for the default end activities, [] for none; `silence` null for its default. */
-export function withQueueAgingSettings(url: URL, settings: { end: readonly string[] | null; silence: string | null }): URL {
+/** Settings to change (those left out stay): `end` null for the default end activities, [] for none; the others null for their default. */
+export interface QueueAgingChange {
+  end?: readonly string[] | null;
+  silence?: string | null;
+  asOf?: string | null;
+  sla?: readonly string[] | null;
+}
+
+/** `url` with the changed settings. */
+export function withQueueAgingSettings(url: URL, change: QueueAgingChange): URL {
   const next = new URL(url);
-  next.searchParams.delete('end');
-  next.searchParams.delete('silence');
-  if (settings.end !== null) {
-    if (settings.end.length === 0) next.searchParams.append('end', '');
-    for (const activity of settings.end) next.searchParams.append('end', activity);
+  if (change.end !== undefined) {
+    next.searchParams.delete('end');
+    if (change.end !== null) {
+      if (change.end.length === 0) next.searchParams.append('end', '');
+      for (const activity of change.end) next.searchParams.append('end', activity);
+    }
   }
-  if (settings.silence !== null) next.searchParams.set('silence', settings.silence);
+  const single = (name: string, value: string | null | undefined) => {
+    if (value === undefined) return;
+    next.searchParams.delete(name);
+    if (value !== null && value !== '') next.searchParams.set(name, value);
+  };
+  single('silence', change.silence);
+  single('as-of', change.asOf);
+  if (change.sla !== undefined) {
+    next.searchParams.delete('sla');
+    for (const sla of change.sla ?? []) next.searchParams.append('sla', sla);
+  }
   return next;
 }
 

@@ -31,9 +31,12 @@ export const CHANGE_LABEL: Record<ChangeKind, string> = {
   dip: 'dip',
 };
 
-/** The periods of all types, in order, as days ("2026-01-05"): the chart's x axis. */
+/** A period's key: its ISO day ("2026-01-05"), which sorts in time order whatever the reader's locale. */
+const dayOf = (iso: string) => iso.slice(0, 10);
+
+/** The periods of all types, in order, as ISO days ("2026-01-05"): the chart's x axis (labelled the reader's way). */
 export function periodDays(types: readonly ExceptionType[]): string[] {
-  return [...new Set(types.flatMap((type) => type.series.map((point) => formatDay(point.start))))].sort();
+  return [...new Set(types.flatMap((type) => type.series.map((point) => dayOf(point.start))))].sort();
 }
 
 /**
@@ -51,11 +54,11 @@ export function exceptionTrendOption(trends: Pick<ExceptionTrends, 'types' | 'pe
     grid: { left: 8, right: 32, top: 48, bottom: 34, containLabel: true },
     legend: { top: 0, left: 0, type: 'scroll', itemWidth: 18, itemHeight: 10, textStyle: { fontSize: 12 } },
     tooltip: { trigger: 'axis', valueFormatter: (value) => (typeof value === 'number' ? formatPercent(value) : '–') },
-    xAxis: { type: 'category', data: days, boundaryGap: false, name: `${trends.period} starting`, nameLocation: 'middle', nameGap: 30, nameTextStyle: { color: '#64748b' } },
+    xAxis: { type: 'category', data: days, axisLabel: { formatter: (day: string) => formatDay(day) }, boundaryGap: false, name: `${trends.period} starting`, nameLocation: 'middle', nameGap: 30, nameTextStyle: { color: '#64748b' } },
     yAxis: { type: 'value', min: 0, axisLabel: { formatter: (value: number) => formatPercent(value, 0) }, splitLine: { lineStyle: { color: '#eef2f6' } } },
     series: trends.types.map((type) => {
-      const rates = new Map(type.series.map((point) => [formatDay(point.start), point.rate]));
-      const incomplete = new Set(type.series.filter((point) => !point.complete).map((point) => formatDay(point.start)));
+      const rates = new Map(type.series.map((point) => [dayOf(point.start), point.rate]));
+      const incomplete = new Set(type.series.filter((point) => !point.complete).map((point) => dayOf(point.start)));
       return {
         type: 'line',
         name: type.type,
@@ -73,7 +76,7 @@ export function exceptionTrendOption(trends: Pick<ExceptionTrends, 'types' | 'pe
           label: { fontSize: 10, formatter: (params: { name?: string }) => params.name ?? '' },
           data: type.changes.map((change) => ({
             name: CHANGE_LABEL[change.kind],
-            coord: [formatDay(change.start), rates.get(formatDay(change.start)) ?? change.rate],
+            coord: [dayOf(change.start), rates.get(dayOf(change.start)) ?? change.rate],
             value: change.rate,
           })),
           tooltip: { formatter: (params: unknown) => changeTooltip(type.type, params as { name?: string; value?: unknown }) },
