@@ -159,6 +159,7 @@ const ROUTES: Record<string, RouteCheck> = {
   'GET /api/logs/:log/settings/kpis': { role: 'viewer', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/logs/${log}@order/settings/kpis` }) },
   'PUT /api/logs/:log/settings/kpis': { role: 'analyst', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/logs/${log}@order/settings/kpis`, init: { method: 'PUT', body: '{}' } }) },
   'GET /api/logs': { role: 'viewer', perLog: false, ok: 200, request: get('/api/logs') },
+  'GET /api/roles': { role: 'viewer', perLog: false, ok: 200, request: get('/api/roles') },
   'GET /api/logs/:log/milestones': { ...analysis('milestones'), request: (_, log) => ({ path: `/api/logs/${log}/milestones?notion=order&${new URLSearchParams({ 'milestone-from': milestones[0], 'milestone-to': milestones[1] })}` }) },
   'GET /api/logs/:log/duration-breakdown': { ...analysis('duration-breakdown'), request: (_, log) => ({ path: `/api/logs/${log}/duration-breakdown?notion=order&${new URLSearchParams({ by: attribute })}` }) },
   'GET /api/logs/:log/attribute-values': { ...analysis('attribute-values'), request: (_, log) => ({ path: `/api/logs/${log}/attribute-values?notion=order&${new URLSearchParams({ attribute })}` }) },

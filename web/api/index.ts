@@ -10,6 +10,7 @@ import { sessionRoutes, signedInRoutes, SignInLimiter } from './session.ts';
 import { browserMessage, getJobHistory, IngestError, JobFileError, listJobs, resolveJobsDir, UnknownJobError, UploadError, Uploads } from '../../ingest/index.ts';
 import { uploadRoutes } from './uploads.ts';
 import { settingsRoutes } from './settings.ts';
+import { loadRoles, roleRoutes, type Role } from './roles.ts';
 import {
   FILTER_PARAMS,
   FilterError,
@@ -44,6 +45,8 @@ export interface ApiOptions {
   /** Who sent a request; default the session cookie or API token it carries. Tests may fix it. */
   identify?: (headers: Headers, store: () => Promise<Store>) => Promise<Identity | undefined>;
   limiter?: SignInLimiter;
+  /** The role start pages; default WAYBILL_ROLES's file, else the built-in ones. */
+  roles?: Role[];
 }
 
 /**
@@ -102,6 +105,7 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     .route('/', adminRoutes(openStore))
     .route('/', uploadRoutes(openStore, uploads))
     .route('/', settingsRoutes(openStore, logOf))
+    .route('/', roleRoutes(options.roles ?? loadRoles()))
     .get('/logs', async (c) => {
       allowOnly(c, []);
       return c.json({ logs: await visibleLogs(await openStore(), identityOf(c)) });

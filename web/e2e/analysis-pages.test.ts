@@ -234,6 +234,32 @@ describe('operations controls', () => {
   });
 });
 
+describe('role start pages', () => {
+  it('shows each role its panels, every panel with data on the demo, and a count opens exactly its cases', async () => {
+    const roles = (await (await fetch(`${server!.url}/api/roles`)).json()) as { roles: { id: string; title: string; panels: unknown[] }[] };
+    await page.goto(`${server!.url}/`);
+    await expect(page.getByTestId('role-card').count()).resolves.toBe(roles.roles.length);
+    for (const role of roles.roles) {
+      await open(`/roles/${role.id}`, 'role-panel', `role ${role.id}`);
+      const panels = page.getByTestId('role-panel');
+      expect(await panels.count(), role.id).toBe(role.panels.length);
+      // No panel says its data could not be had: the built-in roles fit the demo.
+      expect(await page.locator('[data-testid="role-panel"] .problem').count(), role.id).toBe(0);
+      await page.screenshot({ path: `test-results/screenshots/role-${role.id}.png`, fullPage: true });
+      await expectNoSeriousViolations(`start page ${role.id}`);
+    }
+
+    // Customer service: the credit holds' queue row opens exactly the holds waiting.
+    await page.goto(`${server!.url}/roles/customer-service`);
+    const holds = page.getByTestId('role-panel').filter({ hasText: 'Credit holds and their ages' });
+    const aging = await api<QueueAging>(LOG, 'queue-aging');
+    const waiting = aging.steps.find((step) => step.activity === 'Credit Hold')!;
+    await holds.getByRole('link', { name: 'Credit Hold', exact: true }).click();
+    await page.waitForURL(/\/logs\/order-to-cash\/cases\?/);
+    await expect.poll(caseCountShown).toContain(`${waiting.count.toLocaleString('en-US')} of`);
+  });
+});
+
 describe('the loads page', () => {
   it('lists what went into the log, without a filter bar that would change nothing', async () => {
     const history = await api<LoadHistory>(LOG, 'loads');

@@ -66,6 +66,8 @@ export function apiClient(fetcher: typeof fetch = fetch, filter: FilterQuery = {
     saveKpiSettings: async (name: string, settings: KpiSettings) =>
       // The route reads its body itself (see web/api/settings.ts), so hc has no `json` to type: the body goes as is.
       read(await api.logs[':log'].settings.kpis.$put(log(name), { init: { body: JSON.stringify(settings), headers: { 'Content-Type': 'application/json' } } })),
+    /** The role start pages of this deployment, with the panels each shows. */
+    roles: async () => (await read(await api.roles.$get())).roles,
     /** Who is signed in. */
     session: async () => read(await api.session.$get()),
     /** Every user, with role, groups and how they sign in (admin). */
