@@ -111,11 +111,11 @@ export const ORDER_TO_CASH = mapOf(
  * activity has eight successors, so the map has about 330 transitions and 55 start
  * and end arcs. Deterministic (a seeded generator), so tests and screenshots repeat.
  */
-export function denseCases(seed = 7, caseCount = 3000): TestCase[] {
+export function denseCases(seed = 7, caseCount = 3000, activityCount = 50): TestCase[] {
   const random = mulberry32(seed);
   const objects = ['Permit', 'Declaration', 'Request for Payment', 'Travel Request', 'Prepaid Travel Cost', 'Purchase Order', 'Invoice', 'Goods Receipt', 'Vendor Record', 'Clearing'];
-  const steps = ['SUBMITTED by EMPLOYEE', 'APPROVED by ADMINISTRATION', 'APPROVED by BUDGET OWNER', 'FINAL_APPROVED by SUPERVISOR', 'REJECTED by MISSING'];
-  const names = Array.from({ length: 50 }, (_, i) => `${objects[i % objects.length]} ${steps[Math.floor(i / objects.length)]}`);
+  const steps = ['SUBMITTED by EMPLOYEE', 'APPROVED by ADMINISTRATION', 'APPROVED by BUDGET OWNER', 'FINAL_APPROVED by SUPERVISOR', 'REJECTED by MISSING', 'RETURNED to EMPLOYEE'];
+  const names = Array.from({ length: Math.min(activityCount, objects.length * steps.length) }, (_, i) => `${objects[i % objects.length]} ${steps[Math.floor(i / objects.length)]}`);
   const last = names.length - 1;
   // Successor 0 is the next step; 1–4 skip up to ten ahead; 5–7 go anywhere (rework, jumps).
   const successors = names.map((_, i) => Array.from({ length: 8 }, (_, k) => (k === 0 ? Math.min(last, i + 1) : k < 5 ? Math.min(last, i + 1 + Math.floor(random() * 10)) : Math.floor(random() * names.length))));

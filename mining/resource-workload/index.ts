@@ -32,28 +32,30 @@ export interface ResourceWorkloadOptions {
 
 export const DEFAULT_WORKLOAD_LIMIT = 20;
 
+/** Monday 1970-01-05 00:00 UTC and a week, in microseconds: weeks are counted from it. */
+const MONDAY_US = 345_600_000_000n;
+const WEEK_US = 604_800_000_000n;
+
 export async function getResourceWorkload(store: Store, log: string, filter: Filter = {}, options: ResourceWorkloadOptions = {}): Promise<ResourceWorkload> {
   const period = options.period ?? 'week';
   const limit = options.limit ?? DEFAULT_WORKLOAD_LIMIT;
   checkWholeNumber(limit, 'limit', 1, 10_000);
   return runAnalysis(store, log, filter, async ({ connection, params, eventCases }) => {
-    const rows = await queryRows<{ resource: string | null; start: string; events: number; cases: number }>(
+    // One scan: per resource and period, per resource, and per period (GROUPING SETS), the
+    // period as a whole number (weeks from Monday 1970-01-05, or months from 1970-01), not
+    // date_trunc and strftime on every event, which took three times as long at 1M events.
+    const bucket = period === 'week' ? `floor((epoch_us(e.ts) - ${MONDAY_US}) / ${WEEK_US})::BIGINT` : `(year(e.ts) * 12 + month(e.ts) - 1)::BIGINT`;
+    const grouped = await queryRows<{ resource: string | null; bucket: number | null; by_resource: number; by_period: number; events: number; cases: number }>(
       connection,
-      `SELECT e.resource, strftime(date_trunc('${period}', e.ts), '%Y-%m-%dT%H:%M:%S.%gZ') AS start, count(*)::BIGINT AS events, count(DISTINCT e.case_id)::BIGINT AS cases
-       FROM events e WHERE e.log_id = $log ${eventCases('e')} GROUP BY ALL ORDER BY start`,
+      `SELECT resource, bucket, grouping(resource) AS by_period, grouping(bucket) AS by_resource, count(*)::BIGINT AS events, count(DISTINCT case_id)::BIGINT AS cases
+       FROM (SELECT e.resource, ${bucket} AS bucket, e.case_id FROM events e WHERE e.log_id = $log ${eventCases('e')})
+       GROUP BY GROUPING SETS ((resource, bucket), (resource), (bucket)) ORDER BY bucket`,
       params,
     );
-    const totals = await queryRows<{ resource: string | null; events: number; cases: number }>(
-      connection,
-      `SELECT e.resource, count(*)::BIGINT AS events, count(DISTINCT e.case_id)::BIGINT AS cases FROM events e WHERE e.log_id = $log ${eventCases('e')} GROUP BY ALL`,
-      params,
-    );
-    const perPeriod = await queryRows<{ start: string; events: number; cases: number }>(
-      connection,
-      `SELECT strftime(date_trunc('${period}', e.ts), '%Y-%m-%dT%H:%M:%S.%gZ') AS start, count(*)::BIGINT AS events, count(DISTINCT e.case_id)::BIGINT AS cases
-       FROM events e WHERE e.log_id = $log ${eventCases('e')} GROUP BY ALL ORDER BY start`,
-      params,
-    );
+    const startOf = (n: number) => (period === 'week' ? new Date(Number(MONDAY_US / 1000n) + n * 7 * 86_400_000) : new Date(Date.UTC(Math.floor(n / 12), n % 12, 1))).toISOString();
+    const rows = grouped.filter((r) => r.by_resource === 0 && r.by_period === 0).map((r) => ({ resource: r.resource, start: startOf(r.bucket!), events: r.events, cases: r.cases }));
+    const totals = grouped.filter((r) => r.by_resource === 1);
+    const perPeriod = grouped.filter((r) => r.by_period === 1).map((r) => ({ start: startOf(r.bucket!), events: r.events, cases: r.cases }));
     const totalEvents = totals.reduce((sum, row) => sum + row.events, 0);
     const named = totals.filter((row): row is typeof row & { resource: string } => row.resource !== null);
     named.sort((a, b) => b.events - a.events || a.resource.localeCompare(b.resource));

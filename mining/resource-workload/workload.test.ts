@@ -38,4 +38,39 @@ describe('getResourceWorkload', () => {
     expect(shipped.periods[0]!.start).toBe('2026-01-01T00:00:00.000Z');
     await expect(getResourceWorkload(store, 'orders', {}, { limit: 0 })).rejects.toThrow(/limit must be a whole number from 1/);
   });
+
+  it('puts events in ISO weeks from Monday and calendar months (UTC), at their edges too, a case counted once per period', async () => {
+    const csv = [
+      'case_id,activity,timestamp,resource',
+      'X,a,2025-12-31T23:59:59Z,ann',
+      'X,b,2026-01-04T23:59:59Z,ann',
+      'X,c,2026-01-05T00:00:00Z,ann',
+      'Y,a,2026-01-05T10:00:00Z,bob',
+      'Y,b,2026-01-31T23:59:59Z,ann',
+      'Y,c,2026-02-01T00:00:00Z,bob',
+    ].join('\n');
+    const made = await tempStore('waybill-workload-edges-');
+    try {
+      await ingestFile(made.store, writeFixture(made.dir, 'edges.csv', `${csv}\n`), { name: 'edges' });
+      const weeks = await getResourceWorkload(made.store, 'edges');
+      expect(weeks.periods).toEqual([
+        { start: '2025-12-29T00:00:00.000Z', events: 2, cases: 1 },
+        { start: '2026-01-05T00:00:00.000Z', events: 2, cases: 2 },
+        { start: '2026-01-26T00:00:00.000Z', events: 2, cases: 1 },
+      ]);
+      expect(weeks.resources.find((r) => r.resource === 'ann')).toMatchObject({ events: 4, cases: 2 });
+      const months = await getResourceWorkload(made.store, 'edges', {}, { period: 'month' });
+      expect(months.periods).toEqual([
+        { start: '2025-12-01T00:00:00.000Z', events: 1, cases: 1 },
+        { start: '2026-01-01T00:00:00.000Z', events: 4, cases: 2 },
+        { start: '2026-02-01T00:00:00.000Z', events: 1, cases: 1 },
+      ]);
+      expect(months.resources.find((r) => r.resource === 'bob')!.series).toEqual([
+        { start: '2026-01-01T00:00:00.000Z', events: 1, cases: 1 },
+        { start: '2026-02-01T00:00:00.000Z', events: 1, cases: 1 },
+      ]);
+    } finally {
+      made.remove();
+    }
+  });
 });

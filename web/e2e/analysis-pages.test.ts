@@ -260,6 +260,61 @@ describe('role start pages', () => {
   });
 });
 
+describe('the filter bar’s duration range and case notion', () => {
+  it('chooses a duration range by dragging across the histogram, and switches a linked log’s case notion', async () => {
+    await page.goto(`${server!.url}/logs/${LOG}/variants`);
+    await page.getByLabel('Add a condition').selectOption('duration');
+    const histogram = page.getByTestId('duration-range');
+    await histogram.waitFor();
+    const box = (await histogram.boundingBox())!;
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.1, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await expect(page.getByLabel('At least').inputValue()).resolves.toMatch(/^\d+$/);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/min-duration=\d+&max-duration=\d+/);
+    const query = new URL(page.url()).searchParams;
+    const kept = await api<Overview>(LOG, 'overview', `min-duration=${query.get('min-duration')}&max-duration=${query.get('max-duration')}`);
+    expect(kept.cases).toBeGreaterThan(0);
+    await expect.poll(caseCountShown).toContain(`${kept.cases.toLocaleString('en-US')} of`);
+
+    await page.goto(`${server!.url}/logs/${encodeURIComponent('distributor@order')}/cycle-times`);
+    const notion = page.getByTestId('notion-switch');
+    await notion.waitFor();
+    await notion.selectOption('distributor@shipment');
+    await page.waitForURL(/\/logs\/distributor%40shipment\/cycle-times/);
+    await page.getByTestId('duration-histogram').waitFor();
+  });
+});
+
+describe('keyboard access', () => {
+  /** Presses Tab until the focused element's text is `text` (at most `limit` times). */
+  async function tabTo(text: string, limit = 80): Promise<void> {
+    for (let i = 0; i < limit; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText?.trim() ?? '');
+      if (focused === text) return;
+    }
+    throw new Error(`Tab never reached “${text}”`);
+  }
+
+  it('reaches a page, its histogram’s bins and their cases without a mouse', async () => {
+    await page.goto(`${server!.url}/logs/${LOG}`);
+    await page.getByTestId('filter-counts').waitFor();
+    await tabTo('Cycle times');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/cycle-times$/);
+    await page.getByTestId('duration-histogram').waitFor();
+    await tabTo('The bins as a table');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/cases\?.*min-duration=/);
+    await expect.poll(caseCountShown).toMatch(/^[\d,]+ of /);
+  });
+});
+
 describe('the loads page', () => {
   it('lists what went into the log, without a filter bar that would change nothing', async () => {
     const history = await api<LoadHistory>(LOG, 'loads');

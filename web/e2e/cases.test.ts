@@ -167,3 +167,37 @@ describe('from the map to the cases behind a path, and on to one of them', () =>
     await page.screenshot({ path: 'test-results/map-edge-case-timeline.png', fullPage: true });
   });
 });
+
+describe('every page on a real log', () => {
+  it('shows the BPI receipt log on each page, and each page’s first number opens its cases', async () => {
+    mkdirSync('test-results/screenshots', { recursive: true });
+    const overview = await api<Overview>(REAL, 'overview');
+    const views: [path: string, ready: string][] = [
+      ['', '[data-testid=process-map-chart] svg text'],
+      ['/variants', 'table.data tbody tr'],
+      ['/cases', '[data-testid=cases-scroller] [role=row]'],
+      ['/cycle-times', '[data-testid=duration-histogram] svg'],
+      ['/bottlenecks', '[data-testid=activity-waits] tbody tr'],
+      ['/operations', '[data-testid=queue-steps] tbody tr'],
+      ['/reconciliation', '[data-testid=order-lines]'],
+      ['/loads', '[data-testid=loads] tbody tr'],
+    ];
+    for (const [path, ready] of views) {
+      await page.goto(`${server!.url}/logs/${REAL}${path}`);
+      await page.locator(ready).first().waitFor({ timeout: 30_000 });
+      await expect(page.getByTestId('filter-counts').count()).resolves.toBe(path === '/loads' ? 0 : 1);
+      await page.screenshot({ path: `test-results/screenshots/receipt${path.replace('/', '-') || '-map'}.png`, fullPage: true });
+    }
+    // Not a distribution log: reconciliation says what it lacks rather than showing zeros.
+    await page.goto(`${server!.url}/logs/${REAL}/reconciliation`);
+    await expect(page.getByTestId('order-lines').textContent()).resolves.toMatch(/Not computable on this log/);
+    // Bottlenecks: the busiest wait opens exactly the cases with that activity.
+    const bottlenecks = await api<{ activities: { activity: string }[] }>(REAL, 'bottlenecks', 'limit=50');
+    const activity = bottlenecks.activities[0]!.activity;
+    const expected = await api<Overview>(REAL, 'overview', `has=${encodeURIComponent(activity)}`);
+    await page.goto(`${server!.url}/logs/${REAL}/bottlenecks`);
+    await page.getByTestId('activity-waits').getByRole('link', { name: activity, exact: true }).click();
+    await page.waitForURL(/\/cases\?has=/);
+    await expect.poll(async () => (await page.getByTestId('filter-counts').textContent())?.replace(/\s+/g, ' ')).toContain(`${expected.cases.toLocaleString('en-US')} of ${overview.totalCases.toLocaleString('en-US')} cases`);
+  });
+});

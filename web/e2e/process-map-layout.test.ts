@@ -13,6 +13,7 @@ import { launchChromium, startServer, type DemoServer, AUTHORIZATION } from './d
 // Maps of large logs in a real Chromium: a dense 50-activity log made here (seeded, ~330
 // transitions, like the BPIC 2020 permit log) and two real ones, served by `waybill serve`.
 const DENSE = 'dense-50';
+const DENSE_60 = 'dense-60';
 const REAL = { 'request-for-payment': 'bpic2020_RequestForPayment.xes.gz', bpic2012: 'bpic2012.xes.gz' } as const;
 /** The Paths settings swept; the slider's smallest step is 5%. */
 const SWEEP = [5, 20, 40, 60, 80, 100];
@@ -30,6 +31,7 @@ beforeAll(async () => {
   const db = join(dir, 'waybill.duckdb');
   const store = await openStore(db);
   await ingestFile(store, writeDenseLog(join(dir, `${DENSE}.csv`)), { name: DENSE });
+  await ingestFile(store, writeDenseLog(join(dir, `${DENSE_60}.csv`), 60), { name: DENSE_60 });
   for (const [name, file] of Object.entries(REAL)) await ingestFile(store, realLog(file), { name });
   await closeStore(db);
   server = await startServer(db);
@@ -46,9 +48,9 @@ afterAll(async () => {
 });
 
 /** The dense log as a CSV: case, activity, timestamp (each case starts an hour after the previous one). */
-function writeDenseLog(path: string): string {
+function writeDenseLog(path: string, activityCount = 50): string {
   const rows = ['case_id,activity,timestamp'];
-  denseCases().forEach(({ activities, gaps = [] }, index) => {
+  denseCases(7, 3000, activityCount).forEach(({ activities, gaps = [] }, index) => {
     let at = Date.UTC(2024, 0, 1) + index * 3_600_000;
     activities.forEach((activity, i) => {
       rows.push(`c${index},${activity},${new Date(at).toISOString()}`);
@@ -129,6 +131,18 @@ describe('maps of large logs', () => {
     for (const name of ['Permit SUBMITTED by', 'Clearing REJECTED by MISSING']) expect(texts.join(' ')).toContain(name);
     await expect(page.getByTestId('curved-paths').textContent()).resolves.toMatch(/rarest paths are drawn as curves/);
     await page.screenshot({ path: 'test-results/process-map-dense-100.png', fullPage: true });
+    await page.close();
+  });
+
+  it(`lays out a 60-activity map at Paths 100% within ${BOUND_MS / 1000} s without freezing the page`, async () => {
+    const page = await newPage();
+    await page.goto(`${server?.url}/logs/${DENSE_60}?paths=100`);
+    const layout = await nextLayout(page, 1);
+    expect(layout.detail).toMatchObject({ activities: 60, mode: 'layered', problem: null });
+    measured[`${DENSE_60}, opened at 100%`] = { 100: Math.round(layout.duration) };
+    expect(layout.duration).toBeLessThanOrEqual(BOUND_MS);
+    expect(await longestStall(page, layout.startTime, layout.startTime + layout.duration)).toBeLessThan(500);
+    await page.screenshot({ path: 'test-results/process-map-dense60-100.png', fullPage: true });
     await page.close();
   });
 

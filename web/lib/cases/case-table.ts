@@ -1,4 +1,5 @@
 import { tableFromIPC } from 'apache-arrow';
+import type { CaseList } from '../../../mining/index.ts';
 
 /** The prefix of an attribute's column in the Arrow stream (web/api/case-table.ts). */
 const ATTRIBUTE_COLUMN = 'attributes.';
@@ -62,4 +63,23 @@ export function sortedOrder(table: CaseTable, by: CaseColumn, descending: boolea
     compare = (a, b) => sign * (values[a]! - values[b]!) || a - b;
   }
   return order.sort(compare);
+}
+
+/**
+ * The first page of cases (the `cases` analysis, as JSON, in start order) in the same
+ * columns: shown while every case's Arrow columns are on their way, so a large log's
+ * list has rows at once.
+ */
+export function previewTable(list: Pick<CaseList, 'attributes' | 'rows'>): CaseTable {
+  const rows = list.rows;
+  return {
+    rows: rows.length,
+    case: rows.map((row) => row.case),
+    start: Float64Array.from(rows, (row) => Date.parse(row.start)),
+    end: Float64Array.from(rows, (row) => Date.parse(row.end)),
+    duration: Float64Array.from(rows, (row) => row.durationSeconds),
+    events: Int32Array.from(rows, (row) => row.events),
+    variant: Int32Array.from(rows, (row) => row.variant),
+    attributes: list.attributes.map((name) => ({ name, values: rows.map((row) => row.attributes[name] ?? null) })),
+  };
 }

@@ -68,3 +68,8 @@ export async function svgToPng(svg: string, width: number, height: number, backg
     URL.revokeObjectURL(url);
   }
 }
+
+/** Downloads rows the page holds (not a drawn table) as CSV. */
+export function downloadCsv(title: string, headers: readonly string[], rows: readonly (readonly (string | number | boolean | null | undefined)[])[]): void {
+  downloadBlob(new Blob([toCsv(headers, rows)], { type: 'text/csv;charset=utf-8' }), fileName(title, 'csv'));
+}
