@@ -78,7 +78,7 @@ const PAGES: [name: string, path: () => string, ready: string][] = [
   ['cases', () => `${base()}/cases`, '[data-testid=cases-scroller] [role=row]'],
   ['cycle times', () => `${base()}/cycle-times`, '[data-testid=duration-histogram] svg'],
   ['bottlenecks', () => `${base()}/bottlenecks`, '[data-testid=activity-waits] tbody tr'],
-  ['operations', () => `${base()}/operations`, '[data-testid=queue-steps] tbody tr'],
+  ['operations', () => `${base()}/operations`, 'ul[aria-label="Key performance indicators"] li'],
   ['reconciliation', () => `${base()}/reconciliation`, '[data-testid=order-lines]'],
   ['loads', () => `${base()}/loads`, '[data-testid=loads] tbody tr'],
   ['filtered map (has Credit Hold)', () => `${base()}?has=Credit%20Hold`, '[data-testid=process-map-chart] svg text'],

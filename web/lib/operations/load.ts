@@ -7,24 +7,27 @@ import type { QueueAgingQuery } from './queue-aging-settings.ts';
 export type ExceptionsOrNone = { trends: Awaited<ReturnType<ReturnType<typeof apiClient>['exceptions']>> } | { trends: null };
 
 /**
- * Everything the operations page shows for one log, fetched in parallel: KPIs, the ten
- * slowest handoffs by total waiting time with the rework, queue aging (with the URL's
- * end activities and silence), exception trends, and the log's KPI settings with its
- * names to choose from, and the ten busiest resources. A log without exception types (the API answers 400) gets
- * none; any other failure is the page's error.
+ * Everything the operations page shows for one log: KPIs and the log's KPI settings with
+ * its names to choose from (awaited: the top of the page), then, streamed in one after
+ * another as each is ready, the ten slowest handoffs by total waiting time with the
+ * rework, queue aging (with the URL's end activities and silence), exception trends and
+ * the ten busiest resources. On a large log the page so shows its first numbers without
+ * waiting for the slowest analysis. A log without exception types (the API answers 400)
+ * gets none; any other failure is the page's error (or its panel's, once streamed).
  */
 export async function loadOperations(fetcher: typeof fetch, log: string, queueAgingSettings: QueueAgingQuery = {}, filter: FilterQuery = {}) {
   const client = apiClient(fetcher, filter);
   const notFound = `There is no log named “${log}”. Pick one from the list of logs.`;
-  const [kpis, bottlenecks, queueAging, exceptions, settings, workload] = await Promise.all([
-    loadOrFail(client.kpis(log), notFound),
-    loadOrFail(client.bottlenecks(log, { rankBy: 'total', limit: 10 }), notFound),
-    loadOrFail(queueAgingOrDefault(client, log, queueAgingSettings), notFound),
-    loadOrFail(exceptionsOrNone(client.exceptions(log)), notFound),
-    loadOrFail(client.kpiSettings(log), notFound),
-    loadOrFail(client.analysis('resource-workload', log, { limit: 10 }), notFound),
-  ]);
-  return { kpis, bottlenecks, queueAging, exceptions, settings, workload };
+  // The top of the page first, alone: on two cores, six analyses at once would each take as long as all of them.
+  const [kpis, settings] = await Promise.all([loadOrFail(client.kpis(log), notFound), loadOrFail(client.kpiSettings(log), notFound)]);
+  // Then the rest, one after another in page order, each shown as it arrives.
+  const bottlenecks = loadOrFail(client.bottlenecks(log, { rankBy: 'total', limit: 10 }), notFound);
+  const queueAging = bottlenecks.then(() => loadOrFail(queueAgingOrDefault(client, log, queueAgingSettings), notFound));
+  const exceptions = queueAging.then(() => loadOrFail(exceptionsOrNone(client.exceptions(log)), notFound));
+  const workload = exceptions.then(() => loadOrFail(client.analysis('resource-workload', log, { limit: 10 }), notFound));
+  // A streamed promise that fails before the page awaits it must not count as unhandled.
+  for (const promise of [bottlenecks, queueAging, exceptions, workload]) promise.catch(() => {});
+  return { kpis, settings, bottlenecks, queueAging, exceptions, workload };
 }
 
 export type Operations = Awaited<ReturnType<typeof loadOperations>>;

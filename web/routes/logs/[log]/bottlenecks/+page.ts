@@ -9,10 +9,10 @@ export const load: PageLoad = async ({ fetch, params, url, parent }) => {
   const rankBy = url.searchParams.get('rank-by') === 'median' ? 'median' : 'total';
   const notFound = `There is no log named “${params.log}”. Pick one from the list of logs.`;
   return viewOrCaseNotions(fetch, params.log, async () => {
-    const [bottlenecks, workload] = await Promise.all([
-      loadOrFail(client.analysis('bottlenecks', params.log, { 'rank-by': rankBy, limit: 50 }), notFound),
-      loadOrFail(client.analysis('resource-workload', params.log, { limit: 25 }), notFound),
-    ]);
+    const bottlenecks = await loadOrFail(client.analysis('bottlenecks', params.log, { 'rank-by': rankBy, limit: 50 }), notFound);
+    // The workload, below the fold and the slower of the two, is computed after and streams in.
+    const workload = loadOrFail(client.analysis('resource-workload', params.log, { limit: 25 }), notFound);
+    workload.catch(() => {});
     return { bottlenecks, workload };
   });
 };
