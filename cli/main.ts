@@ -65,6 +65,7 @@ Usage:
         --where "warehouse = ATL" | "tier in (A, B)" | "amount between 10 and 99" | "note is missing"
         --has ACTIVITY  --without ACTIVITY  --repeats ACTIVITY  --has-any ACTIVITY  --variant 1,2  --min-duration 2d  --max-duration 90m
         --follows "A -> B" (directly)  --eventually "A -> B"  --starts ACTIVITY  --ends ACTIVITY
+        --counted-by KPI | --not-counted-by KPI   the cases a KPI counts, or considers and does not (e.g. otif)
         --notion TYPE   for an object-centric log: analyse its case notion TYPE
   waybill settings --log NAME [--set kpis.PATH=VALUE]… [--unset kpis.PATH]… [--clear] [--json]
       the activities and attributes each KPI reads in this log (saved with it; the dashboard sets the same), e.g.
@@ -112,6 +113,8 @@ const OPTIONS = {
   without: { type: 'string', multiple: true },
   repeats: { type: 'string', multiple: true },
   'has-any': { type: 'string', multiple: true },
+  'counted-by': { type: 'string' },
+  'not-counted-by': { type: 'string' },
   variant: { type: 'string', multiple: true },
   'min-duration': { type: 'string' },
   'max-duration': { type: 'string' },

@@ -35,18 +35,29 @@ export async function runAnalysis<T>(store: Store, logName: string, filter: Filt
     }
     const compiled = compileFilter(filter, { logId: log.id, attributes: log.attributes });
     const params: Params = { log: log.id, ...compiled.params };
-    const caseWhere = `c.log_id = $log AND ${compiled.caseWhere}`;
+    let caseWhere = `c.log_id = $log AND ${compiled.caseWhere}`;
+    let restricts = compiled.restricts;
+    if (filter.kpi !== undefined) {
+      // A KPI's cases: read by the KPI itself over the whole log, then a condition like the others.
+      const { kpiCaseIds } = await import('./kpis/cases.ts');
+      const whole: AnalysisScope = { connection, log, params: { log: log.id }, caseWhere: 'c.log_id = $log', eventCases: () => '', activityNames: () => activityNames(connection, log.id) };
+      params.kpi_cases = await kpiCaseIds(whole, filter.kpi.id, filter.kpi.counted);
+      caseWhere += ' AND c.case_id IN (SELECT unnest($kpi_cases))';
+      restricts = true;
+    }
     let names: Promise<string[]> | undefined;
     return analysis({
       connection,
       log,
       params,
       caseWhere,
-      eventCases: (alias) => (compiled.restricts ? `AND ${alias}.case_id IN (SELECT c.case_id FROM cases c WHERE ${caseWhere})` : ''),
-      activityNames: () =>
-        (names ??= queryRows<{ name: string }>(connection, `SELECT name FROM activities WHERE log_id = $log ORDER BY activity_id`, {
-          log: log.id,
-        }).then((rows) => rows.map((r) => r.name))),
+      eventCases: (alias) => (restricts ? `AND ${alias}.case_id IN (SELECT c.case_id FROM cases c WHERE ${caseWhere})` : ''),
+      activityNames: () => (names ??= activityNames(connection, log.id)),
     });
   });
+}
+
+/** A log's activity names, by id. */
+function activityNames(connection: DuckDBConnection, logId: number): Promise<string[]> {
+  return queryRows<{ name: string }>(connection, `SELECT name FROM activities WHERE log_id = $log ORDER BY activity_id`, { log: logId }).then((rows) => rows.map((r) => r.name));
 }

@@ -19,6 +19,12 @@ function knownLocale(tag: string): boolean {
   }
 }
 
+/** How counts are written in the display locale: its grouping and decimal marks ("," and "." in en-US). */
+export function numberSeparators(): { group: string; decimal: string } {
+  const parts = new Intl.NumberFormat(displayLocale ?? 'en-US').formatToParts(12345.6);
+  return { group: parts.find((p) => p.type === 'group')?.value ?? ',', decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.' };
+}
+
 /** The first language of an Accept-Language header that Intl knows, or null. */
 export function preferredLocale(acceptLanguage: string | null): string | null {
   for (const part of (acceptLanguage ?? '').split(',')) {

@@ -26,12 +26,15 @@ import { quoteIdent } from '../../store/sql.ts';
  * - `duration`: the case's duration (seconds, last event − first) is within [min, max];
  * - `follows`: `directly` — some event of `from` is immediately followed by one of
  *   `to`; `eventually` — some `from` comes before some `to`, anything between;
- * - `startActivities` / `endActivities`: the case starts / ends with one of these.
+ * - `startActivities` / `endActivities`: the case starts / ends with one of these;
+ * - `kpi`: the cases a KPI counts (`counted`), or considers and does not count, as
+ *   its tile on the operations page has them (resolved by runAnalysis, which reads the KPI).
  * The case notion of an object-centric log is not a condition but a choice of log
  * (`<log>@<object type>`), made by the caller.
  */
 export interface Filter {
   timeframe?: Timeframe;
+  kpi?: { id: string; counted: boolean };
   attributes?: AttributeCondition[];
   activities?: { present?: string[]; absent?: string[]; repeated?: string[]; any?: string[] };
   variants?: number[];

@@ -19,9 +19,11 @@ import type { AttributeCondition, Filter, FollowsCondition, TimeframeMode } from
  * - `min-duration`, `max-duration`: seconds, or a number with s, m, h, d or w (`90m`, `2d`)
  * - `follows`, `eventually` (repeatable): `A -> B`, directly or eventually followed
  * - `starts`, `ends` (repeatable): the case's first / last activity is one of these
+ * - `counted-by`, `not-counted-by`: a KPI's id (e.g. `otif`): the cases it counts, or
+ *   considers and does not count
  * - `notion`: for an object-centric log, the object type whose flattened log to analyse
  */
-export const FILTER_PARAMS = ['from', 'to', 'timeframe', 'where', 'has', 'without', 'repeats', 'has-any', 'variant', 'min-duration', 'max-duration', 'follows', 'eventually', 'starts', 'ends', 'notion'] as const;
+export const FILTER_PARAMS = ['from', 'to', 'timeframe', 'where', 'has', 'without', 'repeats', 'has-any', 'variant', 'min-duration', 'max-duration', 'follows', 'eventually', 'starts', 'ends', 'counted-by', 'not-counted-by', 'notion'] as const;
 export type FilterParams = Partial<Record<(typeof FILTER_PARAMS)[number], string | readonly string[] | undefined>>;
 
 const all = (value: string | readonly string[] | undefined): string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : [...value]);
@@ -55,6 +57,11 @@ export function filterFromParams(params: FilterParams): Filter {
       ...(any.length > 0 && { any }),
     };
   }
+  const countedBy = one(params['counted-by'], 'counted-by');
+  const notCountedBy = one(params['not-counted-by'], 'not-counted-by');
+  if (countedBy !== undefined && notCountedBy !== undefined) throw new FilterError('give counted-by or not-counted-by, not both');
+  const kpi = countedBy ?? notCountedBy;
+  if (kpi !== undefined) filter.kpi = { id: kpi.trim(), counted: countedBy !== undefined };
   const variants = all(params.variant).flatMap((text) => text.split(','));
   if (variants.length > 0) {
     filter.variants = variants.map((text) => {

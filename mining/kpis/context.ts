@@ -33,7 +33,14 @@ export interface Context {
   outcomes?: Promise<Outcomes>;
 }
 
-export type Outcomes = { missing: string[]; perfectMissing: string[]; definitions: { judged: string; otif: string; perfect: string }; facts: { judged: number; otif: number; perfect: number; judgedPromisedBy: string } | undefined };
+export type Outcomes = {
+  missing: string[];
+  perfectMissing: string[];
+  definitions: { judged: string; otif: string; perfect: string };
+  facts: { judged: number; otif: number; perfect: number; judgedPromisedBy: string } | undefined;
+  /** SQL of each judged order's `(case_id, otif, perfect)`, with its parameters (besides the context's). */
+  cases?: { sql: string; params: Params };
+};
 
 /** What every KPI reads; the options given override the log's saved settings, setting by setting. */
 export async function kpiContext(scope: AnalysisScope, given: KpiOptions): Promise<Context> {

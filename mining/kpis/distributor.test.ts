@@ -6,6 +6,8 @@ import type { Store } from '../../store/db.ts';
 import { distributorStore } from '../../test-support/distributor-store.ts';
 import { getReconciliation } from '../reconciliation/index.ts';
 import { getKpis, getTouchlessOrders, type Kpi } from './index.ts';
+import type { Filter } from '../filter/index.ts';
+import { getOverview } from '../overview/index.ts';
 
 /**
  * KPIs and reconciliation on the simulated distributor (seed 2026, 6000 orders)
@@ -71,6 +73,34 @@ describe('KPIs on the distributor', () => {
     // Every received PO line is put away in the run's purchasing stream, each receipt paired with its own line's put-away.
     expect(k.receipt_to_available!.counts.pairs).toBe((await getReconciliation(store, 'purchasing')).purchaseLines.totals!.receivedLines);
     for (const id of ['order_cycle_time', 'touchless_order_rate', 'fill_rate', 'otif'] as const) expect(k[id]!.reason).toMatch(/^not computable: missing activity "Order Captured"/);
+  });
+});
+
+describe('the cases behind each KPI (counted-by, not-counted-by)', () => {
+  it('are exactly the cases each KPI counts and the others it considers, with a filter too', async () => {
+    const cases = async (log: string, filter: Filter) => (await getOverview(store, log, filter)).cases;
+    const onLog = async (log: string, filter: Filter = {}) => {
+      const k = byId((await getKpis(store, log, filter)).kpis);
+      const counted = (id: string) => cases(log, { ...filter, kpi: { id, counted: true } });
+      const other = (id: string) => cases(log, { ...filter, kpi: { id, counted: false } });
+      const c = (id: string) => k[id]!.counts;
+      expect([await counted('exception_rate'), await other('exception_rate')]).toEqual([c('exception_rate').exceptional, c('exception_rate').orders! - c('exception_rate').exceptional!]);
+      expect([await counted('touchless_order_rate'), await other('touchless_order_rate')]).toEqual([c('touchless_order_rate').touchless, c('touchless_order_rate').completed! - c('touchless_order_rate').touchless!]);
+      expect(await counted('order_cycle_time')).toBe(c('order_cycle_time').orders);
+      return k;
+    };
+    await onLog('orders');
+    // On the linked log's order notion OTIF and the perfect order are computable: their judged orders split exactly.
+    const k = await onLog('distributor@order');
+    for (const id of ['otif', 'perfect_order_rate']) {
+      const judged = k[id]!.counts.judged!;
+      const counted = k[id]!.counts[id === 'otif' ? 'otif' : 'perfect']!;
+      expect([await cases('distributor@order', { kpi: { id, counted: true } }), await cases('distributor@order', { kpi: { id, counted: false } })], id).toEqual([counted, judged - counted]);
+    }
+    // With a filter, the tile and its cases agree: the KPI's cases within the filter's.
+    await onLog('orders', { attributes: [{ name: 'channel', op: 'equals', value: 'EDI' }] });
+    await expect(cases('orders', { kpi: { id: 'fill_rate', counted: true } })).rejects.toThrow(/not a KPI with cases of its own/);
+    await expect(cases('orders', { kpi: { id: 'otif', counted: true } })).rejects.toThrow(/otif cannot list its cases on this log: it lacks activity "Delivered"/);
   });
 });
 

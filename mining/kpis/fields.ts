@@ -171,3 +171,16 @@ export function mergeKpiOptions(saved: KpiSettings, options: KpiOptions): KpiOpt
   }
   return merged as KpiOptions;
 }
+
+/**
+ * The KPIs whose cases the filter can list (`counted-by=ID`, `not-counted-by=ID`):
+ * each is a share or a duration over cases, so each case it considers is counted or
+ * not. The fill rate counts units and the receipt-to-available time PO-line pairs, not
+ * cases: they have no list of their own.
+ */
+export const KPIS_WITH_CASES = ['order_cycle_time', 'touchless_order_rate', 'exception_rate', 'credit_turnaround', 'perfect_order_rate', 'otif'] as const;
+export type KpiWithCases = (typeof KPIS_WITH_CASES)[number];
+
+export function isKpiWithCases(id: string): id is KpiWithCases {
+  return (KPIS_WITH_CASES as readonly string[]).includes(id);
+}

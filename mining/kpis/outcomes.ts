@@ -1,3 +1,4 @@
+import type { Params } from '../../store/db.ts';
 import { quoteIdent } from '../../store/sql.ts';
 import { type Context, DAY_MS, DEFAULT_HORIZON_DAYS, Needs, type Outcomes, activityIn, keyed, list, quantityCtes, kpiRow, activityIs } from './context.ts';
 import { KPI_DEFAULTS } from './fields.ts';
@@ -76,9 +77,7 @@ export async function computeOutcomes(context: Context): Promise<Outcomes> {
   const lineKey = keyed(line, 'j');
   // Lines and shipments are aggregated for every order, not only the judged ones: the joins to the judged
   // orders below drop the rest, and restricting before aggregating cost more than it saved.
-  const facts = (await kpiRow<{ judged: number; otif: number; perfect: number }>(
-    context,
-    `WITH ${quantityCtes(context, { promised, ordered, shipped, invoiced }, line)},
+  const outcomes = `WITH ${quantityCtes(context, { promised, ordered, shipped, invoiced }, line)},
           j AS (SELECT ev.case_id, ev.event_no, ev.activity_id, qa.* EXCLUDE (event_no) FROM ev JOIN qa USING (event_no)),
           judged AS (SELECT case_id, ${latestPromisedDay} AS promised_day, coalesce(sum(shipped), 0) AS shipped,
                             coalesce(sum(invoiced) FILTER (WHERE ${activityIn(context, 'activity_id', invoiceIds)}), 0) AS invoiced
@@ -94,14 +93,19 @@ export async function computeOutcomes(context: Context): Promise<Outcomes> {
           ship_facts AS (SELECT s.case_id, bool_or(s.delivered IS NULL OR epoch_ms(s.delivered) >= (j.promised_day + 1) * ${DAY_MS}) AS late, bool_or(s.failed) AS failed
                          FROM ships s JOIN judged j USING (case_id) GROUP BY s.case_id),
           returned_elsewhere AS (${returnsElsewhere}),
-          outcome AS (SELECT coalesce(f.in_full, false) AND NOT coalesce(s.late, false) AS otif,
+          outcome AS (SELECT j.case_id, coalesce(f.in_full, false) AND NOT coalesce(s.late, false) AS otif,
                              j.exception, coalesce(s.failed, false) AS failed, j.invoiced = j.shipped AS invoiced_in_full,
                              j.returned OR j.name IN (SELECT name FROM returned_elsewhere) AS returned
-                      FROM judged_cases j LEFT JOIN in_full f USING (case_id) LEFT JOIN ship_facts s USING (case_id))
-     SELECT count(*)::BIGINT AS judged, count(*) FILTER (WHERE otif)::BIGINT AS otif,
-            ${perfectMissing.length > 0 ? '0' : 'count(*) FILTER (WHERE otif AND NOT exception AND NOT failed AND invoiced_in_full AND NOT returned)'}::BIGINT AS perfect
-     FROM outcome`,
-    { ...line.params, ...shipment.params, judged_by: judgedBy },
+                      FROM judged_cases j LEFT JOIN in_full f USING (case_id) LEFT JOIN ship_facts s USING (case_id))`;
+  const perfect = perfectMissing.length > 0 ? 'false' : 'otif AND NOT exception AND NOT failed AND invoiced_in_full AND NOT returned';
+  const extra: Params = { ...line.params, ...shipment.params, judged_by: judgedBy };
+  const facts = (await kpiRow<{ judged: number; otif: number; perfect: number }>(
+    context,
+    `${outcomes}
+     SELECT count(*)::BIGINT AS judged, count(*) FILTER (WHERE otif)::BIGINT AS otif, count(*) FILTER (WHERE ${perfect})::BIGINT AS perfect FROM outcome`,
+    extra,
   ))!;
-  return { missing: [], perfectMissing, definitions, facts: { ...facts, judgedPromisedBy: judgedBy } };
+  // Each judged order with its outcomes: the cases OTIF and the perfect order count, or not.
+  const cases = { sql: `${outcomes} SELECT case_id, otif, ${perfect} AS perfect FROM outcome`, params: extra };
+  return { missing: [], perfectMissing, definitions, facts: { ...facts, judgedPromisedBy: judgedBy }, cases };
 }

@@ -97,6 +97,7 @@ export function notComputable<T>(needs: Needs, extra: T): Section<never, never> 
 export async function reconciliationSource(connection: DuckDBConnection, log: string, filter: Filter): Promise<Source> {
   const found = await findLog(connection, log);
   if (!found) throw new UnknownLogError(log);
+  if (filter.kpi !== undefined) throw new OptionError('reconciliation reads order and purchase lines, not the cases a KPI counts: remove counted-by or not-counted-by');
   const compiled = compileFilter(filter, { logId: found.id, attributes: found.attributes });
   if (found.objectTypes !== null && compiled.restricts) {
     const notions = found.objectTypes.map((type) => JSON.stringify(`${found.name}@${type}`)).join(', ');

@@ -7,7 +7,6 @@ export const DEFAULT_ROLES = [
     id: 'customer-service',
     title: 'Customer service',
     summary: 'Orders waiting, credit holds and how long they have been held.',
-    groups: ['customer-service'],
     panels: [
       { kind: 'kpis', title: 'Orders', log: 'order-to-cash', kpis: ['order_cycle_time', 'exception_rate', 'credit_turnaround'] },
       { kind: 'queue', title: 'Orders waiting, by step and age', log: 'order-to-cash' },
@@ -19,7 +18,6 @@ export const DEFAULT_ROLES = [
     id: 'warehouse',
     title: 'Warehouse',
     summary: 'The release-to-ship backlog, and pick and pack times by warehouse.',
-    groups: ['warehouse'],
     panels: [
       { kind: 'queue', title: 'Release-to-ship backlog', log: 'order-to-cash', steps: ['Released to Warehouse', 'Picked', 'Packed', 'Line Allocated', 'Backordered'] },
       { kind: 'breakdown', title: 'Release to ship, by warehouse', log: 'order-to-cash', by: 'warehouse', from: 'Released to Warehouse', to: 'Shipped' },
@@ -31,7 +29,6 @@ export const DEFAULT_ROLES = [
     id: 'procurement',
     title: 'Procurement',
     summary: 'Late suppliers, receipts and put-away.',
-    groups: ['procurement'],
     panels: [
       { kind: 'breakdown', title: 'PO sent to goods received, by supplier (slowest p90 first)', log: 'procure-to-stock', by: 'supplier', from: 'PO Sent', to: 'Goods Received', sort: 'p90' },
       { kind: 'breakdown', title: 'Goods received to put away, by warehouse', log: 'procure-to-stock', by: 'warehouse', from: 'Goods Received', to: 'Put Away' },
@@ -43,7 +40,6 @@ export const DEFAULT_ROLES = [
     id: 'finance',
     title: 'Finance',
     summary: 'Invoice mismatches, the three-way match, credit memos and reconciliation gaps.',
-    groups: ['finance'],
     panels: [
       { kind: 'reconciliation', title: 'Three-way match: invoice mismatches', log: 'distributor', section: 'purchaseLines' },
       { kind: 'reconciliation', title: 'Order lines: ordered, shipped, invoiced', log: 'distributor', section: 'orderLines' },

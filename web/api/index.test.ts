@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ingestFile } from '../../ingest/index.ts';
@@ -196,20 +197,22 @@ describe('GET /api/logs/:log/<analysis>', () => {
 });
 
 describe('GET /api/logs/:log/loads and quarantine.csv', () => {
-  it('lists loads and quarantined rows, and exports them with formulas neutralized', async () => {
+  it('lists loads and quarantined rows by file name (never the server’s folders), and exports them with formulas neutralized', async () => {
+    const dirtyName = basename(dirtyFile);
     const { status, body } = await get('/api/logs/dirty/loads');
     expect(status).toBe(200);
     expect(body).toMatchObject({
       log: 'dirty',
       loads: [{ load: 2, mode: 'create', rowsRead: 2, eventsAdded: 1, duplicatesSkipped: 0, quarantined: 1 }],
       quarantined: 1,
-      quarantine: [{ load: 2, source: dirtyFile, line: 3, column: 'timestamp', problem: 'cannot read the timestamp', value: '=HYPERLINK("http://evil","click")' }],
+      quarantine: [{ load: 2, source: dirtyName, line: 3, column: 'timestamp', problem: 'cannot read the timestamp', value: '=HYPERLINK("http://evil","click")' }],
     });
     const response = await api.request('/api/logs/dirty/quarantine.csv');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="dirty-quarantine.csv"');
-    expect(await response.text()).toBe(`load,source,line,column,problem,value\r\n2,${dirtyFile},3,timestamp,cannot read the timestamp,"'=HYPERLINK(""http://evil"",""click"")"\r\n`);
+    expect(JSON.stringify(body)).not.toContain(dirname(dirtyFile));
+    expect(await response.text()).toBe(`load,source,line,column,problem,value\r\n2,${dirtyName},3,timestamp,cannot read the timestamp,"'=HYPERLINK(""http://evil"",""click"")"\r\n`);
     expect((await get('/api/logs/nope/loads')).status).toBe(404);
   });
 });

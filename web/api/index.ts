@@ -20,6 +20,7 @@ import {
   casesCsv,
   getCaseColumns,
   getLoadHistory,
+  type LoadHistory,
   quarantineCsv,
   auditCsv,
   listAudit,
@@ -113,12 +114,12 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     .get('/logs/:log/loads', async (c) => {
       allowOnly(c, ['limit']);
       const limit = parseWholeNumber(c.req.query('limit'), 'limit');
-      return c.json(await getLoadHistory(await openStore(), await logOf(c, false), limit === undefined ? {} : { limit }));
+      return c.json(withoutFolders(await getLoadHistory(await openStore(), await logOf(c, false), limit === undefined ? {} : { limit })));
     })
     .get('/logs/:log/quarantine.csv', async (c) => {
       allowOnly(c, ['limit']);
       const limit = parseWholeNumber(c.req.query('limit'), 'limit');
-      const history = await getLoadHistory(await openStore(), await logOf(c, false), limit === undefined ? {} : { limit });
+      const history = withoutFolders(await getLoadHistory(await openStore(), await logOf(c, false), limit === undefined ? {} : { limit }));
       c.header('Content-Disposition', `attachment; filename="${history.log.replace(/[^\w.-]+/g, '_')}-quarantine.csv"`);
       return c.body(quarantineCsv(history), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     })
@@ -235,4 +236,17 @@ function allowOnly(c: Context, known: readonly string[]): void {
   if (unknown.length > 0) {
     throw new BadParameter(`unknown parameter ${unknown.map((n) => JSON.stringify(n)).join(', ')}; this endpoint takes ${known.length > 0 ? known.join(', ') : 'none'}`);
   }
+}
+
+/**
+ * A log's loads as the browser and API clients see them: each source by its file names,
+ * not the server's folders (`waybill loads` on the server itself shows the paths).
+ */
+function withoutFolders(history: LoadHistory): LoadHistory {
+  const name = (source: string) =>
+    source
+      .split(' + ')
+      .map((part) => part.split(/[\\/]/).pop() ?? part)
+      .join(' + ');
+  return { ...history, loads: history.loads.map((load) => ({ ...load, source: name(load.source) })), quarantine: history.quarantine.map((row) => ({ ...row, source: name(row.source) })) };
 }

@@ -21,6 +21,8 @@ describe('role start pages', () => {
 
     writeFileSync(file, JSON.stringify([{ id: 'Night Shift', title: 'x', summary: 'y', panels: [{ kind: 'chart', title: 'z', log: 'orders' }] }]));
     expect(() => loadRoles(file)).toThrow(/WAYBILL_ROLES: .*roles\.json is not a list of roles: 0\.id: a role id is lower-case letters, digits and dashes; 0\.panels\.0\.kind/);
+    writeFileSync(file, JSON.stringify([{ id: 'x', title: 'x', summary: 'y', panels: [{ kind: 'queue', title: 'z', log: 'orders', filter: { 'as-of': '2026-01-01' } }] }]));
+    expect(() => loadRoles(file)).toThrow(/a panel's filter takes only the filter's parameters/);
     writeFileSync(file, '{ not json');
     expect(() => loadRoles(file)).toThrow(/is not JSON/);
     expect(() => loadRoles(join(dir, 'missing.json'))).toThrow(/which does not exist/);

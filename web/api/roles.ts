@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { FILTER_PARAMS } from '../../mining/filter/params.ts';
 import type { ApiEnv } from './actor.ts';
 import { DEFAULT_ROLES } from './default-roles.ts';
 
@@ -10,11 +11,16 @@ import { DEFAULT_ROLES } from './default-roles.ts';
  * dashboard's own components reading one analysis. A deployment replaces the built-in
  * set with a JSON file named by WAYBILL_ROLES (same shape, checked at start).
  */
-const filter = z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional();
+/** A panel's filter: the filter's own parameters (mining/filter/params.ts), nothing else. */
+const filterValue = z.union([z.string(), z.array(z.string())]);
+const filterShape = z.record(z.string(), filterValue).refine((given) => Object.keys(given).every((name) => (FILTER_PARAMS as readonly string[]).includes(name)), {
+  message: `a panel's filter takes only the filter's parameters: ${FILTER_PARAMS.join(', ')}`,
+});
+const filter = filterShape.optional();
 const panel = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('kpis'), title: z.string(), log: z.string(), kpis: z.array(z.string()).min(1) }),
   z.object({ kind: z.literal('queue'), title: z.string(), log: z.string(), steps: z.array(z.string()).optional(), filter }),
-  z.object({ kind: z.literal('cases'), title: z.string(), log: z.string(), filter: z.record(z.string(), z.union([z.string(), z.array(z.string())])), note: z.string().optional() }),
+  z.object({ kind: z.literal('cases'), title: z.string(), log: z.string(), filter: filterShape, note: z.string().optional() }),
   z.object({
     kind: z.literal('breakdown'),
     title: z.string(),
@@ -32,8 +38,6 @@ const role = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/, 'a role id is lower-case letters, digits and dashes'),
   title: z.string(),
   summary: z.string(),
-  /** Users in one of these groups see this role's page first on the log list. */
-  groups: z.array(z.string()).optional(),
   panels: z.array(panel).min(1),
 });
 export const rolesSchema = z.array(role).min(1);

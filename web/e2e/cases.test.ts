@@ -79,8 +79,10 @@ describe('the case list', () => {
     await page.goto(`${server!.url}/logs/${WIDE}/cases`);
     await expect.poll(() => rows().count(), { timeout: 60_000 }).toBeGreaterThan(10);
     measured.firstRowsMs = Date.now() - started;
-    await expect(page.getByTestId('cases-summary').textContent()).resolves.toContain('100,000 cases');
     expect((await firstCells())[0]).toBe('c0');
+    // The first page shows at once; every case follows as Arrow columns, then the list scrolls and sorts.
+    await expect.poll(() => page.getByTestId('cases-summary').textContent(), { timeout: 60_000 }).toContain('100,000 cases; click a column to sort');
+    measured.allRowsMs = Date.now() - started;
     // Only the rows in view are in the page.
     expect(await rows().count()).toBeLessThan(100);
 

@@ -1,4 +1,5 @@
 import { toCsv } from '../../../mining/export/csv.ts';
+import { numberSeparators } from '../../../mining/format.ts';
 
 /** Hands a file to the browser as a download, named `name`. */
 export function downloadBlob(blob: Blob, name: string): void {
@@ -24,8 +25,6 @@ export function fileName(title: string, extension: string): string {
   return `${stem || 'waybill'}.${extension}`;
 }
 
-/** A number as formatCount writes it: digits grouped by commas, maybe signed or with decimals. */
-const GROUPED_NUMBER = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
 
 /**
  * A shown table as CSV, as the reader sees it: the header row's words, then each body
@@ -38,14 +37,21 @@ export function tableCsv(table: HTMLTableElement): string {
   const headRow = table.tHead?.rows[0];
   const headers = headRow ? [...headRow.cells] : [];
   const kept = headers.map((cell, i) => ({ i, skip: cell.dataset.export === 'skip' })).filter((c) => !c.skip).map((c) => c.i);
-  const text = (cell: HTMLTableCellElement | undefined) => {
+  const { group, decimal } = numberSeparators();
+  const text = (cell: HTMLTableCellElement | undefined): string => {
     if (cell === undefined) return '';
     if (cell.dataset.csv !== undefined) return cell.dataset.csv;
     // textContent, not innerText: a header's text-transform must not reach the file.
-    const shown = (cell.textContent ?? '').replace(/\s+/g, ' ').trim();
-    return cell.classList.contains('num') && GROUPED_NUMBER.test(shown) ? shown.replaceAll(',', '') : shown;
+    return (cell.textContent ?? '').replace(/\s+/g, ' ').trim();
   };
-  const rows = [...table.tBodies].flatMap((body) => [...body.rows]).map((row) => kept.map((i) => text(row.cells[i])));
+  // A number column's counts go out as numbers (a signed one too, which the formula guard would otherwise mark as text).
+  const value = (cell: HTMLTableCellElement | undefined): string | number => {
+    const shown = text(cell);
+    if (cell === undefined || cell.dataset.csv !== undefined || !cell.classList.contains('num')) return shown;
+    const plain = shown.replaceAll(group, '').replace(decimal, '.').replace('−', '-');
+    return /^[+-]?\d+(\.\d+)?$/.test(plain) ? Number(plain) : shown;
+  };
+  const rows = [...table.tBodies].flatMap((body) => [...body.rows]).map((row) => kept.map((i) => value(row.cells[i])));
   return toCsv(kept.map((i) => text(headers[i])), rows);
 }
 

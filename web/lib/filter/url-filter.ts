@@ -59,6 +59,8 @@ export function filterChips(url: URL): FilterChip[] {
   each('has', (value) => `has ${value}`);
   each('without', (value) => `without ${value}`);
   each('repeats', (value) => `repeats ${value}`);
+  each('counted-by', (value) => `counted by ${value.replaceAll('_', ' ')}`);
+  each('not-counted-by', (value) => `not counted by ${value.replaceAll('_', ' ')}`);
   const any = url.searchParams.getAll('has-any');
   if (any.length > 0) chips.push({ label: `has any of ${any.join(', ')}`, params: [{ name: 'has-any', value: null }] });
   each('starts', (value) => `starts with ${value}`);

@@ -1,6 +1,11 @@
 import type { ExceptionTrends, QueueAging } from '../../../mining/index.ts';
-import { effectiveSetting, type KpiSettingPath, type KpiSettings } from '../../../mining/kpis/fields.ts';
+import { isKpiWithCases } from '../../../mining/kpis/fields.ts';
 import type { Conditions } from '../filter/url-filter.ts';
+
+/** Whether the page's filter already has a time window (the filter holds one). */
+export function hasTimeWindow(url: URL): boolean {
+  return ['from', 'to', 'timeframe'].some((name) => url.searchParams.has(name));
+}
 
 /**
  * The filter conditions that keep exactly the cases behind a number on the operations
@@ -17,10 +22,17 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * judged ended) and, for a bucket, within the bucket's ages of asOf:
  * `ends`, `without` and a time window on the case's end. Exact when asOf is the log's
  * last event (the default): at an earlier asOf, cases that go on after it would need
- * their events cut at asOf, which no filter does; `asOfChosen` then gives null.
+ * their events cut at asOf, which no filter does; `asOfChosen` then gives null, as does
+ * a page already filtered by time (`timeWindow`: the filter holds one window).
  */
-export function queueCases(aging: Pick<QueueAging, 'asOf' | 'endActivities' | 'rule'>, activity: string, bucket: { fromSeconds: number; toSeconds: number | null } | null, asOfChosen: boolean): Conditions | null {
-  if (asOfChosen) return null;
+export function queueCases(
+  aging: Pick<QueueAging, 'asOf' | 'endActivities' | 'rule'>,
+  activity: string,
+  bucket: { fromSeconds: number; toSeconds: number | null } | null,
+  { asOfChosen = false, timeWindow = false }: { asOfChosen?: boolean; timeWindow?: boolean } = {},
+): Conditions | null {
+  // The page's own time window would be replaced by the bucket's, so the link would not be the count's cases.
+  if (asOfChosen || timeWindow) return null;
   const asOf = Date.parse(aging.asOf);
   const silence = aging.rule.silence.seconds;
   // Ages in [from, to) seconds; a silent case (age > silence) is not open.
@@ -47,12 +59,13 @@ export function queueCases(aging: Pick<QueueAging, 'asOf' | 'endActivities' | 'r
  * cannot be said by the filter (its `has` needs every activity, its `where` any
  * event), and gives null; so does a trend by event time.
  */
-export function exceptionCases(trends: Pick<ExceptionTrends, 'period' | 'periodBy' | 'definitions'>, type: string, periodStart: string | null): Conditions | null {
+export function exceptionCases(trends: Pick<ExceptionTrends, 'period' | 'periodBy' | 'definitions'>, type: string, periodStart: string | null, timeWindow = false): Conditions | null {
   const definition = trends.definitions.exceptions.find((d) => d.type === type);
   if (!definition || definition.attribute !== undefined || definition.activities?.length !== 1) return null;
   const has = definition.activities[0]!;
   if (periodStart === null) return { has };
-  if (trends.periodBy !== 'case-start') return null;
+  // A period is a time window, and the filter holds one: on a page filtered by time, the period's cases cannot be added.
+  if (trends.periodBy !== 'case-start' || timeWindow) return null;
   const start = new Date(periodStart);
   const end = trends.period === 'week' ? new Date(start.getTime() + 7 * 86_400_000) : new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
   return { has, timeframe: 'started', from: start.toISOString(), to: iso(end.getTime() - 1) };
@@ -62,35 +75,11 @@ export function exceptionCases(trends: Pick<ExceptionTrends, 'period' | 'periodB
 export type KpiPart = 'counted' | 'uncounted';
 
 /**
- * The cases behind a KPI tile, for the KPIs the filter can say exactly (null for the
- * others): exception rate (orders with any exception activity; the other orders),
- * order cycle time (orders with the end after the start: the ones measured) and the
- * credit turnaround (cases with a hold released after it). Read with the log's
- * settings in force, as the KPI was.
+ * The cases behind a KPI tile: those it counts, or considers and does not count, as the
+ * KPI itself reads them (the filter's `counted-by` / `not-counted-by`); null for the
+ * KPIs that count units or pairs rather than cases (fill rate, receipt to available).
  */
-export function kpiCases(id: string, settings: KpiSettings, part: KpiPart): Conditions | null {
-  const order = effectiveSetting(settings, 'orderActivity');
-  const orders: Conditions = typeof order === 'string' ? { has: order } : {};
-  const list = (path: KpiSettingPath) => {
-    const value = effectiveSetting(settings, path);
-    return value === null ? [] : typeof value === 'string' ? [value] : value;
-  };
-  const one = (path: KpiSettingPath) => list(path)[0];
-  switch (id) {
-    case 'exception_rate': {
-      const exceptions = list('exceptionActivities');
-      if (exceptions.length === 0) return null;
-      return part === 'counted' ? { ...orders, 'has-any': exceptions } : { ...orders, without: exceptions };
-    }
-    case 'order_cycle_time': {
-      const [start, end] = [one('cycleTime.start'), one('cycleTime.end')];
-      return part === 'counted' && start !== undefined && end !== undefined ? { ...orders, eventually: `${start} -> ${end}` } : null;
-    }
-    case 'credit_turnaround': {
-      const [from, to] = [one('creditTurnaround.from'), one('creditTurnaround.to')];
-      return part === 'counted' && from !== undefined && to !== undefined ? { eventually: `${from} -> ${to}` } : null;
-    }
-    default:
-      return null;
-  }
+export function kpiCases(id: string, part: KpiPart): Conditions | null {
+  if (!isKpiWithCases(id)) return null;
+  return part === 'counted' ? { 'counted-by': id } : { 'not-counted-by': id };
 }

@@ -22,9 +22,11 @@ export async function loadOperations(fetcher: typeof fetch, log: string, queueAg
   const [kpis, settings] = await Promise.all([loadOrFail(client.kpis(log), notFound), loadOrFail(client.kpiSettings(log), notFound)]);
   // Then the rest, one after another in page order, each shown as it arrives.
   const bottlenecks = loadOrFail(client.bottlenecks(log, { rankBy: 'total', limit: 10 }), notFound);
-  const queueAging = bottlenecks.then(() => loadOrFail(queueAgingOrDefault(client, log, queueAgingSettings), notFound));
-  const exceptions = queueAging.then(() => loadOrFail(exceptionsOrNone(client.exceptions(log)), notFound));
-  const workload = exceptions.then(() => loadOrFail(client.analysis('resource-workload', log, { limit: 10 }), notFound));
+  // Each waits for the one before, whether it answered or failed: one failure is its own panel's.
+  const after = (previous: Promise<unknown>) => previous.then(() => undefined, () => undefined);
+  const queueAging = after(bottlenecks).then(() => loadOrFail(queueAgingOrDefault(client, log, queueAgingSettings), notFound));
+  const exceptions = after(queueAging).then(() => loadOrFail(exceptionsOrNone(client.exceptions(log)), notFound));
+  const workload = after(exceptions).then(() => loadOrFail(client.analysis('resource-workload', log, { limit: 10 }), notFound));
   // A streamed promise that fails before the page awaits it must not count as unhandled.
   for (const promise of [bottlenecks, queueAging, exceptions, workload]) promise.catch(() => {});
   return { kpis, settings, bottlenecks, queueAging, exceptions, workload };
