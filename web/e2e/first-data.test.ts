@@ -73,9 +73,11 @@ const TABS: Record<string, string> = {
   loads: 'Loads',
 };
 const PAGES: [name: string, path: () => string, ready: string][] = [
+  ['process map: its numbers', () => base(), 'dl.stats dd'],
   ['process map', () => base(), '[data-testid=process-map-chart] svg text'],
   ['variants', () => `${base()}/variants`, 'table.data tbody tr'],
   ['cases', () => `${base()}/cases`, '[data-testid=cases-scroller] [role=row]'],
+  ['cycle times: its percentiles', () => `${base()}/cycle-times`, '[data-testid=cycle-stats] dd'],
   ['cycle times', () => `${base()}/cycle-times`, '[data-testid=duration-histogram] svg'],
   ['bottlenecks', () => `${base()}/bottlenecks`, '[data-testid=activity-waits] tbody tr'],
   ['operations', () => `${base()}/operations`, 'ul[aria-label="Key performance indicators"] li'],
@@ -102,7 +104,7 @@ describe(`every page on a log of a million events`, () => {
     await page.locator('[data-testid=loads] tbody tr').first().waitFor();
     for (const [name, , ready] of PAGES) {
       const tab = TABS[name];
-      if (tab === undefined) continue;
+      if (tab === undefined || inApp[name] !== undefined) continue;
       const started = Date.now();
       await page.getByRole('navigation', { name: 'Views of this log' }).getByRole('link', { name: tab, exact: true }).click();
       await page.locator(ready).first().waitFor({ timeout: 60_000 });
