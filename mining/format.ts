@@ -10,6 +10,11 @@ export function setDisplayLocale(locale: string | null): void {
   displayLocale = locale !== null && knownLocale(locale) ? locale : null;
 }
 
+/** The display locale the page set, else `fallback` (for a format whose default reads better than en-US's). */
+export function displayLocaleOr(fallback: string): string {
+  return displayLocale ?? fallback;
+}
+
 /** Whether Intl formats for this tag (a malformed tag is not known, rather than an error). */
 function knownLocale(tag: string): boolean {
   try {

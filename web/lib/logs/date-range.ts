@@ -1,4 +1,7 @@
-const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+import { displayLocaleOr } from '../../../mining/format.ts';
+
+/** A UTC day the reader's way (day-first in the default: "2 Oct 2010"). */
+const day = (date: Date) => new Intl.DateTimeFormat(displayLocaleOr('en-GB'), { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(date);
 
 /**
  * The period a log covers, from its first and last event timestamps (ISO, UTC), as a
@@ -9,9 +12,9 @@ export function formatDateRange(first: string | null, last: string | null): stri
   const from = parse(first);
   const to = parse(last);
   if (!from && !to) return '–';
-  if (!from || !to) return DAY.format((from ?? to) as Date);
-  const a = DAY.format(from);
-  const b = DAY.format(to);
+  if (!from || !to) return day((from ?? to) as Date);
+  const a = day(from);
+  const b = day(to);
   return a === b ? a : `${a} – ${b}`;
 }
 
