@@ -43,7 +43,7 @@ export { parseInstant } from './columns.ts';
 export { compileFilter, TIMEFRAME_MODES, type AttributeCondition, type Filter, type FollowsCondition, type Timeframe, type TimeframeMode } from './filter/index.ts';
 export { FilterError, OptionError, parseWholeNumber, UnknownLogError } from './errors.ts';
 export { auditCsv, listAudit, type AuditEntry } from './audit.ts';
-export { getLoadHistory, quarantineCsv, type Load, type LoadHistory, type QuarantinedRow } from './loads/index.ts';
+export { getLoadHistory, quarantineCsv, sourceName, type Load, type LoadHistory, type QuarantinedRow } from './loads/index.ts';
 export { csvCell, toCsv, type CsvCell } from './export/csv.ts';
 // The store's entry points that every shell needs, so web/ and cli/ depend on mining/ alone.
 export { openStore, resolveDbPath, StoreBusyError, StoreClosingError, StoreRecoveryError, type Store } from '../store/db.ts';

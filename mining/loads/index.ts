@@ -74,3 +74,11 @@ export function quarantineCsv(history: LoadHistory): string {
     history.quarantine.map((q) => [q.load, q.source, q.line, q.column, q.problem, q.value]),
   );
 }
+
+/** A load's source as API clients see it: its file names, not the folders the server read them from. */
+export function sourceName(source: string): string {
+  return source
+    .split(' + ')
+    .map((part) => part.split(/[\\/]/).pop() ?? part)
+    .join(' + ');
+}

@@ -21,6 +21,7 @@ import {
   getCaseColumns,
   getLoadHistory,
   type LoadHistory,
+  sourceName,
   quarantineCsv,
   auditCsv,
   listAudit,
@@ -243,10 +244,5 @@ function allowOnly(c: Context, known: readonly string[]): void {
  * not the server's folders (`waybill loads` on the server itself shows the paths).
  */
 function withoutFolders(history: LoadHistory): LoadHistory {
-  const name = (source: string) =>
-    source
-      .split(' + ')
-      .map((part) => part.split(/[\\/]/).pop() ?? part)
-      .join(' + ');
-  return { ...history, loads: history.loads.map((load) => ({ ...load, source: name(load.source) })), quarantine: history.quarantine.map((row) => ({ ...row, source: name(row.source) })) };
+  return { ...history, loads: history.loads.map((load) => ({ ...load, source: sourceName(load.source) })), quarantine: history.quarantine.map((row) => ({ ...row, source: sourceName(row.source) })) };
 }

@@ -24,11 +24,3 @@ export async function loadLoads(fetcher: typeof fetch, log: string) {
 }
 
 export type Loads = Awaited<ReturnType<typeof loadLoads>>;
-
-/** A source as people know it: the file's name, not where the server keeps it. */
-export function sourceName(source: string): string {
-  return source
-    .split(' + ')
-    .map((part) => part.split(/[\\/]/).pop() ?? part)
-    .join(' + ');
-}
