@@ -20,7 +20,7 @@ export default {
         'img-src': ['self', 'data:', 'blob:'],
         'font-src': ['self', 'data:'],
         'connect-src': ['self'],
-        'worker-src': ['self'],
+        'worker-src': ['none'],
         'object-src': ['none'],
         'base-uri': ['none'],
         'form-action': ['self'],

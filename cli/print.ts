@@ -169,13 +169,13 @@ export function printQueueAging(result: QueueAging): void {
   const bucketLabels = result.steps[0]?.buckets.map((b) => b.label) ?? [];
   console.log(
     formatTable(
-      ['current step', 'open', 'mean age', 'max age', ...bucketLabels, 'over SLA'],
+      ['last step', 'open', 'mean age', 'max age', ...bucketLabels, 'over SLA'],
       result.steps.map((s) => [s.activity, s.count, humanizeSeconds(s.meanAgeSeconds), humanizeSeconds(s.maxAgeSeconds), ...s.buckets.map((b) => b.count), s.overSla ?? '']),
     ),
   );
   if (result.oldest.length === 0) return;
   console.log('\nOldest open cases');
-  console.log(formatTable(['case', 'current step', 'in step since', 'age in step', 'case age'], result.oldest.map((o) => [o.case, o.activity, o.since.slice(0, 19).replace('T', ' '), humanizeSeconds(o.ageSeconds), humanizeSeconds(o.caseAgeSeconds)])));
+  console.log(formatTable(['case', 'last step', 'at', 'waiting since then', 'case age'], result.oldest.map((o) => [o.case, o.activity, o.since.slice(0, 19).replace('T', ' '), humanizeSeconds(o.ageSeconds), humanizeSeconds(o.caseAgeSeconds)])));
 }
 
 export function printBottlenecks(result: Bottlenecks): void {

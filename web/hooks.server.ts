@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { DEFAULT_INFLATED_LIMIT, DEFAULT_UPLOAD_LIMIT, DEFAULT_UPLOAD_MAX_AGE_MS, Uploads } from '../ingest/index.ts';
 import { openStore, resolveDbPath } from '../mining/index.ts';
 import { identify } from './api/actor.ts';
+import { MapLayouts } from './api/map-layouts.ts';
 import { OidcSignIn, oidcSettingsFromEnv } from './api/oidc.ts';
 import { allows, type Role } from '../store/accounts.ts';
 
@@ -22,8 +23,11 @@ sweep();
 setInterval(sweep, 60 * 60 * 1000).unref();
 const store = () => openStore(resolveDbPath());
 const oidcSettings = oidcSettingsFromEnv();
+// Maps are laid out here; ELK starts now, so the first map does not wait for it.
+const layouts = new MapLayouts();
+layouts.warm();
 // One process, one port: the Hono API answers /api, SvelteKit the pages.
-const api = createApi(store, uploads, { ...(oidcSettings && { oidc: new OidcSignIn(oidcSettings) }) });
+const api = createApi(store, uploads, { layouts, ...(oidcSettings && { oidc: new OidcSignIn(oidcSettings) }) });
 
 /** Pages anyone may open: signing in. */
 const OPEN_PAGES = new Set(['/sign-in']);

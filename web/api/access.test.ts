@@ -166,6 +166,7 @@ const ROUTES: Record<string, RouteCheck> = {
   'GET /api/logs/:log/loads': { role: 'viewer', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/logs/${log}/loads` }) },
   'GET /api/logs/:log/quarantine.csv': { role: 'viewer', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/logs/${log}@order/quarantine.csv` }) },
   'GET /api/logs/:log/cases.arrow': { role: 'viewer', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/logs/${log}/cases.arrow?notion=order` }) },
+  'GET /api/logs/:log/process-map/layout': { role: 'viewer', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/logs/${log}/process-map/layout?notion=order` }) },
   'GET /api/logs/:log/cases.csv': { role: 'viewer', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/logs/${log}/cases.csv?notion=order` }) },
   'GET /api/logs/:log/case-timeline': { ...analysis('case-timeline'), request: (_, log) => ({ path: `/api/logs/${log}/case-timeline?notion=order&${new URLSearchParams({ case: caseName })}` }) },
   'GET /api/audit': { role: 'admin', perLog: false, ok: 200, request: get('/api/audit') },

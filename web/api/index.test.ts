@@ -306,3 +306,25 @@ describe('process map controls in the query string', () => {
     expect((await get('/api/logs/orders/process-map?paths=150')).status).toBe(400);
   });
 });
+
+describe('GET /api/logs/:log/process-map/layout', () => {
+  it('answers the process map with the same parameters and filter, laid out: a node per activity and terminal, a route per path', async () => {
+    const query = 'activities=67&paths=0&frequency=cases&has=Order%20Validated';
+    const { status, body } = await get(`/api/logs/orders/process-map/layout?${query}`);
+    expect(status).toBe(200);
+    expect(body.map).toEqual((await get(`/api/logs/orders/process-map?${query}`)).body);
+    const map = body.map as { activities: unknown[]; edges: unknown[]; start: unknown[]; end: unknown[] };
+    const layout = body.layout as { mode: string; nodes: { name: string; width: number }[]; edges: { points: unknown[]; label: unknown }[] };
+    expect(body.problem).toBeNull();
+    expect(layout.mode).toBe('layered');
+    expect(layout.nodes.map((node) => node.name)).toEqual(['Start', 'Order Captured', 'Order Validated', 'End']);
+    expect(layout.edges).toHaveLength(map.edges.length + map.start.length + map.end.length);
+    for (const edge of layout.edges) expect(edge.points.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses what the process map refuses, and an unknown log', async () => {
+    expect((await get('/api/logs/orders/process-map/layout?paths=150')).status).toBe(400);
+    expect((await get('/api/logs/orders/process-map/layout?limit=3')).status).toBe(400);
+    expect((await get('/api/logs/nope/process-map/layout')).status).toBe(404);
+  });
+});

@@ -32,11 +32,13 @@ import {
   StoreRecoveryError,
   UnknownLogError,
   type Filter,
+  type ProcessMap,
   type Store,
 } from '../../mining/index.ts';
 import type { JSONValue } from 'hono/utils/types';
 import { findAnalysis } from '../../mining/analyses.ts';
 import { caseTable } from './case-table.ts';
+import { MapLayouts } from './map-layouts.ts';
 import { readParams, type Analysis } from '../../mining/registry.ts';
 
 export interface ApiOptions {
@@ -49,6 +51,8 @@ export interface ApiOptions {
   limiter?: SignInLimiter;
   /** The role start pages; default WAYBILL_ROLES's file, else the built-in ones. */
   roles?: Role[];
+  /** Where process maps are laid out; default a new MapLayouts (ELK started on the first map). */
+  layouts?: MapLayouts;
 }
 
 /**
@@ -64,6 +68,8 @@ export interface ApiOptions {
  */
 export function createApi(openStore: () => Promise<Store>, uploads: Uploads = new Uploads(join(tmpdir(), 'waybill-uploads')), options: ApiOptions = {}) {
   const startupToken = options.startupToken ?? process.env.WAYBILL_API_TOKEN;
+  const layouts = options.layouts ?? new MapLayouts();
+  const processMap = findAnalysis('process-map') as Analysis;
   const identifyRequest = options.identify ?? (async (headers: Headers) => identify(await openStore(), headers, startupToken));
   /** The log the route names (with `notion`, its case notion), once the caller may see it. */
   const logOf = async (c: Context<ApiEnv>, withNotion = true): Promise<string> => {
@@ -137,6 +143,14 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
       const columns = await getCaseColumns(await openStore(), await logOf(c), filter);
       c.header('Content-Disposition', `attachment; filename="${columns.log.replace(/[^\w.-]+/g, '_')}-cases.csv"`);
       return c.body(casesCsv(columns), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    })
+    // The process map (same parameters as the process-map analysis) laid out, so a page only draws it.
+    .get('/logs/:log/process-map/layout', async (c) => {
+      const filter = filterOf(c, Object.keys(processMap.params.shape));
+      const params = readParams(processMap, (name, repeatable) => (repeatable ? c.req.queries(name) : c.req.query(name)));
+      const map = (await processMap.run(await openStore(), await logOf(c), filter, params)) as ProcessMap;
+      const { layout, problem } = await layouts.layout(map);
+      return c.json({ map, layout, problem });
     })
     // Every analysis of the registry (mining/analyses.ts), with its own parameters and the filter's, nothing else.
     .get('/logs/:log/:analysis', async (c) => {

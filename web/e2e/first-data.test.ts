@@ -99,7 +99,7 @@ describe(`every page on a log of a million events`, () => {
       if (name === 'process map') javascript['process map'] = await scripts();
     }
     expect(Object.keys(firstData)).toHaveLength(PAGES.length);
-    // From the tabs, as people move between pages: the app's code and the layout worker are loaded already.
+    // From the tabs, as people move between pages: the app's code is loaded already.
     await page.goto(`${base()}/loads`);
     await page.locator('[data-testid=loads] tbody tr').first().waitFor();
     for (const [name, , ready] of PAGES) {
@@ -112,7 +112,7 @@ describe(`every page on a log of a million events`, () => {
     }
     expect(Object.keys(inApp)).toHaveLength(Object.keys(TABS).length);
     expect(events).toBeGreaterThan(990_000);
-    // ECharts and the layout code are loaded by the pages that draw charts, not by the first one.
+    // ECharts is loaded by the pages that draw charts, not by the first one.
     expect(javascript['log list']!.decodedKiB).toBeLessThan(javascript['process map']!.decodedKiB / 4);
     await page.screenshot({ path: 'test-results/screenshots/map-1m.png' });
   });

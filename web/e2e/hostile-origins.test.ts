@@ -165,7 +165,7 @@ describe('security headers', () => {
     }
   });
 
-  it('leave every page working in Chromium: no policy violation, the map drawn by its layout worker', async () => {
+  it('leave every page working in Chromium: no policy violation, the map drawn', async () => {
     const page = await browser!.newPage({ extraHTTPHeaders: AUTHORIZATION });
     const violations: string[] = [];
     page.on('console', (message) => {

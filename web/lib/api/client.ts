@@ -41,6 +41,8 @@ export function apiClient(fetcher: typeof fetch = fetch, filter: FilterQuery = {
     analysis,
     /** The log's process map (directly-follows graph with counts and durations); `paths` a percent or `auto`. */
     processMap: (name: string, query: { paths?: string } = {}) => analysis('process-map', name, query),
+    /** The same map laid out by the server (ELK, or drawn simply with the reason), ready to draw. */
+    processMapLayout: async (name: string, query: { paths?: string } = {}) => read(await api.logs[':log']['process-map'].layout.$get(withQuery(log(name), { ...filter, ...query }))),
     /** The log's most frequent variants. */
     variants: (name: string) => analysis('variants', name),
     /** The log's case-duration statistics and histogram. */

@@ -1,4 +1,4 @@
-import type { ELK, ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs';
+import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs';
 import type { DurationStats, ProcessMap } from '../../../../mining/index.ts';
 import { formatCount, humanizeSeconds } from '../../../../mining/format.ts';
 import { durationBy, type MapView, type PerformanceStatistic } from '../views.ts';
@@ -75,9 +75,14 @@ export interface ElkGraphOptions {
   measure?: MeasureText;
 }
 
+/** What lays an ELK graph out: elkjs itself, or the server's thread running it. */
+export interface LayoutEngine {
+  layout(graph: ElkNode): Promise<ElkNode>;
+}
+
 export interface ProcessMapLayoutOptions extends ElkGraphOptions {
-  /** The ELK instance to run; defaults to elkjs's bundled (same-thread) build. */
-  elk?: Pick<ELK, 'layout'>;
+  /** The engine to run; defaults to elkjs's bundled (same-thread) build. */
+  elk?: LayoutEngine;
 }
 
 export const START_ID = 'start';
@@ -264,7 +269,7 @@ function routedIds(edges: readonly MapEdge[]): Set<string> {
  */
 export async function layoutProcessMap(map: ProcessMap, options: ProcessMapLayoutOptions = {}): Promise<ProcessMapLayout> {
   const { graph, nodes, edges } = buildElkGraph(map, options);
-  const elk = options.elk ?? new (await import('elkjs/lib/elk.bundled.js')).default();
+  const elk: LayoutEngine = options.elk ?? new (await import('elkjs/lib/elk.bundled.js')).default();
   const laid = await elk.layout(graph);
   const placed = new Map((laid.children ?? []).map((child) => [child.id, child]));
   const routed = new Map((laid.edges ?? []).map((edge) => [edge.id, edge]));

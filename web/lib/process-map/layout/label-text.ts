@@ -3,7 +3,7 @@ export type MeasureText = (text: string, fontSize: number, bold: boolean) => num
 
 // Advance widths in em of a typical sans-serif (Helvetica/Arial metrics, rounded up a
 // little so that wider fallbacks such as DejaVu Sans still fit). Used where no canvas
-// exists (tests, server); the browser measures with the real font instead.
+// exists: the server lays maps out with it (web/api/map-layouts.ts).
 const NARROW = new Set("iljt.,:;'|!()[]{}fr ");
 const WIDE = new Set('mwMW@%');
 
@@ -69,26 +69,4 @@ function ellipsize(line: string, fit: (line: string) => boolean): string {
   let chars = [...line];
   while (chars.length > 0 && !fit(`${chars.join('').trimEnd()}…`)) chars = chars.slice(0, -1);
   return `${chars.join('').trimEnd()}…`;
-}
-
-/**
- * Measures with a canvas in the browser, in `fontFamily`, so labels wrap where the
- * drawn text really ends; falls back to estimateTextWidth where there is no canvas.
- */
-export function canvasMeasure(fontFamily: string): MeasureText {
-  let context: CanvasRenderingContext2D | null | undefined;
-  const cache = new Map<string, number>();
-  return (text, fontSize, bold) => {
-    context ??= typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
-    if (!context) return estimateTextWidth(text, fontSize, bold);
-    const font = `${bold ? '600 ' : ''}${fontSize}px ${fontFamily}`;
-    const key = `${font}\u0000${text}`;
-    let width = cache.get(key);
-    if (width === undefined) {
-      context.font = font;
-      width = context.measureText(text).width;
-      cache.set(key, width);
-    }
-    return width;
-  };
 }

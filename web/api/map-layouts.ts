@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { ElkNode } from 'elkjs';
+import type { ProcessMap } from '../../mining/index.ts';
+import type { LayoutEngine } from '../lib/process-map/layout/elk-graph.ts';
+import { layoutWithin, type BudgetedLayout } from '../lib/process-map/layout/fallback.ts';
+
+/** How long ELK may take before a map is drawn simply instead (see layoutWithin). */
+export const LAYOUT_BUDGET_MS = 8000;
+/** Layouts kept, most recently used first: each is a few kilobytes to a few hundred. */
+const CACHED_LAYOUTS = 200;
+
+// The thread's code: ELK's own bundle, which lays out synchronously, answering one graph at a time.
+// Told to stop, it closes its port and ends once its layout is done, never terminated: terminating
+// a thread while V8 still compiles for it can abort the process (Node 20, NodePlatform::ForIsolate).
+const THREAD_CODE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ELK = require(workerData.elk);
+const elk = new ELK();
+parentPort.on('message', (message) => {
+  if (message === 'stop') return parentPort.close();
+  elk.layout(message.graph).then(
+    (laid) => parentPort.postMessage({ id: message.id, laid }),
+    (error) => parentPort.postMessage({ id: message.id, error: String(error && error.message || error) }),
+  );
+});
+`;
+
+/** ELK in a thread of its own, so a large layout never holds up the server's other requests. */
+class ElkThread implements StoppableEngine {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (laid: ElkNode) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+
+  constructor() {
+    const elk = createRequire(import.meta.url).resolve('elkjs/lib/elk.bundled.js');
+    this.worker = new Worker(THREAD_CODE, { eval: true, workerData: { elk } });
+    // A stopping server does not wait for it.
+    this.worker.unref();
+    this.worker.on('message', (message: { id: number; laid?: ElkNode; error?: string }) => {
+      const job = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.laid) job?.resolve(message.laid);
+      else job?.reject(new Error(message.error ?? 'ELK failed'));
+    });
+    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('exit', () => this.failAll(new Error('the layout thread ended')));
+  }
+
+  layout(graph: ElkNode): Promise<ElkNode> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, graph });
+    });
+  }
+
+  /** Ends the thread once it has finished what it is doing; what it still owes fails now (and is not remembered). */
+  stop(): void {
+    this.failAll(new Error('the layout thread was stopped'));
+    this.worker.postMessage('stop');
+  }
+
+  private failAll(error: Error): void {
+    for (const job of this.pending.values()) job.reject(error);
+    this.pending.clear();
+  }
+}
+
+/** A layout engine that can be told to end once it is done (a thread), or needs no ending. */
+type StoppableEngine = LayoutEngine & { stop?: () => void };
+
+export interface MapLayoutsOptions {
+  budgetMs?: number;
+  /** The layout engine; default ELK in a thread of its own. Tests pass one that fails or stalls. */
+  elk?: () => StoppableEngine;
+}
+
+/**
+ * Process-map layouts made on the server, so a page only draws: ELK in a thread of its own
+ * (its first layout pays for starting it, the next ones are quicker), within a time budget after
+ * which the map is drawn simply. ELK's answers are remembered by the graph it was given (the
+ * activities, the paths kept and the room their labels take), so a map shown again, by anyone,
+ * is not laid out again, and two asking at once share one layout; each answer still carries its
+ * own map's numbers. Labels are measured with estimateTextWidth, which errs a little wide, so
+ * they fit in any sans-serif the browser has.
+ */
+export class MapLayouts {
+  private engine: StoppableEngine | undefined;
+  private readonly laid = new Map<string, Promise<ElkNode>>();
+  private readonly budgetMs: number;
+  private readonly makeEngine: () => StoppableEngine;
+
+  constructor(options: MapLayoutsOptions = {}) {
+    this.budgetMs = options.budgetMs ?? LAYOUT_BUDGET_MS;
+    this.makeEngine = options.elk ?? (() => new ElkThread());
+  }
+
+  /** The map laid out, or drawn simply with the reason when ELK failed or ran out of time. */
+  async layout(map: ProcessMap): Promise<BudgetedLayout> {
+    const result = await layoutWithin(map, { elk: { layout: (graph) => this.elkLayout(graph) }, budgetMs: this.budgetMs });
+    // An engine that overran may still be busy, and one that failed may be broken: the next map gets a new one.
+    if (result.problem) {
+      this.engine?.stop?.();
+      this.engine = undefined;
+    }
+    return result;
+  }
+
+  /** Starts the layout engine ahead of the first map, so nobody waits for it to boot. */
+  warm(): void {
+    void this.layout({ log: '', cases: 1, events: 1, activities: [{ name: 'A', count: 1, cases: 1 }], edges: [], start: [{ activity: 'A', count: 1 }], end: [{ activity: 'A', count: 1 }] });
+  }
+
+  private elkLayout(graph: ElkNode): Promise<ElkNode> {
+    const key = createHash('sha256').update(JSON.stringify(graph)).digest('base64');
+    let laid = this.laid.get(key);
+    if (laid) {
+      // Most recently used goes last, so the oldest is first out.
+      this.laid.delete(key);
+    } else {
+      laid = (this.engine ??= this.makeEngine()).layout(graph);
+      // A layout that failed is not kept: the next request tries again.
+      laid.catch(() => this.laid.get(key) === laid && this.laid.delete(key));
+    }
+    this.laid.set(key, laid);
+    for (const oldest of this.laid.keys()) {
+      if (this.laid.size <= CACHED_LAYOUTS) break;
+      this.laid.delete(oldest);
+    }
+    return laid;
+  }
+}
