@@ -50,6 +50,11 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
     }
     // Set here whatever the client sent: only this server knows how it was reached.
     req.headers[CONNECTION_PROTOCOL] = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+    // The guard above has refused every cross-site request that changes state; a request
+    // with no Origin is a script's (curl -F, a form-encoded body), not a browser page's. It
+    // is given this server's own origin, so SvelteKit's own check, which reads a missing
+    // Origin as cross-site, lets it reach the API, which says what to change (415), not 403.
+    req.headers.origin ??= process.env.ORIGIN ?? `${req.headers[CONNECTION_PROTOCOL]}://${req.headers.host}`;
     answerBeforeClosing(req, res);
     handler(req, res, () => {
       res.statusCode = 404;

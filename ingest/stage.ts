@@ -33,6 +33,9 @@ const HEAD_BYTES = 64 * 1024;
  * image, a spreadsheet, a Parquet file) named as text. Checked before any reader
  * runs, so the answer says what to change rather than what the reader stumbled on.
  */
+/** What is wrong with a .gz file whose compressed data ends early or fails its check. */
+export const BROKEN_GZIP = 'is not a complete gzip file (cut short or damaged): compress it again, or send the whole file';
+
 export async function contentProblem(path: string, format: SourceFormat): Promise<string | undefined> {
   const named = /\.gz$/i.test(path);
   const gzip = await isGzip(path);
@@ -43,7 +46,7 @@ export async function contentProblem(path: string, format: SourceFormat): Promis
   try {
     ({ head, more } = await readHead(path, HEAD_BYTES));
   } catch {
-    return 'is not a complete gzip file (cut short or damaged): compress it again';
+    return BROKEN_GZIP;
   }
   const parquet = head.subarray(0, 4).toString('latin1') === 'PAR1';
   if (format === 'parquet') return parquet ? undefined : 'is not a Parquet file (it does not start with Parquet\'s "PAR1")';

@@ -11,7 +11,7 @@ import { type IngestOptions, type IngestProgress, type IngestResult, ingestFile 
 import { checkLogName } from './loads.ts';
 import { previewFile, type SourcePreview } from './preview.ts';
 import { readHead } from './source-file.ts';
-import { contentProblem, detectFormat } from './stage.ts';
+import { BROKEN_GZIP, contentProblem, detectFormat } from './stage.ts';
 import { defaultLogName } from './log-name.ts';
 
 /**
@@ -154,10 +154,12 @@ export class Uploads {
         done(bytes > limit ? this.tooLarge() : null, chunk);
       },
     });
-    const steps = [counter, ...(/\.gz$/i.test(file) ? [inflatedCounter(this.inflatedLimitBytes, () => this.inflatesTooLarge())] : [])];
+    const inflating = /\.gz$/i.test(file) ? inflatedCounter(this.inflatedLimitBytes, () => this.inflatesTooLarge()) : null;
     try {
-      await pipeline([Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), ...steps, createWriteStream(path)]);
+      await pipeline([Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), counter, ...(inflating ? [inflating.step] : []), createWriteStream(path)]);
       await checkContent(path, file);
+      // Gzip whose data breaks off past the head: later reads would fail on it.
+      if (inflating?.broken()) throw new UploadError(415, `${file} ${BROKEN_GZIP}`);
       const preview = await previewFile(path, file);
       const upload: Upload = { upload: id, file, bytes, status: 'uploaded', progress: null, result: null, error: null, owner: owner ?? null, path, listeners: new Set(), saved: Promise.resolve() };
       // Saved now, so a restarted server still knows whose it is.
@@ -307,9 +309,10 @@ export class Uploads {
  * inflates to, so an upload that would inflate past `limit` is refused while it
  * streams, not after gigabytes were written. Each chunk is passed on once it has
  * been inflated, so the count never lags the upload by more than a chunk. Bytes
- * that are not gzip are left to the content check (415): counting just stops.
+ * that are not gzip, or gzip that breaks off or fails its check (`broken`), are left
+ * to the content check (415): counting just stops.
  */
-function inflatedCounter(limit: number, tooLarge: () => UploadError): Transform {
+function inflatedCounter(limit: number, tooLarge: () => UploadError): { step: Transform; broken: () => boolean } {
   const gunzip = createGunzip();
   let inflated = 0;
   let broken = false;
@@ -326,7 +329,7 @@ function inflatedCounter(limit: number, tooLarge: () => UploadError): Transform 
     release();
   });
   const over = () => (inflated > limit ? tooLarge() : null);
-  return new Transform({
+  const step = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       if (broken) return done(null, chunk);
       waiting = () => done(over(), chunk);
@@ -342,6 +345,7 @@ function inflatedCounter(limit: number, tooLarge: () => UploadError): Transform 
       done(error);
     },
   });
+  return { step, broken: () => broken };
 }
 
 /** A browser form post wraps the file in a multipart body: its boundary line, then a part's headers. */

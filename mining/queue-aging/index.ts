@@ -276,7 +276,7 @@ export async function getQueueAging(store: Store, log: string, filter: Filter = 
 function parseAsOf(text: string): number {
   if (typeof text !== 'string') throw new OptionError(`asOf must be an ISO-8601 date or time, not ${JSON.stringify(text)}`);
   try {
-    return parseInstant(text, 'asOf');
+    return parseInstant(text, 'as-of');
   } catch (error) {
     if (error instanceof FilterError) throw new OptionError(error.message);
     throw error;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync, crc32 } from 'node:zlib';
+import { deflateSync, crc32, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile, ingestLinkedFiles, parseObjectKeys } from '../../ingest/index.ts';
 import { Uploads, type UploadState } from '../../ingest/index.ts';
@@ -94,6 +94,14 @@ function png(): Buffer {
 }
 
 const CSV = 'case_id,activity,timestamp\nA,x,2026-01-01T00:00:00Z\n';
+/** A log of some size, so that its gzip has a middle to damage. */
+const BIG_CSV = `case_id,activity,timestamp\n${Array.from({ length: 3000 }, (_, i) => `C${i % 97},step ${i % 13},2026-01-01T${String(i % 24).padStart(2, '0')}:00:00Z`).join('\n')}\n`;
+/** Gzip bytes with a stretch in the middle overwritten. */
+function damaged(gzip: Buffer): Buffer {
+  const copy = Buffer.from(gzip);
+  copy.fill(0x55, Math.floor(copy.length / 2), Math.floor(copy.length / 2) + 64);
+  return copy;
+}
 const FORM = '------WebKitFormBoundary7MA4YWxkTrZu0gW\r\nContent-Disposition: form-data; name="file"; filename="orders.csv"\r\nContent-Type: text/csv\r\n\r\n' + CSV + '\r\n------WebKitFormBoundary7MA4YWxkTrZu0gW--\r\n';
 
 const UPLOADS: [string, string, () => string | Uint8Array<ArrayBuffer>, Record<string, string>, RegExp][] = [
@@ -101,6 +109,8 @@ const UPLOADS: [string, string, () => string | Uint8Array<ArrayBuffer>, Record<s
   ['a PNG image named .csv', 'photo.csv', () => new Uint8Array(png()), {}, /^photo\.csv holds binary data, not CSV text: export the event log as CSV/],
   ['a Parquet file named .csv', 'events.csv', () => new Uint8Array(parquet), {}, /^events\.csv is a Parquet file: name it \.parquet/],
   ['non-gzip bytes named .gz', 'orders.csv.gz', () => CSV, {}, /^orders\.csv\.gz is named \.gz but is not gzip-compressed: remove \.gz from its name, or compress it with gzip/],
+  ['a gzip file cut short', 'orders.csv.gz', () => new Uint8Array(gzipSync(BIG_CSV).subarray(0, 2000)), {}, /^orders\.csv\.gz is not a complete gzip file \(cut short or damaged\): compress it again, or send the whole file/],
+  ['a gzip file damaged inside', 'orders.csv.gz', () => new Uint8Array(damaged(gzipSync(BIG_CSV))), {}, /^orders\.csv\.gz is not a complete gzip file \(cut short or damaged\): compress it again, or send the whole file/],
   ['a browser form post (multipart/form-data)', 'x.csv', () => FORM, { 'content-type': 'multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW' }, /form post \(multipart\/form-data\), not the file: send the file's bytes themselves as the body/],
   ['a multipart body sent without its content type', 'x.csv', () => FORM, {}, /form post \(multipart\/form-data\), not the file: send the file's bytes themselves as the body/],
   ['a 204-character name in 2-byte characters', `${'é'.repeat(200)}.csv`, () => CSV, {}, /the file name is 404 bytes long in UTF-8; shorten it to at most 255 bytes/],
@@ -137,7 +147,7 @@ describe('client mistakes are never 500', () => {
 
   it('answers 415 for content that is not what its name says, 413 over the limit, 400 for names', async () => {
     const statuses = await Promise.all(UPLOADS.map(async ([, file, body, headers]) => (await upload(file, body(), headers)).status));
-    expect(statuses).toEqual([415, 415, 415, 415, 415, 415, 400, 400, 413, 400]);
+    expect(statuses).toEqual([415, 415, 415, 415, 415, 415, 415, 415, 400, 400, 413, 400]);
   });
 
   it('tells the browser why a load failed on bad rows in the page\'s words, without a path or a CLI flag', async () => {

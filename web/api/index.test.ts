@@ -35,6 +35,8 @@ describe('GET /api/logs', () => {
       expect.objectContaining({ name: 'dirty', format: 'csv', events: 1, cases: 1 }),
       expect.objectContaining({ name: 'orders', format: 'csv', events: 7, cases: 3, activities: 3, variants: 2, firstTimestamp: '2026-01-05T07:00:00.000Z' }),
     ]);
+    // Sources by their file names: the server's folders stay on the server.
+    expect((body.logs as { source: string }[]).map((log) => log.source)).toEqual(['dirty.csv', 'orders.csv']);
   });
 });
 

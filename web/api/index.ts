@@ -116,7 +116,8 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     .route('/', roleRoutes(options.roles ?? loadRoles()))
     .get('/logs', async (c) => {
       allowOnly(c, []);
-      return c.json({ logs: await visibleLogs(await openStore(), identityOf(c)) });
+      // Each source by its file names, never the server's folders (as the loads below).
+      return c.json({ logs: (await visibleLogs(await openStore(), identityOf(c))).map((log) => ({ ...log, source: sourceName(log.source) })) });
     })
     .get('/logs/:log/loads', async (c) => {
       allowOnly(c, ['limit']);

@@ -116,6 +116,15 @@ describe('a request that changes something, sent from another site', () => {
     expect(ownPage.status).toBe(201);
     const script = await send('POST', '/api/logs?file=script.csv', { 'Content-Type': 'text/csv' }, csv);
     expect(script.status).toBe(201);
+    // A script's form-encoded body (curl's default) is its file, not a cross-site form.
+    const curlDefault = await send('POST', '/api/logs?file=curl.csv', { 'Content-Type': 'application/x-www-form-urlencoded' }, csv);
+    expect(curlDefault.status).toBe(201);
+    // curl -F sends a form post: the API says to send the file itself.
+    const boundary = 'curlFormBoundary';
+    const form = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`;
+    const curlForm = await send('POST', '/api/logs?file=x.csv', { 'Content-Type': `multipart/form-data; boundary=${boundary}` }, form);
+    expect(curlForm.status).toBe(415);
+    expect(JSON.parse(curlForm.body)).toEqual({ error: "the body is a form post (multipart/form-data), not the file: send the file's bytes themselves as the body" });
     // Reading needs no Origin check: a cross-site page cannot read the answer anyway.
     expect((await send('GET', '/api/logs', { Origin: 'http://evil.example' })).status).toBe(200);
   });
