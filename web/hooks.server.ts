@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { DEFAULT_INFLATED_LIMIT, DEFAULT_UPLOAD_LIMIT, DEFAULT_UPLOAD_MAX_AGE_MS, Uploads } from '../ingest/index.ts';
 import { openStore, resolveDbPath } from '../mining/index.ts';
 import { identify } from './api/actor.ts';
-import { MapLayouts } from './api/map-layouts.ts';
+import { layOutEveryLog, MapLayouts } from './api/map-layouts.ts';
 import { OidcSignIn, oidcSettingsFromEnv } from './api/oidc.ts';
 import { allows, type Role } from '../store/accounts.ts';
 
@@ -23,9 +23,12 @@ sweep();
 setInterval(sweep, 60 * 60 * 1000).unref();
 const store = () => openStore(resolveDbPath());
 const oidcSettings = oidcSettingsFromEnv();
-// Maps are laid out here; ELK starts now, so the first map does not wait for it.
+// Maps are laid out here: ELK starts now, then lays out every log's first map, so nobody waits for either.
 const layouts = new MapLayouts();
 layouts.warm();
+void store()
+  .then((opened) => layOutEveryLog(opened, layouts))
+  .catch((error: unknown) => console.error('Laying out the maps ahead failed:', error));
 // One process, one port: the Hono API answers /api, SvelteKit the pages.
 const api = createApi(store, uploads, { layouts, ...(oidcSettings && { oidc: new OidcSignIn(oidcSettings) }) });
 

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ElkNode } from 'elkjs';
-import type { ProcessMap } from '../../mining/index.ts';
+import { listLogs, type ProcessMap, type Store } from '../../mining/index.ts';
+import { findAnalysis } from '../../mining/analyses.ts';
+import type { Analysis } from '../../mining/registry.ts';
 import type { LayoutEngine } from '../lib/process-map/layout/elk-graph.ts';
 import { layoutWithin, type BudgetedLayout } from '../lib/process-map/layout/fallback.ts';
 
@@ -108,9 +110,15 @@ export class MapLayouts {
     return result;
   }
 
-  /** Starts the layout engine ahead of the first map, so nobody waits for it to boot. */
+  /**
+   * Starts the layout engine ahead of the first map and has it lay out a few maps of a
+   * usual size, so nobody waits for it to boot or for the engine's code to be compiled
+   * (a first layout takes several times as long as the next ones).
+   */
   warm(): void {
-    void this.layout({ log: '', cases: 1, events: 1, activities: [{ name: 'A', count: 1, cases: 1 }], edges: [], start: [{ activity: 'A', count: 1 }], end: [{ activity: 'A', count: 1 }] });
+    void (async () => {
+      for (let round = 1; round <= 3; round++) await this.layout(practiceMap(round));
+    })();
   }
 
   private elkLayout(graph: ElkNode): Promise<ElkNode> {
@@ -131,4 +139,39 @@ export class MapLayouts {
     }
     return laid;
   }
+}
+
+/** A made-up map of a usual size: a dozen steps in a row, with skips and rework (`round` varies its counts, so each is laid out afresh). */
+function practiceMap(round: number): ProcessMap {
+  const names = Array.from({ length: 12 }, (_, i) => `Step ${i + 1}`);
+  const duration = { mean: 3600 * round, median: 3000, min: 60, max: 86_400, p90: 7200, sum: 3_600_000, stdev: 100 };
+  const pairs: [number, number][] = [...names.slice(1).map((_, i): [number, number] => [i, i + 1]), [2, 5], [4, 2], [6, 9], [8, 7], [3, 10], [10, 4], [1, 11]];
+  return {
+    log: '',
+    cases: 1000 * round,
+    events: 12_000 * round,
+    activities: names.map((name) => ({ name, count: 1000 * round, cases: 1000 * round })),
+    edges: pairs.map(([from, to], i) => ({ from: names[from]!, to: names[to]!, count: (100 + 37 * i) * round, duration })),
+    start: [{ activity: names[0]!, count: 1000 * round }],
+    end: [{ activity: names[11]!, count: 900 * round }, { activity: names[5]!, count: 100 * round }],
+  };
+}
+
+/**
+ * Lays out every log's map as its page first shows it (unfiltered, the default share of
+ * paths), one after the other, so the first person to open a log after a start finds it
+ * laid out. Logs that have no map of their own (an object-centric log's parent) are passed by.
+ */
+export async function layOutEveryLog(store: Store, layouts: MapLayouts): Promise<number> {
+  const processMap = findAnalysis('process-map') as Analysis;
+  let laid = 0;
+  for (const log of await listLogs(store)) {
+    try {
+      await layouts.layout((await processMap.run(store, log.name, {}, { paths: 'auto' })) as ProcessMap);
+      laid++;
+    } catch {
+      // No map of its own, or the store is busy: the page lays it out when asked.
+    }
+  }
+  return laid;
 }
