@@ -101,4 +101,22 @@ describe('MapLayouts', () => {
       remove();
     }
   });
+
+  it('lays out first the maps someone waits for, then those laid out ahead; time in the queue is not counted against the budget', async () => {
+    const elk = new (await import('elkjs/lib/elk.bundled.js')).default();
+    const order: number[] = [];
+    // Each layout takes 300 ms of a 500 ms budget: two in a row would overrun it if waiting counted.
+    const slow = { layout: async (graph: ElkNode) => (order.push(graph.children!.length - 2), await new Promise((done) => setTimeout(done, 300)), elk.layout(graph)) };
+    const layouts = new MapLayouts({ budgetMs: 500, elk: () => slow });
+    const sized = (activities: number): ProcessMap => {
+      const names = Array.from({ length: activities }, (_, i) => `A${i}`);
+      return { ...MAP, activities: names.map((name) => ({ name, count: 1, cases: 1 })), edges: [], start: names.map((activity) => ({ activity, count: 1 })), end: names.map((activity) => ({ activity, count: 1 })) };
+    };
+    const ahead = [1, 2, 3].map((n) => layouts.layout(sized(n), { ahead: true }));
+    const waited = [layouts.layout(sized(4)), layouts.layout(sized(5))];
+    const results = await Promise.all([...ahead, ...waited]);
+    expect(results.map((result) => result.problem)).toEqual([null, null, null, null, null]);
+    // The first map ahead had started; the two waited for come next, then the rest ahead.
+    expect(order).toEqual([1, 4, 5, 2, 3]);
+  });
 });

@@ -6,9 +6,9 @@ import { listLogs, type ProcessMap, type Store } from '../../mining/index.ts';
 import { findAnalysis } from '../../mining/analyses.ts';
 import type { Analysis } from '../../mining/registry.ts';
 import type { LayoutEngine } from '../lib/process-map/layout/elk-graph.ts';
-import { layoutWithin, type BudgetedLayout } from '../lib/process-map/layout/fallback.ts';
+import { LayoutTimeout, layoutOrSimply, type BudgetedLayout } from '../lib/process-map/layout/fallback.ts';
 
-/** How long ELK may take before a map is drawn simply instead (see layoutWithin). */
+/** How long ELK may work on one map before it is drawn simply instead (time in the queue not counted). */
 export const LAYOUT_BUDGET_MS = 8000;
 /** Layouts kept, most recently used first: each is a few kilobytes to a few hundred. */
 const CACHED_LAYOUTS = 200;
@@ -91,6 +91,9 @@ export interface MapLayoutsOptions {
 export class MapLayouts {
   private engine: StoppableEngine | undefined;
   private readonly laid = new Map<string, Promise<ElkNode>>();
+  private readonly queue: QueuedGraph[] = [];
+  /** Whether the engine is laying a graph out. */
+  private running = false;
   private readonly budgetMs: number;
   private readonly makeEngine: () => StoppableEngine;
 
@@ -99,15 +102,12 @@ export class MapLayouts {
     this.makeEngine = options.elk ?? (() => new ElkThread());
   }
 
-  /** The map laid out, or drawn simply with the reason when ELK failed or ran out of time. */
-  async layout(map: ProcessMap): Promise<BudgetedLayout> {
-    const result = await layoutWithin(map, { elk: { layout: (graph) => this.elkLayout(graph) }, budgetMs: this.budgetMs });
-    // An engine that overran may still be busy, and one that failed may be broken: the next map gets a new one.
-    if (result.problem) {
-      this.engine?.stop?.();
-      this.engine = undefined;
-    }
-    return result;
+  /**
+   * The map laid out, or drawn simply with the reason when ELK failed or ran out of time.
+   * `ahead`: laid out before anyone asks (see warm, layOutEveryLog), after every map someone waits for.
+   */
+  async layout(map: ProcessMap, options: { ahead?: boolean } = {}): Promise<BudgetedLayout> {
+    return layoutOrSimply(map, { elk: { layout: (graph) => this.elkLayout(graph, options.ahead ?? false) } });
   }
 
   /**
@@ -117,20 +117,24 @@ export class MapLayouts {
    */
   warm(): void {
     void (async () => {
-      for (let round = 1; round <= 3; round++) await this.layout(practiceMap(round));
+      for (let round = 1; round <= 3; round++) await this.layout(practiceMap(round), { ahead: true });
     })();
   }
 
-  private elkLayout(graph: ElkNode): Promise<ElkNode> {
+  /** ELK's answer for `graph`: remembered, or shared with whoever asked for it first, or queued. */
+  private elkLayout(graph: ElkNode, ahead: boolean): Promise<ElkNode> {
     const key = createHash('sha256').update(JSON.stringify(graph)).digest('base64');
     let laid = this.laid.get(key);
     if (laid) {
       // Most recently used goes last, so the oldest is first out.
       this.laid.delete(key);
+      // Someone waits for a map queued ahead of time: it goes with the maps people wait for.
+      if (!ahead) for (const job of this.queue) if (job.key === key) job.ahead = false;
     } else {
-      laid = (this.engine ??= this.makeEngine()).layout(graph);
+      laid = new Promise<ElkNode>((resolve, reject) => this.queue.push({ key, graph, ahead, resolve, reject }));
       // A layout that failed is not kept: the next request tries again.
       laid.catch(() => this.laid.get(key) === laid && this.laid.delete(key));
+      this.next();
     }
     this.laid.set(key, laid);
     for (const oldest of this.laid.keys()) {
@@ -139,6 +143,45 @@ export class MapLayouts {
     }
     return laid;
   }
+
+  /**
+   * Gives the engine its next graph, one at a time: the first that someone waits for, else
+   * the first laid out ahead. One that overruns the budget fails with LayoutTimeout, and one
+   * that fails takes its engine with it: an engine that overran may still be busy, one that
+   * failed may be broken, so the next graph gets a new one.
+   */
+  private next(): void {
+    if (this.running || this.queue.length === 0) return;
+    const index = Math.max(0, this.queue.findIndex((job) => !job.ahead));
+    const [job] = this.queue.splice(index, 1) as [QueuedGraph];
+    this.running = true;
+    const engine = (this.engine ??= this.makeEngine());
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const overrun = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new LayoutTimeout(`ELK took longer than ${this.budgetMs} ms`)), this.budgetMs);
+    });
+    Promise.race([engine.layout(job.graph), overrun])
+      .then(job.resolve, (error: unknown) => {
+        job.reject(error);
+        if (this.engine === engine) {
+          engine.stop?.();
+          this.engine = undefined;
+        }
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        this.running = false;
+        this.next();
+      });
+  }
+}
+
+interface QueuedGraph {
+  key: string;
+  graph: ElkNode;
+  ahead: boolean;
+  resolve: (laid: ElkNode) => void;
+  reject: (error: unknown) => void;
 }
 
 /** A made-up map of a usual size: a dozen steps in a row, with skips and rework (`round` varies its counts, so each is laid out afresh). */
@@ -167,7 +210,7 @@ export async function layOutEveryLog(store: Store, layouts: MapLayouts): Promise
   let laid = 0;
   for (const log of await listLogs(store)) {
     try {
-      await layouts.layout((await processMap.run(store, log.name, {}, { paths: 'auto' })) as ProcessMap);
+      await layouts.layout((await processMap.run(store, log.name, {}, { paths: 'auto' })) as ProcessMap, { ahead: true });
       laid++;
     } catch {
       // No map of its own, or the store is busy: the page lays it out when asked.

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { END_ID, START_ID, type Box, type Point, type ProcessMapLayout } from './elk-graph.ts';
-import { layoutWithin, simpleLayout } from './fallback.ts';
+import { LayoutTimeout, layoutOrSimply, simpleLayout } from './fallback.ts';
 import { denseCases, mapOf, ORDER_TO_CASH } from '../../../../test-support/process-maps.ts';
 
 const byId = (layout: ProcessMapLayout, id: string) => layout.nodes.find((node) => node.id === id) as Box;
@@ -62,25 +62,27 @@ describe('simpleLayout', () => {
   });
 });
 
-describe('layoutWithin', () => {
-  it('uses ELK when it answers in time', async () => {
-    const result = await layoutWithin(ORDER_TO_CASH, { budgetMs: 60_000 });
+describe('layoutOrSimply', () => {
+  it('uses ELK when it answers', async () => {
+    const result = await layoutOrSimply(ORDER_TO_CASH);
     expect(result.problem).toBeNull();
     expect(result.layout.mode).toBe('layered');
     expect(result.layout.edges.every((edge) => edge.routed)).toBe(true);
   });
 
-  it('draws the map simply and says so when ELK does not answer within the budget', async () => {
-    const result = await layoutWithin(ORDER_TO_CASH, { budgetMs: 50, elk: { layout: () => new Promise(() => {}) } });
+  it('draws the map simply and says so when ELK ran out of time', async () => {
+    const result = await layoutOrSimply(ORDER_TO_CASH, { elk: { layout: () => Promise.reject(new LayoutTimeout('8 s')) } });
     expect(result.problem).toBe('timeout');
     expect(result.layout.mode).toBe('simple');
     expectDrawable(result.layout);
   });
 
   it('draws the map simply and says so when ELK fails', async () => {
-    const result = await layoutWithin(ORDER_TO_CASH, { budgetMs: 60_000, elk: { layout: () => Promise.reject(new RangeError('Maximum call stack size exceeded')) } });
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const result = await layoutOrSimply(ORDER_TO_CASH, { elk: { layout: () => Promise.reject(new RangeError('Maximum call stack size exceeded')) } });
     expect(result.problem).toBe('failed');
     expect(result.layout.mode).toBe('simple');
     expect(result.layout.nodes).toHaveLength(ORDER_TO_CASH.activities.length + 2);
+    vi.restoreAllMocks();
   });
 });

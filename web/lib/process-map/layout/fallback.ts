@@ -15,25 +15,22 @@ export interface BudgetedLayout {
   problem: LayoutProblem | null;
 }
 
+/** What a layout engine fails with when it ran out of its time budget. */
+export class LayoutTimeout extends Error {
+  override name = 'LayoutTimeout';
+}
+
 /**
- * Lays out with ELK (layoutProcessMap), and if it fails or takes longer than
- * `budgetMs`, draws the map simply instead (simpleLayout) and says why. The caller
- * should discard a timed-out ELK worker: it may still be busy.
+ * Lays out with ELK (layoutProcessMap), and if it fails, or its engine gives up with
+ * LayoutTimeout, draws the map simply instead (simpleLayout) and says why.
  */
-export async function layoutWithin(map: ProcessMap, options: ProcessMapLayoutOptions & { budgetMs: number }): Promise<BudgetedLayout> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), options.budgetMs);
-  });
+export async function layoutOrSimply(map: ProcessMap, options: ProcessMapLayoutOptions = {}): Promise<BudgetedLayout> {
   try {
-    const result = await Promise.race([layoutProcessMap(map, options), timeout]);
-    if (result !== 'timeout') return { layout: result, problem: null };
-    return { layout: simpleLayout(map, options), problem: 'timeout' };
+    return { layout: await layoutProcessMap(map, options), problem: null };
   } catch (error) {
+    if (error instanceof LayoutTimeout) return { layout: simpleLayout(map, options), problem: 'timeout' };
     console.error('The process map could not be laid out by ELK:', error);
     return { layout: simpleLayout(map, options), problem: 'failed' };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
