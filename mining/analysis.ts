@@ -22,7 +22,7 @@ export interface AnalysisScope {
  * Opens a connection, resolves the log by name and compiles the filter, then runs
  * the analysis. Throws UnknownLogError or FilterError before any query runs.
  */
-export async function runAnalysis<T>(store: Store, logName: string, filter: Filter, analysis: (scope: AnalysisScope) => Promise<T>): Promise<T> {
+export async function runAnalysis<T>(store: Store, logName: string, filter: Filter, analysis: (scope: AnalysisScope) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
   // Checked before any query: a bad value fails fast, whatever the log.
   compileFilter({ ...filter, attributes: undefined });
   return withConnection(store, async (connection) => {
@@ -54,7 +54,7 @@ export async function runAnalysis<T>(store: Store, logName: string, filter: Filt
       eventCases: (alias) => (restricts ? `AND ${alias}.case_id IN (SELECT c.case_id FROM cases c WHERE ${caseWhere})` : ''),
       activityNames: () => (names ??= activityNames(connection, log.id)),
     });
-  });
+  }, options);
 }
 
 /** A log's activity names, by id. */

@@ -94,3 +94,18 @@ describe('quoting', () => {
     expect(() => quoteIdent('a\u0000')).toThrow(/NUL/);
   });
 });
+
+describe('withConnection', () => {
+  it('stops the query under way when its signal aborts, and refuses to start once aborted', async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    // Minutes of work unless interrupted.
+    const query = withConnection(store, (connection) => queryRows(connection, 'SELECT count(*) AS n FROM range(1000000000000) a WHERE hash(a.range) % 7 = 3'), { signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    await expect(query).rejects.toThrow(/interrupt/i);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    await expect(withConnection(store, async () => 1, { signal: controller.signal })).rejects.toThrow(/abort/i);
+    // The store serves the next query as usual.
+    expect(await withConnection(store, (connection) => queryRows(connection, 'SELECT 42 AS n'))).toEqual([{ n: 42 }]);
+  });
+});

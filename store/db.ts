@@ -225,15 +225,20 @@ export function setAsideWal(path: string): string | null {
 }
 
 /** Runs `work` on a fresh connection, closed afterwards whatever happens. */
-export async function withConnection<T>(store: Store, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+export async function withConnection<T>(store: Store, work: (connection: DuckDBConnection) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
   if (handles.closing) throw new StoreClosingError();
   const connection = await store.instance.connect();
   handles.connections.add(connection);
+  // Whoever asked has gone (a browser left the page): the query under way stops, and frees its cores.
+  const interrupt = () => connection.interrupt();
+  options.signal?.addEventListener('abort', interrupt, { once: true });
   try {
+    options.signal?.throwIfAborted();
     // Timestamps are stored as UTC instants; render them in UTC everywhere.
     await connection.run(`SET TimeZone = 'UTC'`);
     return await work(connection);
   } finally {
+    options.signal?.removeEventListener('abort', interrupt);
     handles.connections.delete(connection);
     connection.closeSync();
   }

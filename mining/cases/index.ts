@@ -79,10 +79,10 @@ export async function getCases(store: Store, log: string, filter: Filter = {}, o
 }
 
 /** Every filtered case of a log as columns, in start order: what the dashboard's case table receives (as Arrow). */
-export async function getCaseColumns(store: Store, log: string, filter: Filter = {}): Promise<CaseColumns & { log: string }> {
+export async function getCaseColumns(store: Store, log: string, filter: Filter = {}, options: { signal?: AbortSignal } = {}): Promise<CaseColumns & { log: string }> {
   return runAnalysis(store, log, filter, async ({ connection, log: ref, params, caseWhere }) => {
     return { log, ...(await caseColumns(connection, ref, caseWhere, 'start_ts, name', '', params)) };
-  });
+  }, options);
 }
 
 export interface CaseColumns {
