@@ -23,11 +23,12 @@ sweep();
 setInterval(sweep, 60 * 60 * 1000).unref();
 const store = () => openStore(resolveDbPath());
 const oidcSettings = oidcSettingsFromEnv();
-// Maps are laid out here: ELK starts now, then lays out every log's first map, so nobody waits for either.
+// Maps are laid out here. ELK starts now and lays out every log's first map (or, with no
+// logs yet, a few made-up ones), so nobody waits for it to boot or for the map they open first.
 const layouts = new MapLayouts();
-layouts.warm();
 void store()
   .then((opened) => layOutEveryLog(opened, layouts))
+  .then((laid) => laid === 0 && layouts.warm())
   .catch((error: unknown) => console.error('Laying out the maps ahead failed:', error));
 // One process, one port: the Hono API answers /api, SvelteKit the pages.
 const api = createApi(store, uploads, { layouts, ...(oidcSettings && { oidc: new OidcSignIn(oidcSettings) }) });
