@@ -71,6 +71,26 @@ describe('process map in the browser', () => {
     await page.screenshot({ path: 'test-results/process-map.png', fullPage: true });
   });
 
+  it('draws the map, opened directly, at a legible size that fills its frame', async () => {
+    await page.goto(`${server?.url}/logs/order-to-cash`);
+    await page.locator(CHART_TEXT).first().waitFor();
+    const { frame, drawn, name } = await page.evaluate(() => {
+      const chart = document.querySelector('[data-testid=process-map-chart]') as HTMLElement;
+      const texts = [...chart.querySelectorAll('svg text')] as SVGTextElement[];
+      const boxes = texts.map((text) => text.getBoundingClientRect());
+      const frame = chart.getBoundingClientRect();
+      return {
+        frame: { width: frame.width, height: frame.height },
+        drawn: { width: Math.max(...boxes.map((b) => b.right)) - Math.min(...boxes.map((b) => b.left)), height: Math.max(...boxes.map((b) => b.bottom)) - Math.min(...boxes.map((b) => b.top)) },
+        name: texts.find((text) => text.textContent === 'Order Captured')?.getBoundingClientRect().height ?? 0,
+      };
+    });
+    // Activity names in their 13 px font, not shrunk; the map fills the frame's height (it is taller than wide).
+    expect(name).toBeGreaterThanOrEqual(10);
+    expect(drawn.height).toBeGreaterThan(frame.height * 0.8);
+    expect(drawn.width).toBeLessThanOrEqual(frame.width);
+  });
+
   it('labels edges with counts, then with median durations in the performance view', async () => {
     const before = await chartTexts();
     expect(before.filter((text) => DURATION.test(text))).toEqual([]);
