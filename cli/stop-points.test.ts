@@ -159,6 +159,27 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+describe('npm start', () => {
+  it('stops when a service manager sends SIGTERM to npm alone, so the next start opens the database', async () => {
+    const db = readyFolder('npm-start');
+    // `npm start -- …` runs the start script through sh; npm passes SIGTERM on to that child only.
+    const npm = spawn('npm', ['start', '--silent', '--', '--db', db, '--port', String(await freePort())], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOST: '127.0.0.1', WAYBILL_API_TOKEN: E2E_TOKEN } });
+    let output = '';
+    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
+    while (!/Waybill is serving/.test(output)) {
+      if (npm.exitCode !== null) throw new Error(`npm start ended:\n${output}`);
+      await sleep(20);
+    }
+    npm.kill('SIGTERM');
+    await exited;
+    // Waybill itself stopped (checkpointed, closed): the database opens again at once.
+    const again = await startDemo(db);
+    await stopAndCheck(again.waybill, 'SIGTERM', db);
+  }, 120_000);
+});
+
 describe('stopping waybill', () => {
   const stops: string[] = [];
   afterAll(() => console.log(`stop points: ${stops.length}\n${stops.join('\n')}`));
