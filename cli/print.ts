@@ -236,10 +236,71 @@ export function printKpis(result: Kpis): void {
 }
 
 export function printReconciliation(result: Reconciliation): void {
-  console.log(`Reconciliation of ${result.log}\n`);
-  for (const [title, section] of [['Order lines: ordered, shipped, invoiced', result.orderLines], ['Purchase lines: ordered, received, invoiced', result.purchaseLines], ['Stock per warehouse', result.stock]] as const) {
-    console.log(`${title}: ${section.computable ? JSON.stringify(section.totals) : section.reason}`);
+  console.log(`Reconciliation of ${result.log}`);
+  const { orderLines, purchaseLines, stock } = result;
+  const listed = (shown: number, all: number) => (shown < all ? ` (the first ${formatNumber(shown)} of ${formatNumber(all)}; --limit shows more)` : '');
+
+  console.log('\nOrder lines: ordered, shipped, invoiced');
+  if (!orderLines.totals) console.log(`  ${orderLines.reason}`);
+  else {
+    const t = orderLines.totals;
+    console.log(formatTable(['lines', 'ordered', 'shipped', 'invoiced', 'credited', 'short shipped', 'over shipped', 'under invoiced', 'over invoiced'], [[t.lines, t.ordered, t.shipped, t.invoiced, t.credited, t.shortShippedLines, t.overShippedLines, t.underInvoicedLines, t.overInvoicedLines]]));
+    if (orderLines.variances.length > 0) {
+      console.log(`\nLines with a variance${listed(orderLines.variances.length, t.varianceLines)}:`);
+      console.log(formatTable(['line', 'ordered', 'shipped', 'invoiced', 'credited', 'shipped − ordered', 'invoiced − shipped'], orderLines.variances.map((v) => [v.line, v.ordered, v.shipped, v.invoiced, v.credited, v.shipVariance, v.invoiceVariance])));
+    }
   }
+
+  console.log('\nPurchase lines: ordered, received, invoiced (three-way match)');
+  if (!purchaseLines.totals) console.log(`  ${purchaseLines.reason}`);
+  else {
+    const t = purchaseLines.totals;
+    console.log(formatTable(['lines', 'ordered', 'received', 'invoiced', 'received lines', 'invoiced lines', 'receipt variances', 'mismatched', 'flagged', 'unexplained'], [[t.lines, t.ordered, t.received, t.invoiced, t.receivedLines, t.invoicedLines, t.receiptVarianceLines, t.mismatchedLines, t.flaggedLines, t.unexplainedLines]]));
+    if (purchaseLines.variances.length > 0) {
+      // A line may vary in both receipt and invoice: the count of lines with either is not among the totals.
+      const more = purchaseLines.variances.length < Math.max(t.receiptVarianceLines, t.mismatchedLines) ? ` (the first ${formatNumber(purchaseLines.variances.length)}; --limit shows more)` : '';
+      console.log(`\nLines with a variance${more}:`);
+      console.log(formatTable(['line', 'sku', 'ordered', 'received', 'invoiced', 'received − ordered', 'invoiced − received', 'flagged'], purchaseLines.variances.map((v) => [v.line, v.sku ?? '', v.ordered ?? '', v.received, v.invoiced, v.receiptVariance ?? '', v.invoiceVariance, v.flagged ? 'yes' : ''])));
+    }
+  }
+
+  console.log('\nStock per warehouse');
+  if (!stock.totals) console.log(`  ${stock.reason}`);
+  else {
+    const t = stock.totals;
+    console.log(formatTable(['warehouses', 'adjustments', 'units adjusted', 'shrinkage', 'found'], [[t.warehouses, t.adjustmentCount, t.adjustments, t.shrinkage, t.found]]));
+    if (stock.variances.length > 0) {
+      console.log(`\nCycle-count adjustments${listed(stock.variances.length, t.adjustmentCount)}:`);
+      console.log(formatTable(['at', 'warehouse', 'sku', 'quantity'], stock.variances.map((v) => [v.at.slice(0, 19).replace('T', ' '), v.warehouse, v.sku ?? '', v.quantity])));
+    }
+  }
+}
+
+const when = (iso: string) => iso.slice(0, 19).replace('T', ' ');
+
+function printCases(result: AnalysisResults['cases']): void {
+  const shown = result.rows.length;
+  const range = shown === 0 ? 'none' : `${formatNumber(result.offset + 1)}–${formatNumber(result.offset + shown)}`;
+  console.log(`${result.log}: ${formatNumber(result.cases)} cases, ${range} shown, by ${result.sort} ${result.order === 'asc' ? 'ascending' : 'descending'}\n`);
+  console.log(formatTable(['case', 'start', 'end', 'duration', 'events', 'variant', ...result.attributes], result.rows.map((row) => [row.case, when(row.start), when(row.end), humanizeSeconds(row.durationSeconds), row.events, row.variant, ...result.attributes.map((name) => row.attributes[name] ?? '')])));
+}
+
+function printCaseTimeline(result: AnalysisResults['case-timeline']): void {
+  console.log(`Case ${result.case} of ${result.log}: ${when(result.start)} to ${when(result.end)} (${humanizeSeconds(result.durationSeconds)}), variant ${result.variant}\n`);
+  console.log(formatTable(['at', 'activity', 'after', 'resource', 'values'], result.events.map((e) => [when(e.timestamp), e.activity, e.gapSeconds === null ? '' : humanizeSeconds(e.gapSeconds), e.resource ?? '', Object.entries(e.attributes).flatMap(([name, value]) => (value === null || value === '' ? [] : [`${name}=${value}`])).join(', ')])));
+  if (result.objects.length > 0) {
+    console.log('\nObjects its events also touch:');
+    console.log(formatTable(['type', 'object', 'events', 'case notion'], result.objects.map((o) => [o.type, o.id, o.events, o.notion ?? ''])));
+  }
+}
+
+function printResourceWorkload(result: AnalysisResults['resource-workload']): void {
+  console.log(`Workload of ${result.log} per ${result.period}: ${formatNumber(result.totalEvents)} events, ${formatNumber(result.unassignedEvents)} with no resource`);
+  const more = result.resourceCount > result.resources.length ? ` (the busiest ${formatNumber(result.resources.length)} of ${formatNumber(result.resourceCount)}; --limit shows more)` : '';
+  console.log(`\nResources${more}:`);
+  console.log(formatTable(['resource', 'events', 'cases', 'share of events'], result.resources.map((r) => [r.resource, r.events, r.cases, formatPercent(r.share)])));
+  console.log(`\nPer ${result.period}:`);
+  console.log(formatTable(['from', 'events', 'cases', ...result.resources.slice(0, 5).map((r) => r.resource)], result.periods.map((p, i) => [p.start.slice(0, 10), p.events, p.cases, ...result.resources.slice(0, 5).map((r) => r.series[i]?.events ?? 0)])));
 }
 
 function printOverview(result: AnalysisResults['overview']): void {
@@ -275,6 +336,9 @@ const PRINTERS: { [Name in AnalysisName]?: (result: AnalysisResults[Name]) => vo
   kpis: printKpis,
   'touchless-orders': (result) => console.log(result.computable ? `${result.touchless.length} of ${result.completed} completed orders touchless\n${result.touchless.join('\n')}` : result.reason),
   reconciliation: printReconciliation,
+  'resource-workload': printResourceWorkload,
+  cases: printCases,
+  'case-timeline': printCaseTimeline,
   overview: printOverview,
   'attribute-values': printAttributeValues,
 };
