@@ -103,10 +103,10 @@ describe('MapLayouts', () => {
   });
 
   it('lays out first the maps someone waits for, then those laid out ahead; time in the queue is not counted against the budget', async () => {
-    const elk = new (await import('elkjs/lib/elk.bundled.js')).default();
     const order: number[] = [];
     // Each layout takes 300 ms of a 500 ms budget: two in a row would overrun it if waiting counted.
-    const slow = { layout: async (graph: ElkNode) => (order.push(graph.children!.length - 2), await new Promise((done) => setTimeout(done, 300)), elk.layout(graph)) };
+    // (The graph comes back as it went, unplaced: only the order and the budget matter here.)
+    const slow = { layout: async (graph: ElkNode) => (order.push(graph.children!.length - 2), await new Promise((done) => setTimeout(done, 300)), graph) };
     const layouts = new MapLayouts({ budgetMs: 500, elk: () => slow });
     const sized = (activities: number): ProcessMap => {
       const names = Array.from({ length: activities }, (_, i) => `A${i}`);

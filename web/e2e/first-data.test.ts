@@ -22,6 +22,8 @@ let events = 0;
 const firstData: Record<string, number> = {};
 /** The same pages reached from the tabs (the app already loaded, as people move between them). */
 const inApp: Record<string, number> = {};
+/** The first page opened after the server started. */
+const coldStart: Record<string, number> = {};
 const javascript: Record<string, { transferredKiB: number; decodedKiB: number; files: number }> = {};
 
 beforeAll(async () => {
@@ -40,7 +42,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  const report = { events, firstDataMs: { fullLoad: firstData, fromTheTabs: inApp }, javascript };
+  const report = { events, rounds: ROUNDS, firstDataMs: { fullLoad: firstData, fromTheTabs: inApp, rightAfterServerStart: coldStart }, javascript };
   console.log(`first data on a ${events.toLocaleString('en-US')}-event log (ms): ${JSON.stringify(report, null, 1)}`);
   writeFileSync('test-results/first-data-1m.json', `${JSON.stringify(report, null, 2)}\n`);
   await browser?.close();
@@ -86,30 +88,46 @@ const PAGES: [name: string, path: () => string, ready: string][] = [
   ['filtered map (has Credit Hold)', () => `${base()}?has=Credit%20Hold`, '[data-testid=process-map-chart] svg text'],
 ];
 
+/** Each page is opened this many times; the figures are the medians. */
+const ROUNDS = 3;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
 describe(`every page on a log of a million events`, () => {
   it('shows its first data, each page measured from navigation', async () => {
     await page.goto(`${server!.url}/`);
     await page.getByTestId('role-card').first().waitFor();
     javascript['log list'] = await scripts();
-    for (const [name, path, ready] of PAGES) {
-      const started = Date.now();
-      await page.goto(path());
-      await page.locator(ready).first().waitFor({ timeout: 60_000 });
-      firstData[name] = Date.now() - started;
-      if (name === 'process map') javascript['process map'] = await scripts();
+    const loads: Record<string, number[]> = {};
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, path, ready] of PAGES) {
+        const started = Date.now();
+        await page.goto(path());
+        await page.locator(ready).first().waitFor({ timeout: 60_000 });
+        (loads[name] ??= []).push(Date.now() - started);
+        if (name === 'process map' && round === 0) javascript['process map'] = await scripts();
+      }
     }
+    for (const [name, times] of Object.entries(loads)) firstData[name] = median(times);
+    // The very first page after the server started, apart: it also waits for the server's warm-up.
+    coldStart['process map: its numbers'] = loads['process map: its numbers']![0]!;
     expect(Object.keys(firstData)).toHaveLength(PAGES.length);
     // From the tabs, as people move between pages: the app's code is loaded already.
-    await page.goto(`${base()}/loads`);
-    await page.locator('[data-testid=loads] tbody tr').first().waitFor();
-    for (const [name, , ready] of PAGES) {
-      const tab = TABS[name];
-      if (tab === undefined || inApp[name] !== undefined) continue;
-      const started = Date.now();
-      await page.getByRole('navigation', { name: 'Views of this log' }).getByRole('link', { name: tab, exact: true }).click();
-      await page.locator(ready).first().waitFor({ timeout: 60_000 });
-      inApp[name] = Date.now() - started;
+    const clicks: Record<string, number[]> = {};
+    for (let round = 0; round < ROUNDS; round++) {
+      await page.goto(`${base()}/loads`);
+      await page.locator('[data-testid=loads] tbody tr').first().waitFor();
+      const seen = new Set<string>();
+      for (const [name, , ready] of PAGES) {
+        const tab = TABS[name];
+        if (tab === undefined || seen.has(tab)) continue;
+        seen.add(tab);
+        const started = Date.now();
+        await page.getByRole('navigation', { name: 'Views of this log' }).getByRole('link', { name: tab, exact: true }).click();
+        await page.locator(ready).first().waitFor({ timeout: 60_000 });
+        (clicks[name] ??= []).push(Date.now() - started);
+      }
     }
+    for (const [name, times] of Object.entries(clicks)) inApp[name] = median(times);
     expect(Object.keys(inApp)).toHaveLength(Object.keys(TABS).length);
     expect(events).toBeGreaterThan(990_000);
     // ECharts is loaded by the pages that draw charts, not by the first one.
