@@ -132,3 +132,17 @@ export function filterSearch(url: URL): string {
 export function casesHref(url: URL, log: string, conditions: Conditions): string {
   return `/logs/${encodeURIComponent(log)}/cases${filterSearch(withConditions(url, conditions))}`;
 }
+
+/**
+ * Runs a page's load beside its layout's (the filter bar's overview) rather than after it:
+ * with the URL's filter, which is the page's unless the log cannot take it; then the layout
+ * has said so and the page is loaded again with the layout's query (the whole log).
+ */
+export async function withPageFilter<T>(url: URL, parent: () => Promise<{ filter: { query: FilterQuery } }>, run: (query: FilterQuery) => Promise<T>): Promise<T> {
+  const asked = filterQuery(url);
+  const early = run(asked);
+  // Awaited below, or superseded: never left to fail unheard.
+  early.catch(() => {});
+  const { filter } = await parent();
+  return JSON.stringify(filter.query) === JSON.stringify(asked) ? early : run(filter.query);
+}
