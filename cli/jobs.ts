@@ -1,7 +1,7 @@
 import { findJob, getJobHistory, listJobs, loadJobs, resolveJobsDir, runJobs, scheduleJobs, type JobInfo, type JobRun, type Scheduler } from '../ingest/index.ts';
 import { openStore } from '../store/db.ts';
 import { onShutdown, stopsOnSignal } from './shutdown.ts';
-import { formatNumber, formatTable } from './table.ts';
+import { formatNumber, formatTable, when } from './table.ts';
 
 /** What `waybill jobs …` and `waybill schedule` take from the command line. */
 export interface JobsContext {
@@ -153,10 +153,6 @@ function printHistory(runs: readonly JobRun[], job: string | undefined): void {
       ]),
     ),
   );
-}
-
-function when(iso: string): string {
-  return iso.slice(0, 19).replace('T', ' ');
 }
 
 function oneLine(text: string, max = 120): string {

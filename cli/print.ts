@@ -2,7 +2,7 @@ import { howDecided, type MappingDecision, type SourcePreview, type TimestampKin
 import type { AuditEntry, Bottlenecks, Kpis, Reconciliation, CaseDurationDistribution, CaseDurations, DurationBreakdown, DurationTrend, ExceptionTrends, MilestoneDurations, LoadHistory, LogInfo, ProcessMap, QueueAging, Variants } from '../mining/index.ts';
 import { formatKpiValue, formatPercent, humanizeSeconds } from '../mining/format.ts';
 import type { AnalysisName, AnalysisResults } from '../mining/analyses.ts';
-import { formatNumber, formatTable } from './table.ts';
+import { formatNumber, formatTable, when } from './table.ts';
 
 /** Human-readable renderings of the analyses for the terminal; `--json` bypasses these. */
 export function printLogs(logs: readonly LogInfo[]): void {
@@ -78,7 +78,7 @@ export function printLoadHistory(history: LoadHistory): void {
   console.log(
     formatTable(
       ['load', 'loaded at', 'mode', 'rows', 'added', 'already held', 'quarantined', 'source'],
-      history.loads.map((l) => [l.load, l.loadedAt.slice(0, 19).replace('T', ' '), l.mode, l.rowsRead, l.eventsAdded, l.duplicatesSkipped, l.quarantined, l.source]),
+      history.loads.map((l) => [l.load, when(l.loadedAt), l.mode, l.rowsRead, l.eventsAdded, l.duplicatesSkipped, l.quarantined, l.source]),
     ),
   );
   if (history.quarantined === 0) return;
@@ -100,7 +100,7 @@ export function printAudit(entries: readonly AuditEntry[]): void {
   console.log(
     formatTable(
       ['at', 'who', 'via', 'from', 'action', 'log', 'what'],
-      entries.map((e) => [e.at.slice(0, 19).replace('T', ' '), e.actor, e.via, e.address ?? '', e.action, e.log ?? '', e.detail]),
+      entries.map((e) => [when(e.at), e.actor, e.via, e.address ?? '', e.action, e.log ?? '', e.detail]),
     ),
   );
 }
@@ -175,7 +175,7 @@ export function printQueueAging(result: QueueAging): void {
   );
   if (result.oldest.length === 0) return;
   console.log('\nOldest open cases');
-  console.log(formatTable(['case', 'last step', 'at', 'waiting since then', 'case age'], result.oldest.map((o) => [o.case, o.activity, o.since.slice(0, 19).replace('T', ' '), humanizeSeconds(o.ageSeconds), humanizeSeconds(o.caseAgeSeconds)])));
+  console.log(formatTable(['case', 'last step', 'at', 'waiting since then', 'case age'], result.oldest.map((o) => [o.case, o.activity, when(o.since), humanizeSeconds(o.ageSeconds), humanizeSeconds(o.caseAgeSeconds)])));
 }
 
 export function printBottlenecks(result: Bottlenecks): void {
@@ -271,12 +271,10 @@ export function printReconciliation(result: Reconciliation): void {
     console.log(formatTable(['warehouses', 'adjustments', 'units adjusted', 'shrinkage', 'found'], [[t.warehouses, t.adjustmentCount, t.adjustments, t.shrinkage, t.found]]));
     if (stock.variances.length > 0) {
       console.log(`\nCycle-count adjustments${listed(stock.variances.length, t.adjustmentCount)}:`);
-      console.log(formatTable(['at', 'warehouse', 'sku', 'quantity'], stock.variances.map((v) => [v.at.slice(0, 19).replace('T', ' '), v.warehouse, v.sku ?? '', v.quantity])));
+      console.log(formatTable(['at', 'warehouse', 'sku', 'quantity'], stock.variances.map((v) => [when(v.at), v.warehouse, v.sku ?? '', v.quantity])));
     }
   }
 }
-
-const when = (iso: string) => iso.slice(0, 19).replace('T', ' ');
 
 function printCases(result: AnalysisResults['cases']): void {
   const shown = result.rows.length;

@@ -14,3 +14,8 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
 export function formatNumber(value: number): string {
   return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
+
+/** An ISO-8601 instant as the tables print it: date and time to the second, UTC. */
+export function when(iso: string): string {
+  return iso.slice(0, 19).replace('T', ' ');
+}

@@ -69,6 +69,12 @@ export interface ApiOptions {
 export function createApi(openStore: () => Promise<Store>, uploads: Uploads = new Uploads(join(tmpdir(), 'waybill-uploads')), options: ApiOptions = {}) {
   const startupToken = options.startupToken ?? process.env.WAYBILL_API_TOKEN;
   const layouts = options.layouts ?? new MapLayouts();
+  /** Runs an analysis of the registry with the request's filter and the analysis's own parameters, refusing any other. */
+  const runFromRequest = (analysis: Analysis) => async (c: Context<ApiEnv>) => {
+    const filter = filterOf(c, Object.keys(analysis.params.shape));
+    const params = readParams(analysis, (name, repeatable) => (repeatable ? c.req.queries(name) : c.req.query(name)));
+    return analysis.run(await openStore(), await logOf(c), filter, params);
+  };
   const processMap = findAnalysis('process-map') as Analysis;
   const identifyRequest = options.identify ?? (async (headers: Headers) => identify(await openStore(), headers, startupToken));
   /** The log the route names (with `notion`, its case notion), once the caller may see it. */
@@ -148,10 +154,8 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     })
     // The process map (same parameters as the process-map analysis) laid out, so a page only draws it.
     .get('/logs/:log/process-map/layout', async (c) => {
-      const filter = filterOf(c, Object.keys(processMap.params.shape));
-      const params = readParams(processMap, (name, repeatable) => (repeatable ? c.req.queries(name) : c.req.query(name)));
       const started = performance.now();
-      const map = (await processMap.run(await openStore(), await logOf(c), filter, params)) as ProcessMap;
+      const map = (await runFromRequest(processMap)(c)) as ProcessMap;
       const mapped = performance.now();
       const { layout, problem } = await layouts.layout(map);
       // How long each part took, for the browser's developer tools and the browser tests.
@@ -162,9 +166,7 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     .get('/logs/:log/:analysis', async (c) => {
       const analysis = findAnalysis(c.req.param('analysis')) as Analysis | undefined;
       if (!analysis) return c.json({ error: `no such endpoint: GET ${c.req.path}` }, 404);
-      const filter = filterOf(c, Object.keys(analysis.params.shape));
-      const params = readParams(analysis, (name, repeatable) => (repeatable ? c.req.queries(name) : c.req.query(name)));
-      return c.json((await analysis.run(await openStore(), await logOf(c), filter, params)) as JSONValue);
+      return c.json((await runFromRequest(analysis)(c)) as JSONValue);
     })
     // The audit trail, newest first: who loaded, uploaded, changed settings or ran a job.
     .get('/audit', needs('admin'), async (c) => c.json({ entries: await listAudit(await openStore(), auditQuery(c)) }))

@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ElkNode } from 'elkjs';
-import { listLogs, type ProcessMap, type Store } from '../../mining/index.ts';
-import { findAnalysis } from '../../mining/analyses.ts';
-import type { Analysis } from '../../mining/registry.ts';
+import { discoverProcessMap, listLogs, type ProcessMap, type Store } from '../../mining/index.ts';
 import type { LayoutEngine } from '../lib/process-map/layout/elk-graph.ts';
 import { LayoutTimeout, layoutOrSimply, type BudgetedLayout } from '../lib/process-map/layout/fallback.ts';
 
@@ -106,7 +104,7 @@ export class MapLayouts {
    * The map laid out, or drawn simply with the reason when ELK failed or ran out of time.
    * `ahead`: laid out before anyone asks (see warm, layOutEveryLog), after every map someone waits for.
    */
-  async layout(map: ProcessMap, options: { ahead?: boolean } = {}): Promise<BudgetedLayout> {
+  layout(map: ProcessMap, options: { ahead?: boolean } = {}): Promise<BudgetedLayout> {
     return layoutOrSimply(map, { elk: { layout: (graph) => this.elkLayout(graph, options.ahead ?? false) } });
   }
 
@@ -206,11 +204,10 @@ function practiceMap(round: number): ProcessMap {
  * laid out. Logs that have no map of their own (an object-centric log's parent) are passed by.
  */
 export async function layOutEveryLog(store: Store, layouts: MapLayouts): Promise<number> {
-  const processMap = findAnalysis('process-map') as Analysis;
   let laid = 0;
   for (const log of await listLogs(store)) {
     try {
-      await layouts.layout((await processMap.run(store, log.name, {}, { paths: 'auto' })) as ProcessMap, { ahead: true });
+      await layouts.layout(await discoverProcessMap(store, log.name, {}, { paths: 'auto' }), { ahead: true });
       laid++;
     } catch {
       // No map of its own, or the store is busy: the page lays it out when asked.

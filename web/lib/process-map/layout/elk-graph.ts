@@ -3,7 +3,7 @@ import type { DurationStats, ProcessMap } from '../../../../mining/index.ts';
 import { formatCount, humanizeSeconds } from '../../../../mining/format.ts';
 import { durationBy, type MapView, type PerformanceStatistic } from '../views.ts';
 import { curveEdges } from './curves.ts';
-import { estimateTextWidth, wrapLabel, type MeasureText } from './label-text.ts';
+import { estimateTextWidth, wrapLabel } from './label-text.ts';
 
 /** Sizes of the map's shapes, in layout units (pixels at 100% zoom). */
 export const NODE = { width: 172, padX: 10, padY: 7, nameSize: 13, nameLine: 16, countSize: 12, countLine: 15, gap: 1, maxLines: 3, radius: 7 } as const;
@@ -70,17 +70,12 @@ export interface ProcessMapLayout {
   mode: 'layered' | 'simple';
 }
 
-export interface ElkGraphOptions {
-  /** How text is measured; the browser passes a canvas measurer for the real font. */
-  measure?: MeasureText;
-}
-
 /** What lays an ELK graph out: elkjs itself, or the server's thread running it. */
 export interface LayoutEngine {
   layout(graph: ElkNode): Promise<ElkNode>;
 }
 
-export interface ProcessMapLayoutOptions extends ElkGraphOptions {
+export interface ProcessMapLayoutOptions {
   /** The engine to run; defaults to elkjs's bundled (same-thread) build. */
   elk?: LayoutEngine;
 }
@@ -145,8 +140,9 @@ interface Built {
  * (sized to its wrapped name), a start and an end node, one edge per transition and
  * start/end arc with its label in every view, all marked routed.
  */
-export function mapShapes(map: ProcessMap, options: ElkGraphOptions = {}): { nodes: MapNode[]; edges: MapEdge[] } {
-  const measure = options.measure ?? estimateTextWidth;
+export function mapShapes(map: ProcessMap): { nodes: MapNode[]; edges: MapEdge[] } {
+  // Font-free widths, a little wide: the server lays maps out for any sans-serif a browser has.
+  const measure = estimateTextWidth;
   const ids = new Map(map.activities.map((activity, index) => [activity.name, `a${index}`]));
   const idOf = (name: string) => {
     const id = ids.get(name);
@@ -195,8 +191,8 @@ export function mapShapes(map: ProcessMap, options: ElkGraphOptions = {}): { nod
  * when ELK breaks cycles it reverses the rare edges (rework) and keeps the main flow
  * pointing down.
  */
-export function buildElkGraph(map: ProcessMap, options: ElkGraphOptions = {}): Built {
-  const shapes = mapShapes(map, options);
+export function buildElkGraph(map: ProcessMap): Built {
+  const shapes = mapShapes(map);
   const kept = routedIds(shapes.edges);
   const edges = shapes.edges.map((edge) => ({ ...edge, routed: kept.has(edge.id) }));
   const nodes = shapes.nodes;
@@ -268,7 +264,7 @@ function routedIds(edges: readonly MapEdge[]): Set<string> {
  * routes; the paths ELK did not route are drawn as curves between the placed nodes.
  */
 export async function layoutProcessMap(map: ProcessMap, options: ProcessMapLayoutOptions = {}): Promise<ProcessMapLayout> {
-  const { graph, nodes, edges } = buildElkGraph(map, options);
+  const { graph, nodes, edges } = buildElkGraph(map);
   const elk: LayoutEngine = options.elk ?? new (await import('elkjs/lib/elk.bundled.js')).default();
   const laid = await elk.layout(graph);
   const placed = new Map((laid.children ?? []).map((child) => [child.id, child]));

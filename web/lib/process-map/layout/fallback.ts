@@ -1,6 +1,6 @@
 import type { ProcessMap } from '../../../../mining/index.ts';
 import { curveEdges } from './curves.ts';
-import { END_ID, layoutProcessMap, mapShapes, START_ID, type ElkGraphOptions, type MapEdge, type MapNode, type ProcessMapLayout, type ProcessMapLayoutOptions } from './elk-graph.ts';
+import { END_ID, layoutProcessMap, mapShapes, START_ID, type MapEdge, type MapNode, type ProcessMapLayout, type ProcessMapLayoutOptions } from './elk-graph.ts';
 
 /** Room between rows and between neighbours of the simple drawing, in layout units. */
 const ROW_GAP = 72;
@@ -28,9 +28,9 @@ export async function layoutOrSimply(map: ProcessMap, options: ProcessMapLayoutO
   try {
     return { layout: await layoutProcessMap(map, options), problem: null };
   } catch (error) {
-    if (error instanceof LayoutTimeout) return { layout: simpleLayout(map, options), problem: 'timeout' };
+    if (error instanceof LayoutTimeout) return { layout: simpleLayout(map), problem: 'timeout' };
     console.error('The process map could not be laid out by ELK:', error);
-    return { layout: simpleLayout(map, options), problem: 'failed' };
+    return { layout: simpleLayout(map), problem: 'failed' };
   }
 }
 
@@ -41,8 +41,8 @@ export async function layoutOrSimply(map: ProcessMap, options: ProcessMapLayoutO
  * finds them), each row ordered by where its predecessors sit, every path a curve
  * (curves.ts). Linear in the size of the map.
  */
-export function simpleLayout(map: ProcessMap, options: ElkGraphOptions = {}): ProcessMapLayout {
-  const shapes = mapShapes(map, options);
+export function simpleLayout(map: ProcessMap): ProcessMapLayout {
+  const shapes = mapShapes(map);
   const edges = shapes.edges.map((edge): MapEdge => ({ ...edge, routed: false, points: [], label: null }));
   const out = new Map<string, MapEdge[]>(shapes.nodes.map((node) => [node.id, []]));
   for (const edge of [...edges].sort((a, b) => b.count - a.count)) out.get(edge.source)?.push(edge);
