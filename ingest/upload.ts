@@ -126,6 +126,8 @@ export class Uploads {
   private readonly uploads = new Map<string, Upload>();
   /** Uploads whose bytes are still arriving: not yet in `uploads`, and not to be swept. */
   private readonly receiving = new Set<string>();
+  /** Told the log's name each time an upload's load has committed (the server then computes its pages ahead). */
+  onLoaded: ((log: string) => void) | undefined;
 
   constructor(
     readonly dir: string,
@@ -210,6 +212,7 @@ export class Uploads {
       async (result) => {
         await this.save(upload, { status: 'loaded', result });
         this.tell(upload);
+        this.onLoaded?.(result.name);
         // Its events are in the store now; the status stays, so the page (and a restarted server) can still show the result.
         await unlink(upload.path).catch(() => undefined);
       },

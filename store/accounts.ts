@@ -20,7 +20,7 @@ export interface Identity {
   /** The groups whose restricted logs it may see; an admin sees every log whatever its groups. */
   groups: string[];
   /** How it proved who it is. */
-  by: 'session' | 'token' | 'start-up token';
+  by: 'session' | 'token' | 'start-up token' | 'server';
 }
 
 export interface UserInfo {

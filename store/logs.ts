@@ -113,3 +113,23 @@ export async function logAccess(store: Store, name: string): Promise<{ root: str
     ),
   );
 }
+
+/**
+ * What a log's analyses read, as a short text that changes whenever their answers may:
+ * the log's own id (a replaced log, or a case notion flattened again, gets a new one),
+ * its latest load (every load, append and replace records one, on the log a case notion
+ * comes from) and its settings and those of that log. Undefined for an unknown log.
+ */
+export async function logVersion(store: Store, name: string): Promise<string | undefined> {
+  const row = await withConnection(store, (connection) =>
+    queryRow<{ version: string }>(
+      connection,
+      `SELECT concat_ws(':', l.log_id, (SELECT max(load_id) FROM loads WHERE log_id = coalesce(l.parent_log_id, l.log_id)),
+         (SELECT md5(string_agg(concat_ws('|', log, key, value, updated_at), ',' ORDER BY log, key)) FROM log_settings
+          WHERE log = l.name OR log = (SELECT p.name FROM logs p WHERE p.log_id = l.parent_log_id))) AS version
+       FROM logs l WHERE l.name = $name`,
+      { name },
+    ),
+  );
+  return row?.version;
+}

@@ -3,8 +3,9 @@ import { createApi } from './api/index.ts';
 import { dirname, join } from 'node:path';
 import { DEFAULT_INFLATED_LIMIT, DEFAULT_UPLOAD_LIMIT, DEFAULT_UPLOAD_MAX_AGE_MS, Uploads } from '../ingest/index.ts';
 import { openStore, resolveDbPath } from '../mining/index.ts';
-import { identify } from './api/actor.ts';
-import { layOutEveryLog, MapLayouts } from './api/map-layouts.ts';
+import { MapLayouts } from './api/map-layouts.ts';
+import { identify, serverRequest } from './api/actor.ts';
+import { PagesAhead, type Opened } from '$lib/server/warm-up.ts';
 import { OidcSignIn, oidcSettingsFromEnv } from './api/oidc.ts';
 import { allows, type Role } from '../store/accounts.ts';
 
@@ -23,15 +24,29 @@ sweep();
 setInterval(sweep, 60 * 60 * 1000).unref();
 const store = () => openStore(resolveDbPath());
 const oidcSettings = oidcSettingsFromEnv();
-// Maps are laid out here. ELK starts now and lays out every log's first map (or, with no
-// logs yet, a few made-up ones), so nobody waits for it to boot or for the map they open first.
+// Maps are laid out here, in a thread of ELK's own.
 const layouts = new MapLayouts();
-void store()
-  .then((opened) => layOutEveryLog(opened, layouts))
-  .then((laid) => laid === 0 && layouts.warm())
-  .catch((error: unknown) => console.error('Laying out the maps ahead failed:', error));
 // One process, one port: the Hono API answers /api, SvelteKit the pages.
 const api = createApi(store, uploads, { layouts, ...(oidcSettings && { oidc: new OidcSignIn(oidcSettings) }) });
+// Every page of every log is computed ahead, now and after each upload's load, so whoever opens a
+// page first finds its numbers remembered (WAYBILL_COMPUTE_AHEAD=off leaves pages to be computed when asked).
+const pagesAhead = new PagesAhead(async (input, init) => api.fetch(serverRequest(new URL(input instanceof Request ? input.url : String(input), 'http://waybill.local'), init), { clientAddress: 'waybill' }));
+if (process.env.WAYBILL_COMPUTE_AHEAD !== 'off') {
+  const timed = (what: string, work: () => Promise<Opened>) => {
+    const started = performance.now();
+    return work().then((opened) => {
+      console.log(`Computed ${opened.pages} pages ${what} ahead in ${((performance.now() - started) / 1000).toFixed(1)} s; their answers are remembered until their log changes.`);
+      return opened;
+    });
+  };
+  void timed('of every log', () => pagesAhead.everything()).then((opened) => {
+    // With no log yet, ELK still compiles its code on a few made-up maps, so the first real one does not wait for that.
+    if (opened.logs === 0) layouts.warm();
+  });
+  uploads.onLoaded = (log) => void timed(`of ${JSON.stringify(log)}`, () => pagesAhead.log(log));
+} else {
+  layouts.warm();
+}
 
 /** Pages anyone may open: signing in. */
 const OPEN_PAGES = new Set(['/sign-in']);

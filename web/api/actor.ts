@@ -22,6 +22,25 @@ export const SESSION_COOKIE = 'waybill_session';
 /** The start-up token's identity: automation acting as an admin (WAYBILL_API_TOKEN). */
 const START_UP: Identity = { name: 'WAYBILL_API_TOKEN', role: 'admin', groups: [], by: 'start-up token' };
 
+/** The server's own requests of its API: pages computed ahead (web/lib/server/warm-up.ts), read-only. */
+const SERVER: Identity = { name: 'waybill', role: 'admin', groups: [], by: 'server' };
+const serverRequests = new WeakSet<Request>();
+
+/**
+ * A request the server makes of its own API, which acts as an admin: it is marked
+ * in this process's memory, so no request from outside can pass for one.
+ */
+export function serverRequest(url: URL, init?: RequestInit): Request {
+  const request = new Request(url, init);
+  serverRequests.add(request);
+  return request;
+}
+
+/** Who the server's own request is; undefined for any other. */
+export function serverIdentity(request: Request): Identity | undefined {
+  return serverRequests.has(request) ? SERVER : undefined;
+}
+
 /**
  * Who sent a request: a `Bearer` API token (or the start-up token), else the
  * session cookie. An Authorization header that is not a valid token is not

@@ -1,8 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type TypedResponse } from 'hono';
 import { AccountError, type Identity } from '../../store/accounts.ts';
-import { identify, identityOf, needs, type ApiEnv } from './actor.ts';
+import { identify, identityOf, needs, serverIdentity, type ApiEnv } from './actor.ts';
 import { checkLogAccess, visibleLogs } from './access.ts';
 import { adminRoutes } from './admin.ts';
 import type { OidcSignIn } from './oidc.ts';
@@ -39,6 +39,8 @@ import type { JSONValue } from 'hono/utils/types';
 import { findAnalysis } from '../../mining/analyses.ts';
 import { caseTable } from './case-table.ts';
 import { MapLayouts } from './map-layouts.ts';
+import { ResultCache, type Source } from './result-cache.ts';
+import { logVersion } from '../../store/logs.ts';
 import { readParams, type Analysis } from '../../mining/registry.ts';
 
 export interface ApiOptions {
@@ -53,6 +55,8 @@ export interface ApiOptions {
   roles?: Role[];
   /** Where process maps are laid out; default a new MapLayouts (ELK started on the first map). */
   layouts?: MapLayouts;
+  /** Where answers are remembered; default a new ResultCache (WAYBILL_RESULT_CACHE_MB). */
+  results?: ResultCache;
 }
 
 /**
@@ -69,11 +73,28 @@ export interface ApiOptions {
 export function createApi(openStore: () => Promise<Store>, uploads: Uploads = new Uploads(join(tmpdir(), 'waybill-uploads')), options: ApiOptions = {}) {
   const startupToken = options.startupToken ?? process.env.WAYBILL_API_TOKEN;
   const layouts = options.layouts ?? new MapLayouts();
-  /** Runs an analysis of the registry with the request's filter and the analysis's own parameters, refusing any other. */
-  const runFromRequest = (analysis: Analysis) => async (c: Context<ApiEnv>) => {
+  const results = options.results ?? new ResultCache();
+  /**
+   * What a request asks of an analysis of the registry: its log (once the caller may see
+   * it), the filter and the analysis's own parameters, parsed, refusing any other.
+   */
+  const askedOf = async (c: Context<ApiEnv>, analysis: Analysis) => {
     const filter = filterOf(c, Object.keys(analysis.params.shape));
     const params = readParams(analysis, (name, repeatable) => (repeatable ? c.req.queries(name) : c.req.query(name)));
-    return analysis.run(await openStore(), await logOf(c), filter, params);
+    return { log: await logOf(c), filter, params };
+  };
+  /**
+   * An answer as JSON, remembered by what it was computed from: the route, the log and its
+   * version, and the parsed request (so two spellings of one request share it). Answers do
+   * not depend on who asks: access is checked before.
+   */
+  const remembered = async (c: Context<ApiEnv>, route: string, asked: { log: string; filter: Filter; params: object }, compute: () => Promise<unknown>, keep?: (value: unknown) => boolean) => {
+    const version = await logVersion(await openStore(), asked.log);
+    // An unknown log is the analysis's own 404.
+    const { body, source } = version === undefined ? { body: JSON.stringify(await compute()), source: 'miss' as Source } : await results.json(JSON.stringify([route, asked.log, version, asked.filter, asked.params]), compute, keep);
+    // Whether it was remembered, for the browser's developer tools and the browser tests.
+    c.header('Server-Timing', `result;desc=${source}`);
+    return body;
   };
   const processMap = findAnalysis('process-map') as Analysis;
   const identifyRequest = options.identify ?? (async (headers: Headers) => identify(await openStore(), headers, startupToken));
@@ -107,7 +128,7 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     .route('/', sessionRoutes(openStore, options.limiter ?? new SignInLimiter(), options.oidc))
     .route('/', options.oidc?.routes(openStore) ?? new Hono<ApiEnv>())
     .use('*', async (c, next) => {
-      const identity = await identifyRequest(c.req.raw.headers, openStore);
+      const identity = serverIdentity(c.req.raw) ?? (await identifyRequest(c.req.raw.headers, openStore));
       if (!identity) {
         c.header('WWW-Authenticate', 'Bearer realm="waybill"');
         return c.json({ error: 'sign in first, or send an API token as "Authorization: Bearer …"' }, 401);
@@ -154,19 +175,33 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     })
     // The process map (same parameters as the process-map analysis) laid out, so a page only draws it.
     .get('/logs/:log/process-map/layout', async (c) => {
-      const started = performance.now();
-      const map = (await runFromRequest(processMap)(c)) as ProcessMap;
-      const mapped = performance.now();
-      const { layout, problem } = await layouts.layout(map);
-      // How long each part took, for the browser's developer tools and the browser tests.
-      c.header('Server-Timing', `map;dur=${(mapped - started).toFixed(1)}, layout;dur=${(performance.now() - mapped).toFixed(1)}`);
-      return c.json({ map, layout, problem });
+      const asked = await askedOf(c, processMap);
+      const timing: string[] = [];
+      const body = await remembered(
+        c,
+        'process-map/layout',
+        asked,
+        async () => {
+          const started = performance.now();
+          const map = (await processMap.run(await openStore(), asked.log, asked.filter, asked.params)) as ProcessMap;
+          const mapped = performance.now();
+          const { layout, problem } = await layouts.layout(map);
+          timing.push(`map;dur=${(mapped - started).toFixed(1)}`, `layout;dur=${(performance.now() - mapped).toFixed(1)}`);
+          return { map, layout, problem };
+        },
+        // A map drawn simply (ELK failed or ran out of time) is laid out again next time.
+        (answer) => (answer as { problem: unknown }).problem === null,
+      );
+      // How long each part took, when computed now.
+      if (timing.length > 0) c.header('Server-Timing', timing.join(', '), { append: true });
+      return json<MapWithLayout>(c, body);
     })
     // Every analysis of the registry (mining/analyses.ts), with its own parameters and the filter's, nothing else.
     .get('/logs/:log/:analysis', async (c) => {
       const analysis = findAnalysis(c.req.param('analysis')) as Analysis | undefined;
       if (!analysis) return c.json({ error: `no such endpoint: GET ${c.req.path}` }, 404);
-      return c.json((await runFromRequest(analysis)(c)) as JSONValue);
+      const asked = await askedOf(c, analysis);
+      return json<JSONValue>(c, await remembered(c, analysis.name, asked, async () => analysis.run(await openStore(), asked.log, asked.filter, asked.params)));
     })
     // The audit trail, newest first: who loaded, uploaded, changed settings or ran a job.
     .get('/audit', needs('admin'), async (c) => c.json({ entries: await listAudit(await openStore(), auditQuery(c)) }))
@@ -228,6 +263,13 @@ function runLimit(text: string | undefined): number | undefined {
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+type MapWithLayout = { map: ProcessMap } & Awaited<ReturnType<MapLayouts['layout']>>;
+
+/** A JSON text already made, typed as `c.json(value)` would have been for the typed client. */
+function json<T>(c: Context, body: string) {
+  return c.body(body, 200, { 'Content-Type': 'application/json' }) as unknown as Response & TypedResponse<T, 200, 'json'>;
+}
 
 class BadParameter extends Error {}
 

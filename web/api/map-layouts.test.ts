@@ -2,11 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ElkNode } from 'elkjs';
 import type { ProcessMap } from '../../mining/index.ts';
 import { layoutProcessMap } from '../lib/process-map/layout/elk-graph.ts';
-import { layOutEveryLog, MapLayouts } from './map-layouts.ts';
-import { ingestFile } from '../../ingest/index.ts';
-import { discoverProcessMap } from '../../mining/index.ts';
-import { writeFixture } from '../../test-support/fixture-log.ts';
-import { tempStore } from '../../test-support/temp-store.ts';
+import { MapLayouts } from './map-layouts.ts';
 
 const MAP: ProcessMap = {
   log: 'orders',
@@ -83,23 +79,6 @@ describe('MapLayouts', () => {
     expect(problem).toBe('timeout');
     expect(layout.mode).toBe('simple');
     expect(stop).toHaveBeenCalledOnce();
-  });
-
-  it('lays out every log’s first map ahead, so its page finds it laid out', async () => {
-    const { store, dir, remove } = await tempStore();
-    try {
-      await ingestFile(store, writeFixture(dir));
-      await ingestFile(store, writeFixture(dir, 'other.csv', 'case_id,activity,timestamp\nA,x,2026-01-01T00:00:00Z\nA,y,2026-01-01T01:00:00Z\n'));
-      const engine = await countingEngine();
-      const layouts = new MapLayouts({ elk: () => engine });
-      expect(await layOutEveryLog(store, layouts)).toBe(2);
-      expect(engine.layouts).toBe(2);
-      // The page's map (the default share of paths) is then drawn without laying it out again.
-      await layouts.layout(await discoverProcessMap(store, 'orders', {}, { paths: 'auto' }));
-      expect(engine.layouts).toBe(2);
-    } finally {
-      remove();
-    }
   });
 
   it('lays out first the maps someone waits for, then those laid out ahead; time in the queue is not counted against the budget', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ElkNode } from 'elkjs';
-import { discoverProcessMap, listLogs, type ProcessMap, type Store } from '../../mining/index.ts';
+import type { ProcessMap } from '../../mining/index.ts';
 import type { LayoutEngine } from '../lib/process-map/layout/elk-graph.ts';
 import { LayoutTimeout, layoutOrSimply, type BudgetedLayout } from '../lib/process-map/layout/fallback.ts';
 
@@ -196,22 +196,4 @@ function practiceMap(round: number): ProcessMap {
     start: [{ activity: names[0]!, count: 1000 * round }],
     end: [{ activity: names[11]!, count: 900 * round }, { activity: names[5]!, count: 100 * round }],
   };
-}
-
-/**
- * Lays out every log's map as its page first shows it (unfiltered, the default share of
- * paths), one after the other, so the first person to open a log after a start finds it
- * laid out. Logs that have no map of their own (an object-centric log's parent) are passed by.
- */
-export async function layOutEveryLog(store: Store, layouts: MapLayouts): Promise<number> {
-  let laid = 0;
-  for (const log of await listLogs(store)) {
-    try {
-      await layouts.layout(await discoverProcessMap(store, log.name, {}, { paths: 'auto' }), { ahead: true });
-      laid++;
-    } catch {
-      // No map of its own, or the store is busy: the page lays it out when asked.
-    }
-  }
-  return laid;
 }

@@ -77,6 +77,15 @@ async function startWaybill(args: string[], timeoutMs: number, cleanUp: () => vo
   }
 }
 
+/** Resolves once the server has printed a line matching `pattern`; fails after `timeoutMs` with what it printed. */
+export async function printed(server: DemoServer, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!pattern.test(server.output())) {
+    if (Date.now() > until) throw new Error(`the server did not print ${pattern} within ${timeoutMs / 1000} s; it printed:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Debian's Chromium, headless; never a downloaded browser. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install chromium (npm test does this)`);
