@@ -21,6 +21,7 @@ import {
 import { ANALYSES, findAnalysis, type AnalysisName } from '../mining/analyses.ts';
 import { describeAnalysis, isRepeatable, paramHelp, readParams, type Analysis, type Param } from '../mining/registry.ts';
 import { formatTable } from './table.ts';
+import { NotebookError } from '../notebooks/render/parse.ts';
 import { closeStores, setAsideWal, StoreRecoveryError } from '../store/db.ts';
 import { startProgress } from './progress.ts';
 import { settingsCommand } from './settings.ts';
@@ -78,6 +79,10 @@ Usage:
   waybill demo [--host HOST] [--port PORT]     build if needed, load the demo log, serve
   waybill recover                              open a database whose write-ahead log cannot be replayed, with what its
                                                main file holds (the log is renamed aside, never deleted)
+  waybill notebook list [--json]               the notebooks (Markdown with SQL, chart and analysis blocks) in
+                                               --notebooks DIR (or WAYBILL_NOTEBOOKS); default ./notebooks
+  waybill notebook run NAME [--param K=V]… [--json]     runs it: its queries read a copy of its log, never the store
+  waybill notebook render NAME --format csv --out DIR [--param K=V]…   one CSV per table
   waybill jobs list [--json]                   the pull jobs in the jobs folder, with last run and watermark
   waybill jobs run [NAME] [--json]             run one job, or all, once (exit 1 if a run fails)
   waybill jobs history [NAME] [--limit N] [--json]   runs: start, end, rows, status, error
@@ -137,6 +142,8 @@ const OPTIONS = {
   jobs: { type: 'string' },
   schedule: { type: 'boolean' },
   set: { type: 'string', multiple: true },
+  param: { type: 'string', multiple: true },
+  notebooks: { type: 'string' },
   unset: { type: 'string', multiple: true },
   clear: { type: 'boolean' },
   role: { type: 'string' },
@@ -190,7 +197,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(`waybill: ${error.message}\nRun \`waybill --help\` for usage.`);
       return 2;
     }
-    const known = [IngestError, UnknownLogError, FilterError, OptionError, StoreBusyError, StoreRecoveryError].some((type) => error instanceof type);
+    const known = [IngestError, UnknownLogError, FilterError, OptionError, StoreBusyError, StoreRecoveryError, NotebookError].some((type) => error instanceof type);
     console.error(`waybill${command ? ` ${command}` : ''}: ${error instanceof Error ? error.message : String(error)}`);
     if (!known && error instanceof Error && process.env.WAYBILL_DEBUG) console.error(error.stack);
     return 1;
@@ -387,6 +394,11 @@ async function run(command: string, args: string[], values: Values): Promise<voi
     case 'tokens': {
       const { tokensCommand, usersCommand } = await import('./accounts.ts');
       await (command === 'users' ? usersCommand : tokensCommand)(args, accountContext(dbPath, values));
+      return;
+    }
+    case 'notebook': {
+      const { notebookCommand } = await import('./notebooks.ts');
+      await notebookCommand(args, { dbPath, dir: values.notebooks, json: values.json === true, format: values.format, out: values.out, params: values.param ?? [], usage: (message) => new UsageError(message) });
       return;
     }
     case 'jobs':

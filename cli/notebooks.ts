@@ -1,0 +1,57 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../mining/index.ts';
+import { listNotebooks, loadNotebook, notebookCsvFiles, notebooksDir } from '../notebooks/render/files.ts';
+import { runNotebook } from '../notebooks/render/run.ts';
+import { formatTable } from './table.ts';
+
+export interface NotebookContext {
+  dbPath: string;
+  dir?: string;
+  json: boolean;
+  format?: string;
+  out?: string;
+  params: string[];
+  usage: (message: string) => Error;
+}
+
+/** `waybill notebook list | run NAME | render NAME`. */
+export async function notebookCommand(args: string[], context: NotebookContext): Promise<void> {
+  const [action, name, ...rest] = args;
+  if (rest.length > 0) throw context.usage(`notebook ${action} takes one name, not ${JSON.stringify(rest.join(' '))}`);
+  const dir = notebooksDir(context.dir);
+  if (action === 'list') {
+    if (name !== undefined) throw context.usage('notebook list takes no name');
+    const notebooks = listNotebooks(dir).map(({ name, notebook }) => ({ name, title: notebook.title, description: notebook.description, params: notebook.params }));
+    if (context.json) console.log(JSON.stringify({ notebooks }));
+    else if (notebooks.length === 0) console.log(`No notebooks in ${dir}.`);
+    else console.log(formatTable(['notebook', 'title', 'parameters (default)'], notebooks.map((n) => [n.name, n.title, Object.entries(n.params).map(([p, v]) => `${p}=${v.default}`).join(' ')])));
+    return;
+  }
+  if (action !== 'run' && action !== 'render') throw context.usage('notebook takes list, run NAME or render NAME');
+  if (name === undefined) throw context.usage(`notebook ${action} needs the notebook's name (\`waybill notebook list\` lists them)`);
+  const params = Object.fromEntries(
+    context.params.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw context.usage(`--param takes NAME=VALUE, not ${JSON.stringify(pair)}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+  const notebook = loadNotebook(dir, name);
+  if (action === 'render') {
+    if (context.format !== 'csv') throw context.usage(`notebook render takes --format csv (one CSV per table), not ${JSON.stringify(context.format ?? '')}`);
+    if (context.out === undefined) throw context.usage('notebook render needs --out DIR, the folder for its files');
+  }
+  const started = performance.now();
+  const run = await runNotebook(await openStore(context.dbPath), notebook, { params });
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  if (action === 'run') {
+    if (context.json) console.log(JSON.stringify(run));
+    else console.log(`${run.title}: ${run.blocks.length} blocks in ${seconds} s (${run.params.map((p) => `${p.name}=${p.value}`).join(', ')}); --json prints them, render --format csv writes its tables`);
+    return;
+  }
+  mkdirSync(context.out!, { recursive: true });
+  const files = notebookCsvFiles(run);
+  for (const { file, csv } of files) writeFileSync(join(context.out!, file), csv);
+  console.log(`${run.title}: wrote ${files.map((f) => f.file).join(', ')} to ${context.out} in ${seconds} s`);
+}
