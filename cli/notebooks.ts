@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../mining/index.ts';
-import { listNotebooks, loadNotebook, notebookCsvFiles, notebooksDir } from '../notebooks/render/files.ts';
+import { describeNotebooks, loadNotebook, notebookCsvFiles, notebooksDir } from '../notebooks/render/files.ts';
 import { runNotebook } from '../notebooks/render/run.ts';
 import { formatTable } from './table.ts';
 
@@ -22,10 +22,10 @@ export async function notebookCommand(args: string[], context: NotebookContext):
   const dir = notebooksDir(context.dir);
   if (action === 'list') {
     if (name !== undefined) throw context.usage('notebook list takes no name');
-    const notebooks = listNotebooks(dir).map(({ name, notebook }) => ({ name, title: notebook.title, description: notebook.description, params: notebook.params }));
+    const notebooks = describeNotebooks(dir);
     if (context.json) console.log(JSON.stringify({ notebooks }));
     else if (notebooks.length === 0) console.log(`No notebooks in ${dir}.`);
-    else console.log(formatTable(['notebook', 'title', 'parameters (default)'], notebooks.map((n) => [n.name, n.title, Object.entries(n.params).map(([p, v]) => `${p}=${v.default}`).join(' ')])));
+    else console.log(formatTable(['notebook', 'title', 'parameters (default)'], notebooks.map((n) => [n.name, n.problem ?? n.title, Object.entries(n.params).map(([p, v]) => `${p}=${v.default}`).join(' ')])));
     return;
   }
   if (action !== 'run' && action !== 'render') throw context.usage('notebook takes list, run NAME or render NAME');

@@ -54,6 +54,7 @@ const OPEN_PAGES = new Set(['/sign-in']);
 const PAGE_ROLES: [RegExp, Role][] = [
   [/^\/(audit|admin)(\/|$)/, 'admin'],
   [/^\/upload(\/|$)/, 'analyst'],
+  [/^\/notebooks(\/|$)/, 'analyst'],
 ];
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { toCsv, type CsvCell } from '../../mining/export/csv.ts';
 import { NotebookError, parseNotebook, type Notebook } from './parse.ts';
-import type { NotebookRun } from './run.ts';
+import { interpolate, type NotebookRun } from './run.ts';
 
 /** The notebooks folder: WAYBILL_NOTEBOOKS, else ./notebooks (this repository's, with the starter notebooks). */
 export function notebooksDir(explicit?: string): string {
@@ -11,13 +11,30 @@ export function notebooksDir(explicit?: string): string {
 
 const NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 
-/** Every notebook in the folder (each `NAME.md` but the README), read and checked. */
-export function listNotebooks(dir: string): { name: string; notebook: Notebook }[] {
+/** Every notebook in the folder (each `NAME.md` but the README), read and checked: one that cannot be read comes with its problem. */
+export function listNotebooks(dir: string): ({ name: string; notebook: Notebook; problem: null } | { name: string; notebook: null; problem: string })[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((file) => file.endsWith('.md') && file.toLowerCase() !== 'readme.md' && NAME.test(file.slice(0, -3)))
     .sort()
-    .map((file) => ({ name: file.slice(0, -3), notebook: loadNotebook(dir, file.slice(0, -3)) }));
+    .map((file) => {
+      const name = file.slice(0, -3);
+      try {
+        return { name, notebook: loadNotebook(dir, name), problem: null };
+      } catch (error) {
+        if (error instanceof NotebookError) return { name, notebook: null, problem: error.message };
+        throw error;
+      }
+    });
+}
+
+/** The notebooks as listed by the CLI and the API: name, title, description and parameters, or the problem. */
+export function describeNotebooks(dir: string) {
+  return listNotebooks(dir).map(({ name, notebook, problem }) => {
+    // Titles name their parameters' defaults, as the notebook runs by default.
+    const defaults = Object.fromEntries(Object.entries(notebook?.params ?? {}).map(([param, value]) => [param, value.default]));
+    return { name, title: notebook ? interpolate(notebook.title, defaults) : name, description: notebook?.description ? interpolate(notebook.description, defaults) : null, params: notebook?.params ?? {}, problem };
+  });
 }
 
 /** The notebook `NAME.md` of the folder; a NotebookError if there is none or it cannot be read. */

@@ -142,8 +142,10 @@ describe('the weekly operations review on the demo', () => {
     expect(kpis).toMatchObject({ log: 'order-to-cash', result: await (findAnalysis('kpis') as Analysis).run(store, 'order-to-cash', {}, {}) });
     const table = (name: string) => run.blocks.find((block) => block.kind === 'table' && block.name === name) as { result: { columns: { name: string }[]; rows: unknown[][] } };
     expect(table('weekly').result.rows).toHaveLength(6);
-    // Weeks are days, not midnight instants.
-    expect(table('weekly').result.rows[0]![0]).toMatch(/^\d{4}-\d\d-\d\d$/);
+    // Weeks are days, not midnight instants; the latest six, oldest first.
+    const weeks = table('weekly').result.rows.map((row) => row[0] as string);
+    expect(weeks[0]).toMatch(/^\d{4}-\d\d-\d\d$/);
+    expect(weeks).toEqual([...weeks].sort());
     const weeklyOrders = await withConnection(store, (connection) =>
       queryRow<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM cases c JOIN logs l USING (log_id) WHERE l.name = 'order-to-cash' AND date_trunc('week', c.start_ts)::DATE = $week::DATE`, { week: table('weekly').result.rows[0]![0] as string }),
     );
@@ -189,7 +191,7 @@ describe('the weekly operations review on the demo', () => {
     await closeStore(db);
     try {
       const listed = await runWaybill(['notebook', 'list', '--notebooks', folder, '--json', '--db', db]);
-      expect(JSON.parse(listed.stdout)).toEqual({ notebooks: [{ name: 'formula', title: 'Formulas', description: null, params: { log: { default: 'order-to-cash', help: null } } }] });
+      expect(JSON.parse(listed.stdout)).toEqual({ notebooks: [{ name: 'formula', title: 'Formulas', description: null, params: { log: { default: 'order-to-cash', help: null } }, problem: null }] });
       const rendered = await runWaybill(['notebook', 'render', 'formula', '--notebooks', folder, '--format', 'csv', '--out', out, '--db', db]);
       expect(rendered.code).toBe(0);
       expect(readFileSync(join(out, 'cells.csv'), 'utf8')).toBe(`text,n\r\n"'=HYPERLINK(""http://evil"")",3\r\n`);

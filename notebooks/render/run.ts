@@ -3,6 +3,7 @@ import { findAnalysis } from '../../mining/analyses.ts';
 import { FILTER_PARAMS, filterFromParams, logForNotion, type FilterParams } from '../../mining/filter/params.ts';
 import { isRepeatable, readParams, type Analysis } from '../../mining/registry.ts';
 import type { Store } from '../../store/db.ts';
+import { getKpiSettings, type LogKpiSettings } from '../../mining/kpis/settings.ts';
 import { NotebookError, type AnalysisSpec, type ChartSpec, type Notebook } from './parse.ts';
 import { Sandbox, type QueryResult } from './sandbox.ts';
 
@@ -20,7 +21,7 @@ export type RunBlock =
   | { kind: 'text'; html: string }
   | { kind: 'table'; name: string; hidden: boolean; result: QueryResult }
   | { kind: 'chart'; chart: ChartSpec; result: QueryResult }
-  | { kind: 'analysis'; analysis: string; title: string; log: string; filter: Record<string, string[]>; result: unknown };
+  | { kind: 'analysis'; analysis: string; title: string; log: string; filter: Record<string, string[]>; result: unknown; kpiSettings?: LogKpiSettings };
 
 export interface RunOptions {
   /** Values for the notebook's parameters; the others take their defaults. */
@@ -117,14 +118,16 @@ async function runAnalysis(store: Store, notebook: Notebook, spec: AnalysisSpec,
       return repeatable || isRepeatable(analysis.params.shape[name]!) ? all : all[0];
     });
     const result = await analysis.run(store, log, filterFromParams(filterWords as FilterParams), params);
-    return { kind: 'analysis', analysis: spec.analysis, title: spec.title ?? analysis.summary, log, filter: filterWords, result };
+    // KPI tiles say which activities each KPI reads, as the operations page does.
+    const kpiSettings = spec.analysis === 'kpis' ? { kpiSettings: await getKpiSettings(store, log) } : {};
+    return { kind: 'analysis', analysis: spec.analysis, title: spec.title ?? analysis.summary, log, filter: filterWords, result, ...kpiSettings };
   } catch (error) {
     throw fail(error instanceof Error ? error.message : String(error));
   }
 }
 
 /** `{{ name }}` in text becomes the parameter's value. */
-function interpolate(text: string, values: Record<string, string>): string {
+export function interpolate(text: string, values: Record<string, string>): string {
   return text.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/gi, (whole, name: string) => values[name] ?? whole);
 }
 

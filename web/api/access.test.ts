@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINKING_KEYS, writeDistributorCsv } from '../../datasets/distributor/index.ts';
@@ -47,6 +48,10 @@ beforeAll(async () => {
   attribute = (await listLogs(store)).find((log) => log.name === `${ALLOWED}@order`)!.attributes[0]!.name;
   caseName = (await getCases(store, `${ALLOWED}@order`, {}, { limit: 1 })).rows[0]!.case;
   process.env.WAYBILL_JOBS = join(dir, 'no-jobs');
+  // A notebook whose query reads the log it is given.
+  mkdirSync(join(dir, 'notebooks'));
+  writeFileSync(join(dir, 'notebooks', 'count.md'), '---\ntitle: Count\nparams:\n  log: none\n---\n```sql n\nSELECT count(*) AS cases FROM cases\n```\n');
+  process.env.WAYBILL_NOTEBOOKS = join(dir, 'notebooks');
   api = createApi(async () => store, new Uploads(join(dir, 'uploads')), { startupToken: 'not-used-here-0123456789' });
 }, 120_000);
 afterAll(() => remove());
@@ -172,6 +177,8 @@ const ROUTES: Record<string, RouteCheck> = {
   'GET /api/audit': { role: 'admin', perLog: false, ok: 200, request: get('/api/audit') },
   'GET /api/audit.csv': { role: 'admin', perLog: false, ok: 200, request: get('/api/audit.csv') },
   'GET /api/jobs': { role: 'analyst', perLog: false, ok: 200, request: get('/api/jobs') },
+  'GET /api/notebooks': { role: 'analyst', perLog: false, ok: 200, request: get('/api/notebooks') },
+  'GET /api/notebooks/:name': { role: 'analyst', perLog: true, ok: 200, request: (_, log) => ({ path: `/api/notebooks/count?log=${log}@order` }) },
   'GET /api/jobs/runs': { role: 'analyst', perLog: false, ok: 200, request: get('/api/jobs/runs') },
   'GET /api/jobs/:name/runs': { role: 'analyst', perLog: false, ok: 404, request: get('/api/jobs/none/runs') },
 };

@@ -10,6 +10,8 @@ import { sessionRoutes, signedInRoutes, SignInLimiter } from './session.ts';
 import { browserMessage, getJobHistory, IngestError, JobFileError, listJobs, resolveJobsDir, UnknownJobError, UploadError, Uploads } from '../../ingest/index.ts';
 import { uploadRoutes } from './uploads.ts';
 import { settingsRoutes } from './settings.ts';
+import { notebookRoutes } from './notebooks.ts';
+import { NotebookError } from '../../notebooks/render/parse.ts';
 import { loadRoles, roleRoutes, type Role } from './roles.ts';
 import {
   FILTER_PARAMS,
@@ -117,6 +119,8 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
         return c.json({ error: 'the database needs recovering before it can be read; the server log says how' }, 503);
       }
       if (error instanceof UploadError) return c.json({ error: error.message }, error.status);
+      // A notebook's own mistake, by its file (under the notebooks folder), line and block.
+      if (error instanceof NotebookError) return c.json({ error: error.message }, 400);
       if (error instanceof AccountError) return c.json({ error: error.message }, error.status);
       // A file that cannot be read, or a log name that cannot be written, in the upload page's words.
       if (error instanceof IngestError) return c.json({ error: browserMessage(error) }, 400);
@@ -141,6 +145,7 @@ export function createApi(openStore: () => Promise<Store>, uploads: Uploads = ne
     .route('/', uploadRoutes(openStore, uploads))
     .route('/', settingsRoutes(openStore, logOf))
     .route('/', roleRoutes(options.roles ?? loadRoles()))
+    .route('/', notebookRoutes(openStore))
     .get('/logs', async (c) => {
       allowOnly(c, []);
       // Each source by its file names, never the server's folders (as the loads below).

@@ -405,3 +405,30 @@ describe('audit trail in the browser', () => {
     await page.screenshot({ path: 'test-results/audit-trail.png', fullPage: true });
   });
 });
+
+describe('a notebook in the browser', () => {
+  it('opens the weekly operations review from the Notebooks link, with its KPI tiles, tables, charts and open work, and runs it again with other parameters', async () => {
+    await page.goto(`${server!.url}/`);
+    await page.getByRole('link', { name: 'Notebooks', exact: true }).click();
+    await page.getByTestId('notebook-link').filter({ hasText: 'Weekly operations review — order-to-cash' }).click();
+    await page.getByTestId('notebook-chart').first().locator('svg').waitFor();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Weekly operations review — order-to-cash');
+    // The KPI tiles are the operations page's, with the numbers the API computes.
+    const { kpis } = (await (await fetch(`${server!.url}/api/logs/order-to-cash/kpis`)).json()) as { kpis: { name: string; computable: boolean }[] };
+    const tiles = await page.getByTestId('notebook-analysis').first().getByRole('listitem').allTextContents();
+    for (const kpi of kpis.filter((k) => k.computable)) expect(tiles.some((tile) => tile.toLowerCase().includes(kpi.name.toLowerCase()))).toBe(true);
+    const weekly = page.getByTestId('notebook-table').filter({ hasText: 'weekly' }).locator('tbody tr');
+    await expect(weekly.count()).resolves.toBe(6);
+    await expect(page.getByTestId('notebook-chart').count()).resolves.toBe(2);
+    await page.screenshot({ path: 'test-results/screenshots/notebook-weekly-review.png', fullPage: true });
+    // Its parameters are a form: two weeks, and the tables follow.
+    await page.getByRole('textbox', { name: 'weeks' }).fill('2');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.waitForURL(/weeks=2/);
+    await expect.poll(() => weekly.count()).toBe(2);
+    // A parameter it cannot take says why, beside the form.
+    await page.getByRole('textbox', { name: 'weeks' }).fill('many');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect(page.getByTestId('notebook-problem').textContent()).resolves.toMatch(/^notebooks\/weekly-operations-review\.md:\d+ \(query weekly\): .*many/);
+  });
+});

@@ -39,10 +39,13 @@ export interface DemoServer {
  * once it prints that it is serving. The server runs in its own process group so
  * stop() ends it and anything it started.
  */
-export async function startDemoServer(timeoutMs = 170_000): Promise<DemoServer> {
+export async function startDemoServer(timeoutMs = 170_000, env: Record<string, string> = {}): Promise<DemoServer> {
   const dir = mkdtempSync(join(tmpdir(), 'waybill-e2e-'));
-  return startWaybill(['demo', '--db', join(dir, 'waybill.duckdb')], timeoutMs, () => rmSync(dir, { recursive: true, force: true }));
+  return startWaybill(['demo', '--db', join(dir, 'waybill.duckdb')], timeoutMs, () => rmSync(dir, { recursive: true, force: true }), env);
 }
+
+/** What a test's server needs to compute its pages ahead, as a real one does (the others leave it off, so it takes no cores from the tests). */
+export const COMPUTE_AHEAD = { WAYBILL_COMPUTE_AHEAD: 'on' };
 
 /**
  * Starts `node bin/waybill.js serve` on a database file (the caller removes it), like
@@ -58,7 +61,7 @@ async function startWaybill(args: string[], timeoutMs: number, cleanUp: () => vo
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOST: '127.0.0.1', WAYBILL_API_TOKEN: E2E_TOKEN, ...env },
+    env: { ...process.env, HOST: '127.0.0.1', WAYBILL_API_TOKEN: E2E_TOKEN, WAYBILL_COMPUTE_AHEAD: 'off', ...env },
   });
   const stop = async () => {
     await killGroup(child);

@@ -7,7 +7,7 @@ import { writeOrderToCashCsv } from '../../datasets/order-to-cash/index.ts';
 import { ingestFile } from '../../ingest/index.ts';
 import { openStore } from '../../mining/index.ts';
 import { closeStore } from '../../store/db.ts';
-import { AUTHORIZATION, launchChromium, printed, startServer, type DemoServer } from './demo-server.ts';
+import { AUTHORIZATION, launchChromium, COMPUTE_AHEAD, printed, startServer, type DemoServer } from './demo-server.ts';
 
 // Every page of a log of about a million events, opened in Chromium: the time from
 // navigation to its first data, and the JavaScript the first page loads. The numbers
@@ -38,7 +38,7 @@ beforeAll(async () => {
   await ingestFile(store, csv, { name: LOG });
   await closeStore(db);
   rmSync(csv);
-  server = await startServer(db);
+  server = await startServer(db, 170_000, COMPUTE_AHEAD);
   // Measured once the server has computed every page ahead, as it does after each start and load.
   await printed(server, /Computed \d+ pages of every log ahead/, 180_000);
   computedAhead = /Computed \d+ pages of every log ahead in [\d.]+ s/.exec(server.output())![0];

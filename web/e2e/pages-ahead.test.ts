@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realLog } from '../../test-support/real-logs.ts';
-import { AUTHORIZATION, authorizedFetch as fetch, launchChromium, printed, startDemoServer, type DemoServer } from './demo-server.ts';
+import { AUTHORIZATION, authorizedFetch as fetch, launchChromium, COMPUTE_AHEAD, printed, startDemoServer, type DemoServer } from './demo-server.ts';
 
 // The server computes every page of every log ahead, at start and after each load: a page
 // opened first then asks the API only for answers it remembers. Checked from the browser,
@@ -12,7 +12,7 @@ let browser: Browser | undefined;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startDemoServer();
+  server = await startDemoServer(170_000, COMPUTE_AHEAD);
   await printed(server, /Computed \d+ pages of every log ahead/);
   browser = await launchChromium();
   page = await browser.newPage({ extraHTTPHeaders: AUTHORIZATION, viewport: { width: 1440, height: 1000 } });

@@ -10,7 +10,7 @@ import { realLog } from '../../test-support/real-logs.ts';
 import { denseCases } from '../../test-support/process-maps.ts';
 import type { ProcessMap } from '../../mining/index.ts';
 import { simpleLayout } from '../lib/process-map/layout/fallback.ts';
-import { launchChromium, printed, startServer, type DemoServer, AUTHORIZATION } from './demo-server.ts';
+import { launchChromium, COMPUTE_AHEAD, printed, startServer, type DemoServer, AUTHORIZATION } from './demo-server.ts';
 
 // Maps of large logs in a real Chromium: a dense 50-activity log made here (seeded, ~330
 // transitions, like the BPIC 2020 permit log) and two real ones, served by `waybill serve`.
@@ -36,7 +36,7 @@ beforeAll(async () => {
   await ingestFile(store, writeDenseLog(join(dir, `${DENSE_60}.csv`), 60), { name: DENSE_60 });
   for (const [name, file] of Object.entries(REAL)) await ingestFile(store, realLog(file), { name });
   await closeStore(db);
-  server = await startServer(db);
+  server = await startServer(db, 170_000, COMPUTE_AHEAD);
   // Timed once the server has computed its pages ahead, as a server that has been up a while has.
   await printed(server, /Computed \d+ pages of every log ahead/, 180_000);
   browser = await launchChromium();

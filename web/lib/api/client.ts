@@ -68,6 +68,10 @@ export function apiClient(fetcher: typeof fetch = fetch, filter: FilterQuery = {
     saveKpiSettings: async (name: string, settings: KpiSettings) =>
       // The route reads its body itself (see web/api/settings.ts), so hc has no `json` to type: the body goes as is.
       read(await api.logs[':log'].settings.kpis.$put(log(name), { init: { body: JSON.stringify(settings), headers: { 'Content-Type': 'application/json' } } })),
+    /** The notebooks of the notebooks folder, each with its parameters (or why it cannot be read). */
+    notebooks: async () => (await read(await api.notebooks.$get())).notebooks,
+    /** A notebook run with these parameters (the others take their defaults). */
+    notebook: async (name: string, params: Record<string, string> = {}) => read(await api.notebooks[':name'].$get(withQuery({ param: { name: encodeURIComponent(name) } }, params))),
     /** The role start pages of this deployment, with the panels each shows. */
     roles: async () => (await read(await api.roles.$get())).roles,
     /** Who is signed in. */
