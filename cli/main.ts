@@ -82,7 +82,9 @@ Usage:
   waybill notebook list [--json]               the notebooks (Markdown with SQL, chart and analysis blocks) in
                                                --notebooks DIR (or WAYBILL_NOTEBOOKS); default ./notebooks
   waybill notebook run NAME [--param K=V]… [--json]     runs it: its queries read a copy of its log, never the store
-  waybill notebook render NAME --format csv --out DIR [--param K=V]…   one CSV per table
+  waybill notebook render NAME --format html|pdf|csv --out DIR [--param K=V]… [--paper A4|Letter]
+      html: one self-contained file; pdf: each section from a new page (both printed by Chromium from the
+      notebook's page); csv: one file per table
   waybill jobs list [--json]                   the pull jobs in the jobs folder, with last run and watermark
   waybill jobs run [NAME] [--json]             run one job, or all, once (exit 1 if a run fails)
   waybill jobs history [NAME] [--limit N] [--json]   runs: start, end, rows, status, error
@@ -144,6 +146,7 @@ const OPTIONS = {
   set: { type: 'string', multiple: true },
   param: { type: 'string', multiple: true },
   notebooks: { type: 'string' },
+  paper: { type: 'string' },
   unset: { type: 'string', multiple: true },
   clear: { type: 'boolean' },
   role: { type: 'string' },
@@ -398,7 +401,7 @@ async function run(command: string, args: string[], values: Values): Promise<voi
     }
     case 'notebook': {
       const { notebookCommand } = await import('./notebooks.ts');
-      await notebookCommand(args, { dbPath, dir: values.notebooks, json: values.json === true, format: values.format, out: values.out, params: values.param ?? [], usage: (message) => new UsageError(message) });
+      await notebookCommand(args, { dbPath, dir: values.notebooks, json: values.json === true, format: values.format, paper: values.paper, out: values.out, params: values.param ?? [], usage: (message) => new UsageError(message) });
       return;
     }
     case 'jobs':

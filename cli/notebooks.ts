@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { notebookDocument, PAPERS, type DocumentRequest } from '../notebooks/render/document.ts';
 import { openStore } from '../mining/index.ts';
 import { describeNotebooks, loadNotebook, notebookCsvFiles, notebooksDir } from '../notebooks/render/files.ts';
-import { runNotebook } from '../notebooks/render/run.ts';
+import { interpolate, runNotebook } from '../notebooks/render/run.ts';
 import { formatTable } from './table.ts';
 
 export interface NotebookContext {
@@ -10,6 +12,7 @@ export interface NotebookContext {
   dir?: string;
   json: boolean;
   format?: string;
+  paper?: string;
   out?: string;
   params: string[];
   usage: (message: string) => Error;
@@ -39,8 +42,19 @@ export async function notebookCommand(args: string[], context: NotebookContext):
   );
   const notebook = loadNotebook(dir, name);
   if (action === 'render') {
-    if (context.format !== 'csv') throw context.usage(`notebook render takes --format csv (one CSV per table), not ${JSON.stringify(context.format ?? '')}`);
+    const format = context.format;
+    if (format !== 'csv' && format !== 'html' && format !== 'pdf') throw context.usage(`notebook render takes --format html, pdf or csv (one CSV per table), not ${JSON.stringify(format ?? '')}`);
     if (context.out === undefined) throw context.usage('notebook render needs --out DIR, the folder for its files');
+    const paper = context.paper === undefined ? 'A4' : PAPERS.find((size) => size.toLowerCase() === context.paper!.toLowerCase());
+    if (paper === undefined) throw context.usage(`--paper takes ${PAPERS.join(' or ')}, not ${JSON.stringify(context.paper)}`);
+    if (format !== 'csv') {
+      const started = performance.now();
+      const file = join(context.out, `${name}.${format}`);
+      writeDocument(file, await renderThroughPage(context.dbPath, dir, { name, params, format, paper }));
+      const defaults = Object.fromEntries(Object.entries(notebook.params).map(([param, value]) => [param, value.default]));
+      console.log(`${interpolate(notebook.title, { ...defaults, ...params })}: wrote ${file} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      return;
+    }
   }
   const started = performance.now();
   const run = await runNotebook(await openStore(context.dbPath), notebook, { params });
@@ -54,4 +68,26 @@ export async function notebookCommand(args: string[], context: NotebookContext):
   const files = notebookCsvFiles(run);
   for (const { file, csv } of files) writeFileSync(join(context.out!, file), csv);
   console.log(`${run.title}: wrote ${files.map((f) => f.file).join(', ')} to ${context.out} in ${seconds} s`);
+}
+
+function writeDocument(file: string, bytes: Buffer): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, bytes);
+}
+
+/**
+ * The notebook's page, served by this process on a loopback port only it knows, with a
+ * token made for this render, and printed by Chromium: the same page the dashboard shows.
+ */
+async function renderThroughPage(dbPath: string, dir: string, request: Omit<DocumentRequest, 'baseUrl' | 'token'>): Promise<Buffer> {
+  const token = process.env.WAYBILL_API_TOKEN ?? `render-${randomBytes(24).toString('hex')}`;
+  Object.assign(process.env, { WAYBILL_API_TOKEN: token, WAYBILL_NOTEBOOKS: dir, WAYBILL_COMPUTE_AHEAD: 'off', WAYBILL_SIGN_IN_LINK: 'off' });
+  const { listen } = await import('./serve.ts');
+  const { server, port } = await listen({ dbPath, host: '127.0.0.1', port: '0' });
+  try {
+    return await notebookDocument({ ...request, baseUrl: `http://127.0.0.1:${port}`, token });
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 }

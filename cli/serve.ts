@@ -24,6 +24,32 @@ export const DEFAULT_IDLE_TIMEOUT_S = 120;
 
 /** Serves the dashboard and the API from the built SvelteKit app, in this process. */
 export async function serve(options: { dbPath: string; host?: string; port?: string; schedule?: boolean; jobsDir?: string }): Promise<void> {
+  const { server, host, port } = await listen(options);
+  const shown = host.includes(':') ? `[${host}]` : host;
+  console.log(`Waybill is serving ${options.dbPath} at http://${shown}:${port}`);
+  // Listening on every interface, the link names this machine's loopback: it is read on the server's console.
+  const linkHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : shown;
+  await printSignInLink(options.dbPath, `http://${linkHost}:${port}`);
+  // Jobs run in the server's process: DuckDB lets one process hold the file, and so the API shows their runs.
+  if (options.jobsDir !== undefined) process.env.WAYBILL_JOBS = options.jobsDir;
+  const scheduler = options.schedule ? await (await import('./jobs.ts')).startSchedule(options.dbPath, options.jobsDir) : undefined;
+  // On SIGINT or SIGTERM: accept no more requests and start no more runs; the
+  // shutdown then interrupts what is under way, checkpoints and closes the store.
+  stopsOnSignal();
+  onShutdown(() => {
+    server.close();
+    server.closeIdleConnections();
+  });
+  if (scheduler) onShutdown(() => scheduler.stop());
+  await new Promise<void>((resolve) => server.once('close', resolve));
+}
+
+/**
+ * Starts the built app's HTTP server on `host` and `port` (0: any free port) with the
+ * request guard, and resolves once it listens. `serve` uses it, and so does rendering
+ * a notebook to a file, which opens its page in Chromium on a loopback port.
+ */
+export async function listen(options: { dbPath: string; host?: string; port?: string }): Promise<{ server: Server; host: string; port: number }> {
   ensureBuilt();
   // The server side opens the store from this variable.
   process.env.WAYBILL_DB = options.dbPath;
@@ -66,23 +92,8 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
     server.once('error', reject);
     server.listen(port, host, resolve);
   });
-  const shown = host.includes(':') ? `[${host}]` : host;
-  console.log(`Waybill is serving ${options.dbPath} at http://${shown}:${port}`);
-  // Listening on every interface, the link names this machine's loopback: it is read on the server's console.
-  const linkHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : shown;
-  await printSignInLink(options.dbPath, `http://${linkHost}:${port}`);
-  // Jobs run in the server's process: DuckDB lets one process hold the file, and so the API shows their runs.
-  if (options.jobsDir !== undefined) process.env.WAYBILL_JOBS = options.jobsDir;
-  const scheduler = options.schedule ? await (await import('./jobs.ts')).startSchedule(options.dbPath, options.jobsDir) : undefined;
-  // On SIGINT or SIGTERM: accept no more requests and start no more runs; the
-  // shutdown then interrupts what is under way, checkpoints and closes the store.
-  stopsOnSignal();
-  onShutdown(() => {
-    server.close();
-    server.closeIdleConnections();
-  });
-  if (scheduler) onShutdown(() => scheduler.stop());
-  await new Promise<void>((resolve) => server.once('close', resolve));
+  const address = server.address();
+  return { server, host, port: typeof address === 'object' && address !== null ? address.port : port };
 }
 
 /**

@@ -1,6 +1,6 @@
 // Installs the Debian packages the test suite uses, when missing: Chromium for the
 // browser tests, PostgreSQL for the pull-job tests (they start their own throwaway
-// server; the package's own cluster is not used). Run by `npm test` so one command
+// server; the package's own cluster is not used), poppler-utils for the notebook PDF tests. Run by `npm test` so one command
 // sets up a fresh machine.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -12,6 +12,8 @@ const postgresInstalled = () =>
 const NEEDED = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'postgresql', present: postgresInstalled },
+  // pdftotext and pdftoppm read the PDFs notebooks render to.
+  { pkg: 'poppler-utils', present: () => existsSync('/usr/bin/pdftotext') },
 ];
 
 const missing = NEEDED.filter(({ present }) => !present()).map(({ pkg }) => pkg);

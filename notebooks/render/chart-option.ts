@@ -48,6 +48,8 @@ export function notebookChartOption(chart: ChartSpec, result: QueryResult) {
   }
   const type = chart.type === 'area' ? 'line' : chart.type;
   return {
+    // Drawn at once: a PDF or a screenshot never catches a bar half grown.
+    animation: false,
     aria: { enabled: true },
     tooltip: { trigger: chart.type === 'scatter' ? 'item' : 'axis' },
     legend: series.length > 1 ? { top: 0 } : undefined,

@@ -36,8 +36,6 @@ class ElkThread implements StoppableEngine {
   constructor() {
     const elk = createRequire(import.meta.url).resolve('elkjs/lib/elk.bundled.js');
     this.worker = new Worker(THREAD_CODE, { eval: true, workerData: { elk } });
-    // A stopping server does not wait for it.
-    this.worker.unref();
     this.worker.on('message', (message: { id: number; laid?: ElkNode; error?: string }) => {
       const job = this.pending.get(message.id);
       this.pending.delete(message.id);
@@ -46,6 +44,8 @@ class ElkThread implements StoppableEngine {
     });
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', () => this.failAll(new Error('the layout thread ended')));
+    // A process that is done does not wait for it (after the listeners: adding one refs the thread again).
+    this.worker.unref();
   }
 
   layout(graph: ElkNode): Promise<ElkNode> {
