@@ -22,6 +22,7 @@ import { ANALYSES, findAnalysis, type AnalysisName } from '../mining/analyses.ts
 import { describeAnalysis, isRepeatable, paramHelp, readParams, type Analysis, type Param } from '../mining/registry.ts';
 import { formatTable } from './table.ts';
 import { NotebookError } from '../notebooks/render/parse.ts';
+import { ReportFileError, UnknownReportError } from '../notebooks/reports/definition.ts';
 import { closeStores, setAsideWal, StoreRecoveryError } from '../store/db.ts';
 import { startProgress } from './progress.ts';
 import { settingsCommand } from './settings.ts';
@@ -85,6 +86,11 @@ Usage:
   waybill notebook render NAME --format html|pdf|csv --out DIR [--param K=V]… [--paper A4|Letter]
       html: one self-contained file; pdf: each section from a new page (both printed by Chromium from the
       notebook's page); csv: one file per table
+  waybill report list [--json]                 the reports in --reports DIR (or WAYBILL_REPORTS; default ./reports):
+                                               one JSON file each naming a notebook, its parameters, formats, schedule
+                                               and where it goes (e-mail via WAYBILL_SMTP_URL, a webhook, a folder)
+  waybill report run NAME [--json]             renders and delivers it now, and records the run (exit 1 if it failed)
+  waybill report history [NAME] [--limit N] [--json]   runs: start, end, status, bytes, deliveries, error
   waybill jobs list [--json]                   the pull jobs in the jobs folder, with last run and watermark
   waybill jobs run [NAME] [--json]             run one job, or all, once (exit 1 if a run fails)
   waybill jobs history [NAME] [--limit N] [--json]   runs: start, end, rows, status, error
@@ -147,6 +153,7 @@ const OPTIONS = {
   param: { type: 'string', multiple: true },
   notebooks: { type: 'string' },
   paper: { type: 'string' },
+  reports: { type: 'string' },
   unset: { type: 'string', multiple: true },
   clear: { type: 'boolean' },
   role: { type: 'string' },
@@ -200,7 +207,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(`waybill: ${error.message}\nRun \`waybill --help\` for usage.`);
       return 2;
     }
-    const known = [IngestError, UnknownLogError, FilterError, OptionError, StoreBusyError, StoreRecoveryError, NotebookError].some((type) => error instanceof type);
+    const known = [IngestError, UnknownLogError, FilterError, OptionError, StoreBusyError, StoreRecoveryError, NotebookError, ReportFileError, UnknownReportError].some((type) => error instanceof type);
     console.error(`waybill${command ? ` ${command}` : ''}: ${error instanceof Error ? error.message : String(error)}`);
     if (!known && error instanceof Error && process.env.WAYBILL_DEBUG) console.error(error.stack);
     return 1;
@@ -402,6 +409,11 @@ async function run(command: string, args: string[], values: Values): Promise<voi
     case 'notebook': {
       const { notebookCommand } = await import('./notebooks.ts');
       await notebookCommand(args, { dbPath, dir: values.notebooks, json: values.json === true, format: values.format, paper: values.paper, out: values.out, params: values.param ?? [], usage: (message) => new UsageError(message) });
+      return;
+    }
+    case 'report': {
+      const { reportCommand } = await import('./reports.ts');
+      await reportCommand(args, { dbPath, reports: values.reports, notebooks: values.notebooks, json: values.json === true, limit: integerOption(values.limit, '--limit'), usage: (message) => new UsageError(message) });
       return;
     }
     case 'jobs':

@@ -79,7 +79,7 @@ function writeDocument(file: string, bytes: Buffer): void {
  * The notebook's page, served by this process on a loopback port only it knows, with a
  * token made for this render, and printed by Chromium: the same page the dashboard shows.
  */
-async function renderThroughPage(dbPath: string, dir: string, request: Omit<DocumentRequest, 'baseUrl' | 'token'>): Promise<Buffer> {
+export async function renderThroughPage(dbPath: string, dir: string, request: Omit<DocumentRequest, 'baseUrl' | 'token'>): Promise<Buffer> {
   const token = process.env.WAYBILL_API_TOKEN ?? `render-${randomBytes(24).toString('hex')}`;
   Object.assign(process.env, { WAYBILL_API_TOKEN: token, WAYBILL_NOTEBOOKS: dir, WAYBILL_COMPUTE_AHEAD: 'off', WAYBILL_SIGN_IN_LINK: 'off' });
   const { listen } = await import('./serve.ts');

@@ -12,7 +12,7 @@ import { onShutdown, stopsOnSignal } from './shutdown.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HANDLER = join(ROOT, 'build', 'handler.js');
 // What the built server is made of: a change in any of these makes the build stale.
-const SOURCES = ['web', 'mining', 'store', 'ingest', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
+const SOURCES = ['web', 'mining', 'store', 'ingest', 'notebooks/render', 'notebooks/reports', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 

@@ -11,7 +11,7 @@ import { queryRows, withConnection, type Row, type Store } from './db.ts';
 /** Who acted, and through what: the command line (the system user), the web (a client address) or a pull job. */
 export interface Actor {
   name: string;
-  via: 'cli' | 'web' | 'job';
+  via: 'cli' | 'web' | 'job' | 'schedule';
   address?: string;
 }
 
@@ -23,6 +23,7 @@ export type AuditAction =
   | 'upload'
   | 'settings'
   | 'job run'
+  | 'report sent'
   | 'sign-in'
   | 'sign-in failed'
   | 'sign-out'

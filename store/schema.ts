@@ -27,7 +27,7 @@
  * - `log_access`: the groups a log is restricted to, by the name of the log its case
  *   notions hang from; a log with no row is open to every signed-in user.
  */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
@@ -269,6 +269,26 @@ CREATE TABLE api_tokens (
 CREATE TABLE log_access (
   log_name VARCHAR NOT NULL,
   group_name VARCHAR NOT NULL
+);
+`,
+  },
+  {
+    version: 8,
+    // Each run of a scheduled report: what it rendered, where it went, and how it ended.
+    sql: `
+CREATE SEQUENCE IF NOT EXISTS report_run_id_seq START 1;
+CREATE TABLE report_runs (
+  run_id INTEGER NOT NULL,
+  report VARCHAR NOT NULL,
+  notebook VARCHAR NOT NULL,
+  trigger VARCHAR NOT NULL,
+  started_at TIMESTAMPTZ NOT NULL,
+  finished_at TIMESTAMPTZ,
+  status VARCHAR NOT NULL,
+  error VARCHAR,
+  output_bytes BIGINT,
+  files JSON,
+  deliveries JSON
 );
 `,
   },
