@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeStore } from '../store/db.ts';
 import { tempStore } from '../test-support/temp-store.ts';
 import { WAYBILL_BIN } from '../test-support/waybill-cli.ts';
-import { loadDemo } from './serve.ts';
+import { copyDemoDatabase } from '../test-support/demo-database.ts';
 import { ANALYSES } from '../mining/analyses.ts';
 import { createApi } from '../web/api/index.ts';
 import { asAdmin } from '../test-support/identities.ts';
@@ -39,8 +39,7 @@ beforeAll(async () => {
   ({ store, remove } = await tempStore('waybill-readme-'));
   db = store.path;
   await closeStore(db);
-  await loadDemo(db);
-  await closeStore(db);
+  copyDemoDatabase(db);
 }, 300_000);
 afterAll(() => remove());
 

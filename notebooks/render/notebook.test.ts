@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../cli/serve.ts';
+import { copyDemoDatabase } from '../../test-support/demo-database.ts';
 import { ingestFile } from '../../ingest/index.ts';
 import { findAnalysis } from '../../mining/analyses.ts';
 import type { Analysis } from '../../mining/registry.ts';
@@ -123,7 +123,7 @@ describe('the weekly operations review on the demo', () => {
   beforeAll(async () => {
     ({ dir, remove } = await tempStore());
     db = join(dir, 'demo.duckdb');
-    await loadDemo(db);
+    copyDemoDatabase(db);
     store = await openStore(db);
   }, 180_000);
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../cli/serve.ts';
+import { copyDemoDatabase } from '../../test-support/demo-database.ts';
 import { listAudit } from '../../store/audit.ts';
 import { closeStore, openStore, type Store } from '../../store/db.ts';
 import { tempStore } from '../../test-support/temp-store.ts';
@@ -33,8 +33,7 @@ let failuresLeft = 0;
 beforeAll(async () => {
   ({ dir, remove } = await tempStore('waybill-reports-'));
   db = join(dir, 'demo.duckdb');
-  await loadDemo(db);
-  await closeStore(db);
+  copyDemoDatabase(db);
   smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],

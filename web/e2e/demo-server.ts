@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { copyDemoDatabase } from '../../test-support/demo-database.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
@@ -41,7 +42,9 @@ export interface DemoServer {
  */
 export async function startDemoServer(timeoutMs = 170_000, env: Record<string, string> = {}): Promise<DemoServer> {
   const dir = mkdtempSync(join(tmpdir(), 'waybill-e2e-'));
-  return startWaybill(['demo', '--db', join(dir, 'waybill.duckdb')], timeoutMs, () => rmSync(dir, { recursive: true, force: true }), env);
+  // `waybill demo` finds the demo's logs there already, as on its second start, and serves them.
+  const database = copyDemoDatabase(join(dir, 'waybill.duckdb'));
+  return startWaybill(['demo', '--db', database], timeoutMs, () => rmSync(dir, { recursive: true, force: true }), env);
 }
 
 /** What a test's server needs to compute its pages ahead, as a real one does (the others leave it off, so it takes no cores from the tests). */
