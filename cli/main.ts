@@ -76,7 +76,7 @@ Usage:
       writes orders.csv, purchasing.csv, shipments.csv (three linked streams) and ground-truth.json;
       parquet writes .parquet files instead, ocel2-json one OCEL 2.0 log, ocel.json
   waybill serve [--host HOST] [--port PORT] [--schedule [--jobs DIR]]
-      --schedule also runs the scheduled jobs in the server, so the dashboard and API see their runs
+      --schedule also runs the scheduled jobs and reports in the server, so the dashboard and API see their runs
   waybill demo [--host HOST] [--port PORT]     build if needed, load the demo log, serve
   waybill recover                              open a database whose write-ahead log cannot be replayed, with what its
                                                main file holds (the log is renamed aside, never deleted)

@@ -1,8 +1,10 @@
 import { dirname, join, resolve } from 'node:path';
 import { openStore } from '../mining/index.ts';
 import { notebooksDir } from '../notebooks/render/files.ts';
-import { findReport, loadReports, reportsDir } from '../notebooks/reports/definition.ts';
-import { reportRuns, runReport, type ReportRun } from '../notebooks/reports/run.ts';
+import { Cron } from 'croner';
+import { notebookDocument } from '../notebooks/render/document.ts';
+import { findReport, loadReports, reportsDir, type Report } from '../notebooks/reports/definition.ts';
+import { endInterruptedRuns, reportRuns, runReport, type ReportRun } from '../notebooks/reports/run.ts';
 import { renderThroughPage } from './notebooks.ts';
 import { formatTable, when } from './table.ts';
 
@@ -35,6 +37,7 @@ export async function reportCommand(args: string[], context: ReportContext): Pro
   if (action === 'run') {
     if (name === undefined) throw context.usage('report run needs the report’s name (`waybill report list` lists them)');
     const report = findReport(dir, name);
+    await endInterruptedRuns(await openStore(context.dbPath));
     const notebooks = notebooksDir(context.notebooks);
     const run = await runReport(
       {
@@ -53,7 +56,9 @@ export async function reportCommand(args: string[], context: ReportContext): Pro
     return;
   }
   if (action === 'history') {
-    const runs = await reportRuns(await openStore(context.dbPath), { report: name, limit: context.limit });
+    const store = await openStore(context.dbPath);
+    await endInterruptedRuns(store);
+    const runs = await reportRuns(store, { report: name, limit: context.limit });
     if (context.json) console.log(JSON.stringify({ runs }));
     else if (runs.length === 0) console.log('No report has run yet.');
     else printRuns(runs);
@@ -79,4 +84,44 @@ function printRuns(runs: ReportRun[]): void {
       ]),
     ),
   );
+}
+
+/** The reports of the reports folder that have a schedule. */
+export function scheduledReports(): Report[] {
+  return loadReports(reportsDir()).filter((report) => report.schedule !== undefined);
+}
+
+/**
+ * Runs each scheduled report on its cron in this process (`waybill serve --schedule`),
+ * never two runs of one report at once. Its pages are printed by Chromium from this
+ * server itself, at `baseUrl`, with `token`.
+ */
+export async function startReportSchedule(dbPath: string, reports: Report[], baseUrl: string, token: string): Promise<{ stop: () => void }> {
+  const notebooks = notebooksDir();
+  await endInterruptedRuns(await openStore(dbPath));
+  const crons = reports.map(
+    (report) =>
+      new Cron(report.schedule!, { timezone: report.timezone, protect: true, catch: (error) => logLine(`${report.name}: report could not run: ${error instanceof Error ? error.message : String(error)}`) }, async () => {
+        logLine(`${report.name}: report started`);
+        const run = await runReport(
+          {
+            store: await openStore(dbPath),
+            notebooksDir: notebooks,
+            outputDir: reportOutputDir(dbPath),
+            render: (request) => notebookDocument({ ...request, baseUrl, token }),
+            actor: { name: `report ${report.name}`, via: 'schedule' },
+          },
+          report,
+          'schedule',
+        );
+        logLine(`${report.name}: report run ${run.run} ${run.status}, ${(run.outputBytes ?? 0).toLocaleString('en-US')} bytes${run.error ? `: ${run.error}` : ''}`);
+      }),
+  );
+  console.log(`Scheduling ${reports.length} report${reports.length === 1 ? '' : 's'}:`);
+  console.log(formatTable(['report', 'notebook', 'schedule', 'next run'], reports.map((report, i) => [report.name, report.notebook, report.schedule!, crons[i]!.nextRun()?.toISOString() ?? '–'])));
+  return { stop: () => crons.forEach((cron) => cron.stop()) };
+}
+
+function logLine(line: string): void {
+  console.log(`${new Date().toISOString()} ${line}`);
 }

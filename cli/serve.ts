@@ -3,7 +3,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ingestFile, ingestLinkedFiles, parseObjectKeys } from '../ingest/index.ts';
+import { randomBytes } from 'node:crypto';
+import { ingestFile, ingestLinkedFiles, loadJobs, parseObjectKeys, resolveJobsDir } from '../ingest/index.ts';
+import { reportsDir } from '../notebooks/reports/definition.ts';
 import { listLogs, openStore } from '../mining/index.ts';
 import { ensureAdmin, issueSignInLink } from '../store/accounts.ts';
 import { allowedHosts, API_CSP, refusal, SECURITY_HEADERS } from './request-guard.ts';
@@ -24,15 +26,21 @@ export const DEFAULT_IDLE_TIMEOUT_S = 120;
 
 /** Serves the dashboard and the API from the built SvelteKit app, in this process. */
 export async function serve(options: { dbPath: string; host?: string; port?: string; schedule?: boolean; jobsDir?: string }): Promise<void> {
+  // Jobs run in the server's process: DuckDB lets one process hold the file, and so the API shows their runs.
+  if (options.jobsDir !== undefined) process.env.WAYBILL_JOBS = options.jobsDir;
+  const reports = options.schedule ? (await import('./reports.ts')).scheduledReports() : [];
+  const jobs = options.schedule ? hasScheduledJobs() : false;
+  if (options.schedule && !jobs && reports.length === 0) throw new Error(`nothing to schedule: no job in ${resolveJobsDir()} and no report in ${reportsDir()} has a "schedule"`);
+  // Scheduled reports print their notebooks' pages from this server: with the start-up token, or one only this process knows.
+  if (reports.length > 0) process.env.WAYBILL_API_TOKEN ??= `reports-${randomBytes(24).toString('hex')}`;
   const { server, host, port } = await listen(options);
   const shown = host.includes(':') ? `[${host}]` : host;
   console.log(`Waybill is serving ${options.dbPath} at http://${shown}:${port}`);
   // Listening on every interface, the link names this machine's loopback: it is read on the server's console.
   const linkHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : shown;
   await printSignInLink(options.dbPath, `http://${linkHost}:${port}`);
-  // Jobs run in the server's process: DuckDB lets one process hold the file, and so the API shows their runs.
-  if (options.jobsDir !== undefined) process.env.WAYBILL_JOBS = options.jobsDir;
-  const scheduler = options.schedule ? await (await import('./jobs.ts')).startSchedule(options.dbPath, options.jobsDir) : undefined;
+  const scheduler = jobs ? await (await import('./jobs.ts')).startSchedule(options.dbPath, options.jobsDir) : undefined;
+  const reportScheduler = reports.length > 0 ? await (await import('./reports.ts')).startReportSchedule(options.dbPath, reports, `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : shown}:${port}`, process.env.WAYBILL_API_TOKEN!) : undefined;
   // On SIGINT or SIGTERM: accept no more requests and start no more runs; the
   // shutdown then interrupts what is under way, checkpoints and closes the store.
   stopsOnSignal();
@@ -41,6 +49,7 @@ export async function serve(options: { dbPath: string; host?: string; port?: str
     server.closeIdleConnections();
   });
   if (scheduler) onShutdown(() => scheduler.stop());
+  if (reportScheduler) onShutdown(() => reportScheduler.stop());
   await new Promise<void>((resolve) => server.once('close', resolve));
 }
 
@@ -154,6 +163,16 @@ function answerBeforeClosing(req: IncomingMessage, res: ServerResponse): void {
     res.once('finish', () => setTimeout(() => req.complete || req.socket.destroy(), LINGER_MS).unref());
     return req;
   }) as typeof req.destroy;
+}
+
+/** Whether a job of the jobs folder has a schedule. */
+function hasScheduledJobs(): boolean {
+  try {
+    return loadJobs(resolveJobsDir()).some((job) => job.schedule !== undefined);
+  } catch {
+    // A broken job file is the job scheduler's to report.
+    return true;
+  }
 }
 
 /** Builds the web app when missing or stale, and loads the demo on first run. */

@@ -23,7 +23,7 @@ describe('openStore', () => {
     const rows = await withConnection(fresh, (c) => queryRows(c, `SELECT key, value FROM waybill_meta`));
     expect(rows).toEqual([{ key: 'schema_version', value: String(SCHEMA_VERSION) }]);
     const tables = await withConnection(fresh, (c) => queryRows<{ name: string }>(c, `SELECT table_name AS name FROM duckdb_tables() ORDER BY 1`));
-    expect(tables.map((t) => t.name)).toEqual(['activities', 'api_tokens', 'audit', 'cases', 'event_objects', 'events', 'job_runs', 'job_state', 'loads', 'log_access', 'log_settings', 'logs', 'object_attributes', 'object_events', 'object_relations', 'objects', 'quarantine', 'sessions', 'users', 'variant_activities', 'variants', 'waybill_meta']);
+    expect(tables.map((t) => t.name)).toEqual(['activities', 'api_tokens', 'audit', 'cases', 'event_objects', 'events', 'job_runs', 'job_state', 'loads', 'log_access', 'log_settings', 'logs', 'object_attributes', 'object_events', 'object_relations', 'objects', 'quarantine', 'report_runs', 'sessions', 'users', 'variant_activities', 'variants', 'waybill_meta']);
   });
 
   it('refuses a database written by a newer Waybill', async () => {

@@ -136,3 +136,13 @@ export async function reportRuns(store: Store, options: { report?: string; run?:
     deliveries: row.deliveries === null ? [] : (JSON.parse(String(row.deliveries)) as Delivery[]),
   }));
 }
+
+/**
+ * Marks the runs a stopped process left unfinished as failed, with why. Called where runs
+ * start or are listed; only one process holds the store, so none of them is still going.
+ */
+export async function endInterruptedRuns(store: Store): Promise<void> {
+  await withConnection(store, (connection) =>
+    connection.run(`UPDATE report_runs SET status = 'failed', error = 'stopped before it finished (the server was stopped or restarted)' WHERE status = 'running'`).then(() => undefined),
+  );
+}

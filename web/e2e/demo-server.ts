@@ -54,8 +54,8 @@ export const COMPUTE_AHEAD = { WAYBILL_COMPUTE_AHEAD: 'on' };
  * Starts `node bin/waybill.js serve` on a database file (the caller removes it), like
  * startDemoServer; `env` adds to the environment the server is started with.
  */
-export async function startServer(dbPath: string, timeoutMs = 170_000, env: Record<string, string> = {}): Promise<DemoServer> {
-  return startWaybill(['serve', '--db', dbPath], timeoutMs, () => {}, env);
+export async function startServer(dbPath: string, timeoutMs = 170_000, env: Record<string, string> = {}, args: string[] = []): Promise<DemoServer> {
+  return startWaybill(['serve', '--db', dbPath, ...args], timeoutMs, () => {}, env);
 }
 
 async function startWaybill(args: string[], timeoutMs: number, cleanUp: () => void, env: Record<string, string> = {}): Promise<DemoServer> {
