@@ -230,7 +230,14 @@ describe('operations controls', () => {
     await expect.poll(() => page.getByTestId('queue-steps').locator('tbody tr').first().textContent()).toContain(over.toLocaleString('en-US'));
     expect(over).toBeGreaterThan(0);
 
-    await page.getByText(/Change end activities, silence and the moment/).click();
+    // Opened until it shows: the queue panel streams in again after the SLA's navigation, closed.
+    const settings = page.getByTestId('queue-settings');
+    await expect
+      .poll(async () => {
+        if (!(await settings.isVisible())) await page.getByText(/Change end activities, silence and the moment/).click();
+        return settings.isVisible();
+      })
+      .toBe(true);
     await page.getByLabel(/^As of/).fill('2026-02-01');
     await page.getByTestId('queue-settings').getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/as-of=2026-02-01/);
