@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { notebookDocument, PAPERS, type DocumentRequest } from '../notebooks/render/document.ts';
 import { openStore } from '../mining/index.ts';
 import { describeNotebooks, loadNotebook, notebookCsvFiles, notebooksDir } from '../notebooks/render/files.ts';
-import { interpolate, runNotebook } from '../notebooks/render/run.ts';
+import { interpolate, paramValues, runNotebook } from '../notebooks/render/run.ts';
 import { formatTable } from './table.ts';
 
 export interface NotebookContext {
@@ -51,8 +51,7 @@ export async function notebookCommand(args: string[], context: NotebookContext):
       const started = performance.now();
       const file = join(context.out, `${name}.${format}`);
       writeDocument(file, await renderThroughPage(context.dbPath, dir, { name, params, format, paper }));
-      const defaults = Object.fromEntries(Object.entries(notebook.params).map(([param, value]) => [param, value.default]));
-      console.log(`${interpolate(notebook.title, { ...defaults, ...params })}: wrote ${file} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      console.log(`${interpolate(notebook.title, paramValues(notebook, params))}: wrote ${file} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
       return;
     }
   }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { toCsv, type CsvCell } from '../../mining/export/csv.ts';
 import { NotebookError, parseNotebook, type Notebook } from './parse.ts';
-import { interpolate, type NotebookRun } from './run.ts';
+import { interpolate, paramValues, type NotebookRun } from './run.ts';
 
 /** The notebooks folder: WAYBILL_NOTEBOOKS, else ./notebooks (this repository's, with the starter notebooks). */
 export function notebooksDir(explicit?: string): string {
@@ -31,9 +31,10 @@ export function listNotebooks(dir: string): ({ name: string; notebook: Notebook;
 /** The notebooks as listed by the CLI and the API: name, title, description and parameters, or the problem. */
 export function describeNotebooks(dir: string) {
   return listNotebooks(dir).map(({ name, notebook, problem }) => {
+    if (!notebook) return { name, title: name, description: null, params: {} as Notebook['params'], problem };
     // Titles name their parameters' defaults, as the notebook runs by default.
-    const defaults = Object.fromEntries(Object.entries(notebook?.params ?? {}).map(([param, value]) => [param, value.default]));
-    return { name, title: notebook ? interpolate(notebook.title, defaults) : name, description: notebook?.description ? interpolate(notebook.description, defaults) : null, params: notebook?.params ?? {}, problem };
+    const defaults = paramValues(notebook);
+    return { name, title: interpolate(notebook.title, defaults), description: notebook.description === null ? null : interpolate(notebook.description, defaults), params: notebook.params, problem };
   });
 }
 

@@ -1,7 +1,7 @@
 import { Marked, type Tokens } from 'marked';
 import { findAnalysis } from '../../mining/analyses.ts';
 import { FILTER_PARAMS, filterFromParams, logForNotion, type FilterParams } from '../../mining/filter/params.ts';
-import { isRepeatable, readParams, type Analysis } from '../../mining/registry.ts';
+import { readParams, type Analysis } from '../../mining/registry.ts';
 import type { Store } from '../../store/db.ts';
 import { getKpiSettings, type LogKpiSettings } from '../../mining/kpis/settings.ts';
 import { NotebookError, type AnalysisSpec, type ChartSpec, type Notebook } from './parse.ts';
@@ -42,7 +42,7 @@ export async function runNotebook(store: Store, notebook: Notebook, options: Run
   for (const name of Object.keys(given)) {
     if (!(name in notebook.params)) throw new NotebookError(notebook.file, null, 'parameters', `no parameter named ${JSON.stringify(name)}; this notebook takes ${Object.keys(notebook.params).join(', ') || 'none'}`);
   }
-  const values: Record<string, string> = Object.fromEntries(Object.entries(notebook.params).map(([name, param]) => [name, given[name] ?? param.default]));
+  const values = paramValues(notebook, given);
   const queries = notebook.blocks.flatMap((block) => (block.kind === 'sql' ? [block] : []));
   let sandbox: Sandbox | undefined;
   if (queries.length > 0) {
@@ -115,7 +115,7 @@ async function runAnalysis(store: Store, notebook: Notebook, spec: AnalysisSpec,
       const value = spec.params[name];
       if (value === undefined) return undefined;
       const all = listed(value);
-      return repeatable || isRepeatable(analysis.params.shape[name]!) ? all : all[0];
+      return repeatable ? all : all[0];
     });
     const result = await analysis.run(store, log, filterFromParams(filterWords as FilterParams), params);
     // KPI tiles say which activities each KPI reads, as the operations page does.
@@ -124,6 +124,11 @@ async function runAnalysis(store: Store, notebook: Notebook, spec: AnalysisSpec,
   } catch (error) {
     throw fail(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** Each parameter's value: the one given, else its default. */
+export function paramValues(notebook: Notebook, given: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(notebook.params).map(([name, param]) => [name, given[name] ?? param.default]));
 }
 
 /** `{{ name }}` in text becomes the parameter's value. */

@@ -85,7 +85,8 @@ export async function runReport(context: ReportContext, report: Report, trigger:
   } catch (failure) {
     error = failure instanceof Error ? failure.message : String(failure);
   }
-  const summary = (): RunSummary => ({
+  // What recipients are told: how the rendering went (a delivery's own failure is the run's, below).
+  const summary: RunSummary = {
     report: report.name,
     title: interpolate(title, report.params),
     run,
@@ -95,11 +96,11 @@ export async function runReport(context: ReportContext, report: Report, trigger:
     kpis,
     files: files.map(({ name, bytes }) => ({ name, bytes })),
     error,
-  });
+  };
   // A run that could not render still tells the webhook; mail and folder need its files.
-  if (error === null && report.deliver.email) deliveries.push(await deliverEmail(report, summary(), files));
-  if (report.deliver.webhook) deliveries.push(await deliverWebhook(report, summary(), context.webhook));
-  if (error === null && report.deliver.folder) deliveries.push(deliverFolder(report, summary(), files));
+  if (error === null && report.deliver.email) deliveries.push(await deliverEmail(report, summary, files));
+  if (report.deliver.webhook) deliveries.push(await deliverWebhook(report, summary, context.webhook));
+  if (error === null && report.deliver.folder) deliveries.push(deliverFolder(report, summary, files));
   const failed = deliveries.filter((delivery) => !delivery.ok);
   if (error === null && failed.length > 0) error = failed.map((delivery) => `${delivery.kind} to ${delivery.to}: ${delivery.error}`).join('; ');
   const finishedAt = new Date().toISOString();
@@ -107,7 +108,7 @@ export async function runReport(context: ReportContext, report: Report, trigger:
   await withConnection(context.store, async (connection) => {
     await connection.run(
       `UPDATE report_runs SET finished_at = $at::TIMESTAMPTZ, status = $status, error = $error, output_bytes = $bytes, files = $files::JSON, deliveries = $deliveries::JSON WHERE run_id = $id`,
-      { id: run, at: finishedAt, status: error === null ? 'succeeded' : 'failed', error, bytes: outputBytes, files: JSON.stringify(summary().files), deliveries: JSON.stringify(deliveries) },
+      { id: run, at: finishedAt, status: error === null ? 'succeeded' : 'failed', error, bytes: outputBytes, files: JSON.stringify(summary.files), deliveries: JSON.stringify(deliveries) },
     );
     if (deliveries.some((delivery) => delivery.ok)) {
       await recordAudit(connection, context.actor, 'report sent', null, `${report.name} run ${run}: ${deliveries.filter((d) => d.ok).map((d) => `${d.kind} to ${d.to}`).join('; ')}`);
